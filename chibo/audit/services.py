@@ -1,0 +1,61 @@
+"""Every write of domain data leaves an entry: who, when, before -> after."""
+
+import datetime as dt
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.db import models
+
+from chibo.audit.models import Action, AuditEntry
+
+
+def snapshot(obj: models.Model) -> dict:
+    """The concrete field values of a row, in JSON-friendly form (dates as ISO strings)."""
+    data = {}
+    for field in obj._meta.concrete_fields:
+        value = getattr(obj, field.attname)
+        if isinstance(value, dt.date | dt.datetime):
+            value = value.isoformat()
+        elif isinstance(value, Decimal):
+            value = str(value)
+        data[field.attname] = value
+    return data
+
+
+def _entry(*, user, action, obj, org_path, before, after) -> AuditEntry:
+    return AuditEntry(
+        user=user if getattr(user, "is_authenticated", False) else None,
+        action=action,
+        model=obj._meta.label_lower,
+        object_id=str(obj.pk or ""),
+        object_repr=str(obj)[:255],
+        org_path=org_path or "",
+        before=before,
+        after=after,
+    )
+
+
+def audit_log(
+    *, user, action: str, obj: models.Model, org_path: str = "", before: dict | None = None
+) -> AuditEntry:
+    after = None if action == Action.DELETE else snapshot(obj)
+    entry = _entry(user=user, action=action, obj=obj, org_path=org_path, before=before, after=after)
+    entry.save()
+    return entry
+
+
+def audit_bulk(entries: Iterable[tuple[str, models.Model, str, dict | None]], *, user) -> int:
+    """Bulk variant for imports and generators: (action, obj, org_path, before) tuples."""
+    rows = [
+        _entry(
+            user=user,
+            action=action,
+            obj=obj,
+            org_path=org_path,
+            before=before,
+            after=None if action == Action.DELETE else snapshot(obj),
+        )
+        for action, obj, org_path, before in entries
+    ]
+    AuditEntry.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from chibo.audit import views
+
+app_name = "audit"
+urlpatterns = [
+    path("to-chuc/<int:org_pk>/", views.org_audit, name="org_audit"),
+]

@@ -1,0 +1,35 @@
+"""Vietnamese collation ("vi") on both databases.
+
+PostgreSQL gets an ICU collation from a migration; SQLite gets the same ICU rules registered on
+every new connection, so `Collate(field, "vi")` orders alike on both.
+"""
+
+from functools import cache
+
+import icu
+from django.db.models import F
+from django.db.models.functions import Collate
+
+VI = "vi"
+
+
+@cache
+def collator() -> "icu.Collator":
+    return icu.Collator.createInstance(icu.Locale("vi_VN"))
+
+
+def sort_key(text: str) -> bytes:
+    return collator().getSortKey(text or "")
+
+
+def _compare(a: str, b: str) -> int:
+    return collator().compare(a, b)
+
+
+def register_sqlite_collation(sender, connection, **kwargs):
+    if connection.vendor == "sqlite":
+        connection.connection.create_collation(VI, _compare)
+
+
+def vi_order(field: str):
+    return Collate(F(field), VI)

@@ -1,0 +1,74 @@
+import datetime as dt
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from chibo.common.collation import vi_order
+from chibo.common.text import fold
+from chibo.members.models import Exemption, Member, Membership, MembershipKind, Position
+from chibo.orgs.models import Organisation
+
+
+def _memberships_on(day: dt.date) -> QuerySet:
+    return Membership.objects.on(day)
+
+
+def roster_on(cell: Organisation, day: dt.date) -> QuerySet:
+    """Members expected at `cell` on `day` (DOMAIN §3).
+
+    Official members of the cell, except those on temporary activity in another cell that day,
+    plus members on temporary activity here. Each row carries `is_temporary` (here as a guest
+    member) and `is_exempt` (exempted that day: on the roster, out of attendance counts).
+    """
+    here = _memberships_on(day).filter(cell=cell, member=OuterRef("pk"))
+    temporary_elsewhere = (
+        _memberships_on(day).filter(kind=MembershipKind.TEMPORARY, member=OuterRef("pk")).exclude(cell=cell)
+    )
+    return (
+        Member.objects.annotate(
+            _official_here=Exists(here.filter(kind=MembershipKind.OFFICIAL)),
+            is_temporary=Exists(here.filter(kind=MembershipKind.TEMPORARY)),
+            _away=Exists(temporary_elsewhere),
+            is_exempt=Exists(Exemption.objects.on(day).filter(member=OuterRef("pk"))),
+        )
+        .filter(Q(_official_here=True, _away=False) | Q(is_temporary=True))
+        .order_by(vi_order("sort_name"))
+    )
+
+
+def official_count_on(cell: Organisation, day: dt.date) -> int:
+    """Official (not probationary) members whose official cell this is on `day`: DOMAIN §3 size rules."""
+    return (
+        _memberships_on(day)
+        .filter(cell=cell, kind=MembershipKind.OFFICIAL, member__official_on__lte=day)
+        .values("member")
+        .distinct()
+        .count()
+    )
+
+
+def members_of(org: Organisation, day: dt.date) -> QuerySet:
+    """Members with an official or temporary membership in `org`'s subtree on `day`."""
+    cells = Organisation.objects.subtree_of(org).values("pk")
+    return Member.objects.filter(Exists(_memberships_on(day).filter(member=OuterRef("pk"), cell__in=cells)))
+
+
+def search_members(qs: QuerySet, text: str) -> QuerySet:
+    """Accent-free, case-free search on the name, or an exact card number / citizen id."""
+    text = (text or "").strip()
+    if not text:
+        return qs
+    key = fold(text)
+    return qs.filter(Q(search_name__contains=key) | Q(card_number=text) | Q(citizen_id=text))
+
+
+def current_membership(member: Member, day: dt.date) -> Membership | None:
+    return (
+        _memberships_on(day)
+        .filter(member=member, kind=MembershipKind.OFFICIAL)
+        .select_related("cell")
+        .first()
+    )
+
+
+def positions_on(cell: Organisation, day: dt.date) -> QuerySet:
+    return Position.objects.on(day).filter(cell=cell).select_related("member")

@@ -1,0 +1,101 @@
+"""The one access path: which organisations a user may see, and fetching an object for a user.
+
+A role granted on an organisation covers its whole subtree. Not visible -> 404 (existence is not
+revealed); visible but not writable -> 403.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404
+
+from chibo.common.dates import today
+from chibo.orgs.models import READ_ALL_ROLES, WRITE_ROLES, Organisation, Role
+
+
+def _active_roles(user, kinds=None):
+    if not getattr(user, "is_authenticated", False):
+        return Role.objects.none()
+    day = today()
+    qs = Role.objects.filter(user=user).filter(
+        Q(valid_from__isnull=True) | Q(valid_from__lte=day),
+        Q(valid_until__isnull=True) | Q(valid_until__gt=day),
+    )
+    return qs.filter(role__in=kinds) if kinds else qs
+
+
+def _subtree_q(paths: list[str]) -> Q:
+    # Keep only the top-most roots: a role lower in a subtree already covered adds nothing.
+    roots = []
+    for path in sorted(set(paths)):
+        if not any(path.startswith(r) for r in roots):
+            roots.append(path)
+    q = Q(pk__in=[])
+    for path in roots:
+        org = Organisation(path=path)
+        q |= Q(path__gte=path, path__lt=org.path_upper)
+    return q
+
+
+def _role_paths(user, kinds=None) -> list[str]:
+    if not hasattr(user, "_chibo_role_paths"):
+        user._chibo_role_paths = {}
+    key = tuple(sorted(kinds)) if kinds else None
+    if key not in user._chibo_role_paths:
+        user._chibo_role_paths[key] = list(
+            _active_roles(user, kinds).values_list("organisation__path", flat=True)
+        )
+    return user._chibo_role_paths[key]
+
+
+def orgs_visible_to(user):
+    """Every organisation a user may see: the subtrees of their roles (all of them for a superuser)."""
+    if getattr(user, "is_superuser", False):
+        return Organisation.objects.all()
+    return Organisation.objects.filter(_subtree_q(_role_paths(user)))
+
+
+def orgs_readable_in_full(user):
+    """Organisations whose member records the user may read (not just their own)."""
+    if getattr(user, "is_superuser", False):
+        return Organisation.objects.all()
+    return Organisation.objects.filter(_subtree_q(_role_paths(user, READ_ALL_ROLES)))
+
+
+def orgs_writable_by(user):
+    if getattr(user, "is_superuser", False):
+        return Organisation.objects.all()
+    return Organisation.objects.filter(_subtree_q(_role_paths(user, WRITE_ROLES)))
+
+
+def _covers(paths: list[str], org_path: str) -> bool:
+    return any(org_path.startswith(p) for p in paths)
+
+
+def can_see_org(user, org: Organisation) -> bool:
+    return getattr(user, "is_superuser", False) or _covers(_role_paths(user), org.path)
+
+
+def can_read_members_of(user, org: Organisation) -> bool:
+    return getattr(user, "is_superuser", False) or _covers(_role_paths(user, READ_ALL_ROLES), org.path)
+
+
+def can_write_org(user, org: Organisation) -> bool:
+    return getattr(user, "is_superuser", False) or _covers(_role_paths(user, WRITE_ROLES), org.path)
+
+
+def is_staff_of(user, org: Organisation) -> bool:
+    """Committee staff or administrator on an ancestor: may read the audit log and run imports."""
+    from chibo.orgs.models import RoleKind
+
+    return getattr(user, "is_superuser", False) or _covers(
+        _role_paths(user, (RoleKind.STAFF, RoleKind.ADMIN)), org.path
+    )
+
+
+def get_org_for_user(user, pk, *, write: bool = False) -> Organisation:
+    org = Organisation.objects.select_related("parent").filter(pk=pk).first()
+    if org is None or not can_see_org(user, org):
+        raise Http404("Không tìm thấy tổ chức.")
+    if write and not can_write_org(user, org):
+        raise PermissionDenied("Bạn không có quyền sửa dữ liệu của tổ chức này.")
+    return org

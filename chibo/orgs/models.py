@@ -1,0 +1,155 @@
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+# Path segments are fixed-width decimal ids: a subtree is a range of one indexed column, and digit
+# strings compare the same under every collation (C, ICU, SQLite's BINARY).
+SEGMENT = 9
+
+
+class OrgKind(models.TextChoices):
+    CITY = "city", "Thành ủy / Tỉnh ủy"
+    DIRECT = "direct", "Đảng bộ trực thuộc"
+    GRASSROOTS = "grassroots", "Đảng bộ cơ sở"
+    PARTIAL = "partial", "Đảng bộ bộ phận"
+    CELL = "cell", "Chi bộ"
+
+
+class CellKind(models.TextChoices):
+    RESIDENTIAL = "residential", "Khu dân cư (thôn, tổ dân phố)"
+    AGENCY = "agency", "Cơ quan hành chính"
+    PUBLIC_SERVICE = "public_service", "Đơn vị sự nghiệp công lập"
+    STATE_ENTERPRISE = "state_enterprise", "Doanh nghiệp nhà nước"
+    PRIVATE_ENTERPRISE = "private_enterprise", "Doanh nghiệp ngoài nhà nước"
+    SCHOOL = "school", "Trường học, sinh viên"
+    ARMED_FORCES = "armed_forces", "Lực lượng vũ trang"
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def subtree_of(self, org: "Organisation", *, include_self: bool = True):
+        qs = self.filter(path__gte=org.path, path__lt=org.path_upper)
+        return qs if include_self else qs.exclude(pk=org.pk)
+
+    def cells(self):
+        return self.filter(kind=OrgKind.CELL)
+
+    def active_on(self, day: dt.date):
+        return self.filter(Q(founded_on__isnull=True) | Q(founded_on__lte=day)).filter(
+            Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=day)
+        )
+
+
+class Organisation(models.Model):
+    code = models.CharField("mã", max_length=40, unique=True)
+    name = models.CharField("tên", max_length=255)
+    kind = models.CharField("loại tổ chức", max_length=20, choices=OrgKind.choices)
+    cell_kind = models.CharField("loại hình chi bộ", max_length=30, choices=CellKind.choices, blank=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="cấp trên",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    # Materialised path of ancestor ids, kept by services (org_create, org_move), never edited by hand.
+    path = models.CharField(max_length=255, unique=True, editable=False)
+    depth = models.PositiveSmallIntegerField(editable=False, default=1)
+    founded_on = models.DateField("ngày thành lập", null=True, blank=True)
+    dissolved_on = models.DateField("ngày giải thể", null=True, blank=True)
+    address = models.CharField("địa chỉ", max_length=255, blank=True)
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "tổ chức đảng"
+        verbose_name_plural = "tổ chức đảng"
+        ordering = ["path"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(dissolved_on__isnull=True)
+                | Q(founded_on__isnull=True)
+                | Q(dissolved_on__gte=models.F("founded_on")),
+                name="org_dissolved_after_founded",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("orgs:detail", args=[self.pk])
+
+    @property
+    def is_cell(self) -> bool:
+        return self.kind == OrgKind.CELL
+
+    @property
+    def path_upper(self) -> str:
+        # The next sibling's path bounds the subtree from above; digits only, so no collation surprises.
+        head, last = self.path[:-SEGMENT], self.path[-SEGMENT:]
+        return head + str(int(last) + 1).zfill(SEGMENT)
+
+    def ancestor_paths(self) -> list[str]:
+        return [self.path[: i * SEGMENT] for i in range(1, self.depth + 1)]
+
+    def ancestors(self, *, include_self: bool = True):
+        paths = self.ancestor_paths() if include_self else self.ancestor_paths()[:-1]
+        return Organisation.objects.filter(path__in=paths).order_by("depth")
+
+    def is_active_on(self, day: dt.date) -> bool:
+        return (self.founded_on is None or self.founded_on <= day) and (
+            self.dissolved_on is None or self.dissolved_on > day
+        )
+
+
+class OrgParentPeriod(models.Model):
+    """Who the unit's parent was, and when: a move closes one row and opens the next."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="parent_periods")
+    parent = models.ForeignKey(Organisation, null=True, on_delete=models.PROTECT, related_name="+")
+    valid_from = models.DateField("từ ngày", null=True)
+    valid_until = models.DateField("đến ngày", null=True, blank=True)
+    note = models.CharField("ghi chú", max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = "lịch sử trực thuộc"
+        ordering = ["organisation", "valid_from"]
+
+    def __str__(self):
+        return f"{self.organisation} → {self.parent or '—'} từ {self.valid_from}"
+
+
+class RoleKind(models.TextChoices):
+    MEMBER = "member", "Đảng viên"
+    CELL_LEADER = "cell_leader", "Cấp ủy chi bộ"
+    STAFF = "staff", "Cán bộ cấp ủy"
+    SUPERVISOR = "supervisor", "Cấp ủy viên phụ trách"
+    ADMIN = "admin", "Quản trị"
+
+
+# Roles that may change data in the subtree they are granted on.
+WRITE_ROLES = (RoleKind.CELL_LEADER, RoleKind.STAFF, RoleKind.ADMIN)
+# Roles that may read every member record of their subtree.
+READ_ALL_ROLES = (*WRITE_ROLES, RoleKind.SUPERVISOR)
+
+
+class Role(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="chibo_roles")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="roles")
+    role = models.CharField("vai trò", max_length=20, choices=RoleKind.choices)
+    valid_from = models.DateField("từ ngày", null=True, blank=True)
+    valid_until = models.DateField("đến ngày", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "vai trò"
+        verbose_name_plural = "vai trò"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation", "role"], name="role_unique_per_org"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.get_role_display()} — {self.organisation}"

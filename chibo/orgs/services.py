@@ -1,0 +1,111 @@
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Concat, Substr
+
+from chibo.audit.models import Action
+from chibo.audit.services import audit_log, snapshot
+from chibo.orgs.models import SEGMENT, Organisation, OrgKind, OrgParentPeriod
+
+
+def segment(pk: int) -> str:
+    return str(pk).zfill(SEGMENT)
+
+
+def placeholder_path(code: str) -> str:
+    # Unique and outside every real subtree (real paths are digits) until the id is known.
+    return f"~{code}"
+
+
+def _check_parent(kind: str, parent: Organisation | None) -> None:
+    if parent is not None and parent.is_cell:
+        raise ValidationError({"parent": "Chi bộ không thể có tổ chức trực thuộc."})
+    if parent is None and kind == OrgKind.CELL:
+        raise ValidationError({"parent": "Chi bộ phải trực thuộc một đảng bộ."})
+
+
+@transaction.atomic
+def org_create(
+    *,
+    code: str,
+    name: str,
+    kind: str,
+    parent: Organisation | None = None,
+    cell_kind: str = "",
+    founded_on: dt.date | None = None,
+    dissolved_on: dt.date | None = None,
+    address: str = "",
+    by=None,
+) -> Organisation:
+    _check_parent(kind, parent)
+    org = Organisation(
+        code=code.strip(),
+        name=name.strip(),
+        kind=kind,
+        cell_kind=cell_kind if kind == OrgKind.CELL else "",
+        parent=parent,
+        founded_on=founded_on,
+        dissolved_on=dissolved_on,
+        address=address,
+        path=placeholder_path(code),
+        depth=(parent.depth + 1) if parent else 1,
+    )
+    org.full_clean(exclude=["path"])
+    org.save()
+    org.path = (parent.path if parent else "") + segment(org.pk)
+    org.save(update_fields=["path"])
+    OrgParentPeriod.objects.create(organisation=org, parent=parent, valid_from=founded_on)
+    audit_log(user=by, action=Action.CREATE, obj=org, org_path=org.path)
+    return org
+
+
+@transaction.atomic
+def org_update(*, org: Organisation, by=None, **fields) -> Organisation:
+    """Edit plain attributes; the parent changes only through org_move."""
+    before = snapshot(org)
+    for name, value in fields.items():
+        if name in {"parent", "parent_id", "path", "depth"}:
+            raise ValueError("Dùng org_move để chuyển tổ chức sang cấp trên khác.")
+        setattr(org, name, value)
+    if org.kind != OrgKind.CELL:
+        org.cell_kind = ""
+    org.full_clean(exclude=["path"])
+    org.save()
+    audit_log(user=by, action=Action.UPDATE, obj=org, org_path=org.path, before=before)
+    return org
+
+
+@transaction.atomic
+def org_move(
+    *, org: Organisation, new_parent: Organisation, on: dt.date, note: str = "", by=None
+) -> Organisation:
+    """Put a unit (and its whole subtree) under another parent from date `on`, keeping the history."""
+    org = Organisation.objects.select_for_update().get(pk=org.pk)
+    if new_parent.pk == org.pk or (new_parent.path >= org.path and new_parent.path < org.path_upper):
+        raise ValidationError(
+            {"parent": "Không thể chuyển một tổ chức vào chính nó hoặc tổ chức cấp dưới của nó."}
+        )
+    _check_parent(org.kind, new_parent)
+    if org.parent_id == new_parent.pk:
+        raise ValidationError({"parent": "Tổ chức đã trực thuộc cấp trên này."})
+    current = OrgParentPeriod.objects.filter(organisation=org, valid_until__isnull=True).first()
+    if current and current.valid_from and on <= current.valid_from:
+        raise ValidationError({"on": "Ngày chuyển phải sau ngày bắt đầu trực thuộc hiện tại."})
+    before = snapshot(org)
+    old_path, new_path = org.path, new_parent.path + segment(org.pk)
+    depth_delta = new_parent.depth + 1 - org.depth
+    # One UPDATE rewrites the prefix of every descendant: no walk of the tree in Python.
+    Organisation.objects.subtree_of(org).update(
+        path=Concat(Value(new_path), Substr("path", len(old_path) + 1)),
+        depth=F("depth") + depth_delta,
+    )
+    Organisation.objects.filter(pk=org.pk).update(parent=new_parent)
+    if current:
+        current.valid_until = on
+        current.save(update_fields=["valid_until"])
+    OrgParentPeriod.objects.create(organisation=org, parent=new_parent, valid_from=on, note=note)
+    org.refresh_from_db()
+    audit_log(user=by, action=Action.UPDATE, obj=org, org_path=org.path, before=before)
+    return org

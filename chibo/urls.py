@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from chibo.api.api import api
+from chibo.common import views as common_views
+
+urlpatterns = [
+    path("", common_views.home, name="home"),
+    path("dang-nhap/", auth_views.LoginView.as_view(template_name="auth/login.html"), name="login"),
+    path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    path("to-chuc/", include("chibo.orgs.urls")),
+    path("dang-vien/", include("chibo.members.urls")),
+    path("nhat-ky/", include("chibo.audit.urls")),
+    path("nhap-xuat/", include("chibo.dataio.urls")),
+    path("api/v1/", api.urls),
+    path("quan-tri/", admin.site.urls),
+]
