@@ -136,6 +136,8 @@ FORMAT_MODULE_PATH = ["chibo.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(DATA_DIR / "static")))
+# chibo/ itself is not an app, so its static/ folder must be named for finders and collectstatic.
+STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(DATA_DIR / "media")))
 MEDIA_URL = "media/"
 STORAGES = {
@@ -159,6 +161,8 @@ TASKS = {
 
 # Imports above this many rows are checked and written by the background worker.
 CHIBO_IMPORT_BACKGROUND_ROWS = env_int("CHIBO_IMPORT_BACKGROUND_ROWS", 2000)
+# Imports changing more rows than this get one audit entry for the whole file, not one per row.
+CHIBO_IMPORT_AUDIT_ROWS_MAX = env_int("CHIBO_IMPORT_AUDIT_ROWS_MAX", 50000)
 CHIBO_PAGE_SIZE = 50
 
 LOGGING = {

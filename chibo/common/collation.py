@@ -33,3 +33,9 @@ def register_sqlite_collation(sender, connection, **kwargs):
 
 def vi_order(field: str):
     return Collate(F(field), VI)
+
+
+def name_order(prefix: str = "") -> list:
+    """Vietnamese name order: the given name in full (with its tones) first, then the family and
+    middle names. Two keys, because in one string a later letter outweighs an earlier tone mark."""
+    return [vi_order(f"{prefix}given_name"), vi_order(f"{prefix}sort_name"), f"{prefix}pk"]

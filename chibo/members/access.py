@@ -3,8 +3,8 @@ from django.db.models import Exists, OuterRef
 from django.http import Http404
 
 from chibo.common.dates import today
-from chibo.members.models import Member, Membership
-from chibo.orgs.access import orgs_readable_in_full, orgs_writable_by
+from chibo.members.models import Exemption, Member, Membership, Position
+from chibo.orgs.access import can_read_members_of, can_write_org, orgs_readable_in_full, orgs_writable_by
 
 
 def members_visible_to(user):
@@ -36,3 +36,22 @@ def get_member_for_user(user, pk, *, write: bool = False) -> Member:
     if write and not can_write_member(user, member):
         raise PermissionDenied("Bạn không có quyền sửa hồ sơ đảng viên này.")
     return member
+
+
+def get_position_for_user(user, pk, *, write: bool = False) -> Position:
+    """A position is the cell's business: seen by those who read the cell's members, changed by its writers."""
+    position = Position.objects.select_related("cell", "member").filter(pk=pk).first()
+    if position is None or not can_read_members_of(user, position.cell):
+        raise Http404("Không tìm thấy chức vụ.")
+    if write and not can_write_org(user, position.cell):
+        raise PermissionDenied("Bạn không có quyền sửa chức vụ của chi bộ này.")
+    return position
+
+
+def get_exemption_for_user(user, pk, *, write: bool = False) -> Exemption:
+    exemption = Exemption.objects.select_related("member").filter(pk=pk).first()
+    if exemption is None:
+        raise Http404("Không tìm thấy quyết định miễn sinh hoạt.")
+    # Goes through the member's access path, so the same 404/403 rules apply.
+    get_member_for_user(user, exemption.member_id, write=write)
+    return exemption

@@ -28,6 +28,7 @@ class WorkStatus(models.TextChoices):
 class Member(models.Model):
     full_name = models.CharField("họ và tên", max_length=120)
     # Derived from full_name by services: given name first for Vietnamese sorting, accent-free for search.
+    given_name = models.CharField(max_length=40, editable=False, default="")
     sort_name = models.CharField(max_length=120, editable=False, default="")
     search_name = models.CharField(max_length=120, editable=False, default="", db_index=True)
     gender = models.CharField("giới tính", max_length=10, choices=Gender.choices)

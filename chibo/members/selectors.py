@@ -2,7 +2,7 @@ import datetime as dt
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from chibo.common.collation import vi_order
+from chibo.common.collation import name_order
 from chibo.common.text import fold
 from chibo.members.models import Exemption, Member, Membership, MembershipKind, Position
 from chibo.orgs.models import Organisation
@@ -31,7 +31,7 @@ def roster_on(cell: Organisation, day: dt.date) -> QuerySet:
             is_exempt=Exists(Exemption.objects.on(day).filter(member=OuterRef("pk"))),
         )
         .filter(Q(_official_here=True, _away=False) | Q(is_temporary=True))
-        .order_by(vi_order("sort_name"))
+        .order_by(*name_order())
     )
 
 

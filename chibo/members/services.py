@@ -7,7 +7,7 @@ from django.db import transaction
 
 from chibo.audit.models import Action
 from chibo.audit.services import audit_log, snapshot
-from chibo.common.dates import add_months, fmt
+from chibo.common.dates import fmt
 from chibo.common.text import clean_name, fold, sort_name
 from chibo.members.models import (
     Exemption,
@@ -15,21 +15,36 @@ from chibo.members.models import (
     Membership,
     MembershipKind,
     Position,
-    PositionKind,
     TrainingRecord,
+)
+from chibo.members.rules import (  # noqa: F401  (the constants are re-exported for callers)
+    COMMITTEE_MAX,
+    COMMITTEE_MIN_OFFICIAL,
+    TEMPORARY_MAX_MONTHS,
+    TEMPORARY_MIN_MONTHS,
+    Term,
+    cell_problem,
+    end_after_start,
+    exemption_problem,
+    official_overlap_problem,
+    position_problem,
+    temporary_problem,
 )
 from chibo.members.selectors import current_membership, official_count_on
 from chibo.orgs.models import Organisation
 
-COMMITTEE_MAX = 7
-COMMITTEE_MIN_OFFICIAL = 9
-TEMPORARY_MIN_MONTHS = 3
-TEMPORARY_MAX_MONTHS = 24  # 12 in general, up to 24 for study (DOMAIN §3)
+
+def _raise(problem) -> None:
+    # The rules live in members.rules so the bulk import applies the very same ones.
+    if problem is not None:
+        field, message = problem
+        raise ValidationError({field: message})
 
 
 def fill_derived_names(member: Member) -> Member:
     member.full_name = clean_name(member.full_name)
     member.sort_name = sort_name(member.full_name)
+    member.given_name = member.sort_name.split(" ", 1)[0]
     member.search_name = fold(member.full_name)
     return member
 
@@ -66,10 +81,9 @@ def member_update(*, member: Member, by=None, **fields) -> Member:
 
 
 def _check_cell(cell: Organisation, day: dt.date, field: str = "cell") -> None:
-    if not cell.is_cell:
-        raise ValidationError({field: f"{cell.name} không phải là chi bộ."})
-    if not cell.is_active_on(day):
-        raise ValidationError({field: f"{cell.name} không hoạt động vào ngày {fmt(day)}."})
+    problem = cell_problem(is_cell=cell.is_cell, cell_name=cell.name, active=cell.is_active_on(day), day=day)
+    if problem:
+        raise ValidationError({field: problem[1]})
 
 
 def check_official_overlap(member: Member, start: dt.date, end: dt.date | None, exclude_pk=None) -> None:
@@ -79,11 +93,10 @@ def check_official_overlap(member: Member, start: dt.date, end: dt.date | None, 
         clash = clash.exclude(pk=exclude_pk)
     first = clash.select_related("cell").first()
     if first:
-        raise ValidationError(
-            {
-                "valid_from": f"Đảng viên {member.full_name} đã sinh hoạt chính thức tại {first.cell.name} "
-                f"từ {fmt(first.valid_from)}; mỗi lúc chỉ sinh hoạt chính thức ở một chi bộ."
-            }
+        _raise(
+            official_overlap_problem(
+                member_name=member.full_name, clash_cell_name=first.cell.name, clash_from=first.valid_from
+            )
         )
 
 
@@ -99,8 +112,7 @@ def membership_open(
     by=None,
 ) -> Membership:
     _check_cell(cell, valid_from)
-    if valid_until is not None and valid_until <= valid_from:
-        raise ValidationError({"valid_until": "Ngày kết thúc phải sau ngày bắt đầu."})
+    _raise(end_after_start(valid_from, valid_until))
     if kind == MembershipKind.OFFICIAL:
         check_official_overlap(member, valid_from, valid_until)
     else:
@@ -115,27 +127,17 @@ def membership_open(
 
 
 def _check_temporary(member: Member, cell: Organisation, start: dt.date, end: dt.date | None) -> None:
-    if end is None:
-        raise ValidationError(
-            {
-                "valid_until": "Sinh hoạt tạm thời phải có ngày kết thúc (3 đến 12 tháng, đi học tối đa 24 tháng)."
-            }
+    mine = Membership.objects.filter(member=member)
+    _raise(
+        temporary_problem(
+            start=start,
+            end=end,
+            official_here=end is not None
+            and mine.filter(kind=MembershipKind.OFFICIAL, cell=cell).overlapping(start, end).exists(),
+            other_temporary=end is not None
+            and mine.filter(kind=MembershipKind.TEMPORARY).overlapping(start, end).exists(),
         )
-    if end < add_months(start, TEMPORARY_MIN_MONTHS) or end > add_months(start, TEMPORARY_MAX_MONTHS):
-        raise ValidationError(
-            {"valid_until": "Thời hạn sinh hoạt tạm thời từ 3 đến 12 tháng (đi học tối đa 24 tháng)."}
-        )
-    home = Membership.objects.filter(member=member, kind=MembershipKind.OFFICIAL, cell=cell).overlapping(
-        start, end
     )
-    if home.exists():
-        raise ValidationError({"cell": "Không thể sinh hoạt tạm thời tại chính chi bộ sinh hoạt chính thức."})
-    if (
-        Membership.objects.filter(member=member, kind=MembershipKind.TEMPORARY)
-        .overlapping(start, end)
-        .exists()
-    ):
-        raise ValidationError({"valid_from": "Đảng viên đang có một đợt sinh hoạt tạm thời trùng thời gian."})
 
 
 @transaction.atomic
@@ -180,47 +182,30 @@ def membership_close(*, membership: Membership, on: dt.date, by=None) -> Members
 
 
 def check_position(position: Position) -> None:
-    """DOMAIN §3: one secretary and at most one deputy at a time; a committee (chi ủy) of at most 7,
-    only in cells with 9 or more official members; holders are official members of the cell."""
+    """DOMAIN §3 position rules (members.rules.position_problem) against the rows in the database."""
     cell, member, start, end = position.cell, position.member, position.valid_from, position.valid_until
-    label = position.get_kind_display()
-    if end is not None and end <= start:
-        raise ValidationError({"valid_until": "Ngày kết thúc nhiệm kỳ phải sau ngày bắt đầu."})
-    if not member.is_official_on(start):
-        raise ValidationError(
-            {"member": f"{member.full_name} chưa là đảng viên chính thức vào ngày {fmt(start)}."}
-        )
+    _raise(end_after_start(start, end, "Ngày kết thúc nhiệm kỳ phải sau ngày bắt đầu."))
     home = current_membership(member, start)
-    if home is None or home.cell_id != cell.pk:
-        raise ValidationError(
-            {
-                "member": f"{member.full_name} không sinh hoạt chính thức tại {cell.name} vào ngày {fmt(start)}."
-            }
+    overlapping = (
+        Position.objects.filter(cell=cell)
+        .overlapping(start, end)
+        .exclude(pk=position.pk)
+        .select_related("member")
+    )
+    _raise(
+        position_problem(
+            kind=position.kind,
+            member_key=member.pk,
+            member_name=member.full_name,
+            cell_name=cell.name,
+            start=start,
+            end=end,
+            is_official=member.is_official_on(start),
+            home_is_this_cell=home is not None and home.cell_id == cell.pk,
+            others=[Term(p.member_id, p.member.full_name, p.kind, p.valid_from) for p in overlapping],
+            officials=official_count_on(cell, start),
         )
-    overlapping = Position.objects.filter(cell=cell).overlapping(start, end).exclude(pk=position.pk)
-    if overlapping.filter(member=member).exists():
-        raise ValidationError(
-            {"member": f"{member.full_name} đang giữ một chức vụ khác trong chi bộ cùng thời gian."}
-        )
-    if position.kind in (PositionKind.SECRETARY, PositionKind.DEPUTY):
-        other = overlapping.filter(kind=position.kind).select_related("member").first()
-        if other:
-            raise ValidationError(
-                {
-                    "kind": f"Chi bộ đã có {label.lower()} {other.member.full_name} từ {fmt(other.valid_from)}; "
-                    f"mỗi lúc chỉ có một {label.lower()}."
-                }
-            )
-    officials = official_count_on(cell, start)
-    if position.kind == PositionKind.COMMITTEE and officials < COMMITTEE_MIN_OFFICIAL:
-        raise ValidationError(
-            {
-                "kind": f"Chi bộ có {officials} đảng viên chính thức; chỉ chi bộ từ 9 đảng viên chính thức trở lên mới bầu chi ủy."
-            }
-        )
-    holders = set(overlapping.values_list("member_id", flat=True)) | {member.pk}
-    if len(holders) > COMMITTEE_MAX:
-        raise ValidationError({"kind": "Chi ủy có tối đa 7 người."})
+    )
 
 
 @transaction.atomic
@@ -261,13 +246,16 @@ def position_end(*, position: Position, on: dt.date, by=None) -> Position:
 
 
 def check_exemption(exemption: Exemption) -> None:
-    if exemption.valid_until is not None and exemption.valid_until <= exemption.valid_from:
-        raise ValidationError({"valid_until": "Ngày kết thúc miễn sinh hoạt phải sau ngày bắt đầu."})
     clash = Exemption.objects.filter(member=exemption.member).overlapping(
         exemption.valid_from, exemption.valid_until
     )
-    if clash.exclude(pk=exemption.pk).exists():
-        raise ValidationError({"valid_from": "Đảng viên đã được miễn sinh hoạt trong khoảng thời gian này."})
+    _raise(
+        exemption_problem(
+            start=exemption.valid_from,
+            end=exemption.valid_until,
+            clash=clash.exclude(pk=exemption.pk).exists(),
+        )
+    )
 
 
 @transaction.atomic

@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.http import Http404
 
 from chibo.common.dates import today
-from chibo.orgs.models import READ_ALL_ROLES, WRITE_ROLES, Organisation, Role
+from chibo.orgs.models import READ_ALL_ROLES, WRITE_ROLES, Organisation, OrgKind, Role
 
 
 def _active_roles(user, kinds=None):
@@ -92,10 +92,47 @@ def is_staff_of(user, org: Organisation) -> bool:
     )
 
 
-def get_org_for_user(user, pk, *, write: bool = False) -> Organisation:
+def writable_parents(user):
+    """Where the user may create or move a unit to: writable organisations that are not cells."""
+    return orgs_writable_by(user).exclude(kind=OrgKind.CELL)
+
+
+def writable_cells(user):
+    """Cells the user may put members into (create, transfer, temporary membership, positions)."""
+    return orgs_writable_by(user).filter(kind=OrgKind.CELL)
+
+
+def visible_ancestors(user, org: Organisation):
+    """The breadcrumb: ancestors the user may see (the part of the tree above their roles is hidden)."""
+    return orgs_visible_to(user).filter(path__in=org.ancestor_paths()).order_by("depth")
+
+
+def can_move_org(user, org: Organisation) -> bool:
+    """A unit is moved by whoever manages its current parent (a cell leader cannot move their own cell)."""
+    return org.parent is not None and can_write_org(user, org.parent)
+
+
+def get_org_for_user(
+    user,
+    pk,
+    *,
+    write: bool = False,
+    read_members: bool = False,
+    staff: bool = False,
+    move: bool = False,
+) -> Organisation:
+    """The organisation, or 404 if the user may not see it; 403 if they may see it but need more:
+    `write` to change it, `read_members` for its members' records, `staff` for its audit log,
+    `move` to put it under another parent."""
     org = Organisation.objects.select_related("parent").filter(pk=pk).first()
     if org is None or not can_see_org(user, org):
         raise Http404("Không tìm thấy tổ chức.")
     if write and not can_write_org(user, org):
         raise PermissionDenied("Bạn không có quyền sửa dữ liệu của tổ chức này.")
+    if read_members and not can_read_members_of(user, org):
+        raise PermissionDenied("Bạn không có quyền xem hồ sơ đảng viên của tổ chức này.")
+    if staff and not is_staff_of(user, org):
+        raise PermissionDenied("Chỉ cán bộ cấp ủy mới xem được nhật ký thay đổi.")
+    if move and not can_move_org(user, org):
+        raise PermissionDenied("Chỉ cấp ủy quản lý cấp trên hiện tại mới chuyển được tổ chức này.")
     return org

@@ -5,5 +5,8 @@ from chibo.orgs import views
 app_name = "orgs"
 urlpatterns = [
     path("", views.org_list, name="list"),
+    path("them/", views.org_create_view, name="create"),
     path("<int:pk>/", views.org_detail, name="detail"),
+    path("<int:pk>/sua/", views.org_edit, name="edit"),
+    path("<int:pk>/chuyen/", views.org_move_view, name="move"),
 ]

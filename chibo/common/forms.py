@@ -1,0 +1,71 @@
+"""Form helpers shared by every app: dd/mm/yyyy dates, Vietnamese errors that name the field, and
+service ValidationErrors placed on the form field they are about."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+DATE_FORMAT = "%d/%m/%Y"
+
+
+class DateInput(forms.TextInput):
+    """A text box, not type=date: browsers would show and send their own locale's format."""
+
+    def __init__(self, attrs=None):
+        super().__init__({"placeholder": "dd/mm/yyyy", "autocomplete": "off", **(attrs or {})})
+
+    def format_value(self, value):
+        if hasattr(value, "strftime"):
+            return value.strftime(DATE_FORMAT)
+        return super().format_value(value)
+
+
+class DateField(forms.DateField):
+    """Only dd/mm/yyyy: '2024-13-01' or '31/02/2024' get an error instead of a guess."""
+
+    widget = DateInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("input_formats", [DATE_FORMAT])
+        super().__init__(**kwargs)
+
+
+class ViFormMixin:
+    """Errors name their field ("Ngày sinh: …"), so they stay clear when read away from the box."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            label = str(field.label or "")
+            field.error_messages["required"] = f"{label}: không được để trống."
+            if isinstance(field, forms.DateField):
+                field.widget = DateInput(field.widget.attrs)
+                field.input_formats = [DATE_FORMAT]
+                field.error_messages["invalid"] = (
+                    f"{label}: ngày không hợp lệ; hãy nhập theo dạng dd/mm/yyyy, ví dụ 31/01/2024."
+                )
+            elif isinstance(field, forms.ChoiceField | forms.ModelChoiceField):
+                field.error_messages["invalid_choice"] = f"{label}: lựa chọn không hợp lệ."
+
+
+class Form(ViFormMixin, forms.Form):
+    pass
+
+
+class ModelForm(ViFormMixin, forms.ModelForm):
+    pass
+
+
+def add_service_errors(form: forms.BaseForm, error: ValidationError, field_map: dict | None = None) -> None:
+    """Put a service's ValidationError on the form: each key on the matching (or mapped) field,
+    anything else at the top of the form."""
+    field_map = field_map or {}
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
+    for key, errors in error.error_dict.items():
+        name = field_map.get(key, key)
+        messages = [m for e in errors for m in e.messages]
+        if name in form.fields:
+            form.add_error(name, messages)
+        else:
+            form.add_error(None, messages)
