@@ -14,5 +14,6 @@ urlpatterns = [
     path("nhat-ky/", include("chibo.audit.urls")),
     path("nhap-xuat/", include("chibo.dataio.urls")),
     path("api/v1/", api.urls),
+    path("khoa-api/", include("chibo.api.urls")),
     path("quan-tri/", admin.site.urls),
 ]

@@ -1,24 +1,65 @@
-from django.utils import timezone
-from ninja import NinjaAPI
-from ninja.security import HttpBearer
+"""The one NinjaAPI, mounted at /api/v1/. Each domain app owns its router (`chibo/<app>/api.py`);
+this module only authenticates, formats errors and mounts the routers."""
 
-from chibo.api.models import ApiToken, hash_token
+from django.contrib.auth.decorators import login_not_required
+from ninja import NinjaAPI, Swagger
+from ninja.renderers import JSONRenderer
+from ninja.security import django_auth
+
+from chibo.api import errors
+from chibo.api.auth import TokenAuth
+from chibo.members.api import org_router as members_org_router
+from chibo.members.api import router as members_router
+from chibo.orgs.api import router as orgs_router
+
+DESCRIPTION = """API JSON của Chibo (Chibo's JSON API).
+
+**Xác thực**: gửi khóa API trong tiêu đề `Authorization: Bearer <khóa>` (tạo bằng
+`chibo api-token create TÊN_ĐĂNG_NHẬP --name TÊN_KHÓA` hoặc ở trang *Khóa API*), hoặc dùng phiên
+đăng nhập của trình duyệt (khi đó yêu cầu ghi phải kèm tiêu đề `X-CSRFToken`).
+
+**Phạm vi**: mỗi người chỉ thấy tổ chức và đảng viên trong phạm vi vai trò của mình, như trên giao diện web.
+Không thấy → 404; thấy nhưng không được sửa → 403; dữ liệu sai → 422 kèm danh sách `{field, message}`.
+"""
 
 
-class TokenAuth(HttpBearer):
-    def authenticate(self, request, token):
-        found = ApiToken.objects.select_related("user").filter(key_hash=hash_token(token)).first()
-        if found is None or not found.user.is_active:
-            return None
-        ApiToken.objects.filter(pk=found.pk).update(last_used_at=timezone.now())
-        request.user = found.user
-        return found.user
+class Utf8JSONRenderer(JSONRenderer):
+    # Vietnamese names as they are ("Nguyễn"), not as \u escapes: readable with curl, and smaller.
+    json_dumps_params = {"ensure_ascii": False}
 
 
-api = NinjaAPI(
+class ChiboAPI(NinjaAPI):
+    def get_openapi_operation_id(self, operation) -> str:
+        # Short, stable ids (`member_transfer`) instead of ninja's module-prefixed default.
+        return operation.view_func.__name__
+
+    def _get_urls(self):
+        urls = super()._get_urls()
+        for pattern in urls:
+            # The API answers an anonymous call with a JSON 401 itself; LoginRequiredMiddleware must not
+            # redirect it to the HTML login page. The schema and docs page hold no data, so they are
+            # public too: tools such as schemathesis and code generators read them without a session.
+            login_not_required(pattern.callback)
+        return urls
+
+
+api = ChiboAPI(
     title="Chibo API",
     version="1",
-    description="API JSON của Chibo. Xác thực bằng khóa: `Authorization: Bearer <khóa>`.",
-    auth=TokenAuth(),
+    description=DESCRIPTION,
+    # Tokens travel in a header that a browser never adds by itself, so a forged cross-site request
+    # cannot carry one: token calls need no CSRF check. A session cookie is sent by the browser
+    # automatically, so django_auth (csrf=True) makes ninja run Django's CSRF check on unsafe methods:
+    # a logged-in user may read from the browser and write from the docs page (which sends
+    # X-CSRFToken), while another site cannot make that browser write.
+    auth=[TokenAuth(), django_auth],
     urls_namespace="api",
+    renderer=Utf8JSONRenderer(),
+    # Swagger UI would otherwise send the schema to validator.swagger.io for its badge: nothing may
+    # leave for another host.
+    docs=Swagger(settings={"validatorUrl": None}),
 )
+errors.install(api)
+api.add_router("/orgs", orgs_router, tags=["Tổ chức đảng"])
+api.add_router("/orgs", members_org_router, tags=["Tổ chức đảng"])
+api.add_router("/members", members_router, tags=["Đảng viên"])

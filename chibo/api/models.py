@@ -1,31 +1,46 @@
 import hashlib
-import secrets
 
 from django.conf import settings
 from django.db import models
 
+# Tokens start with this, so a leaked one is recognisable (secret scanners, logs) and the stored
+# `prefix` tells a user which of their tokens it is without keeping the token itself.
+TOKEN_PREFIX = "chibo_"
+PREFIX_LENGTH = len(TOKEN_PREFIX) + 6
+
 
 def hash_token(raw: str) -> str:
+    # A token has 256 random bits, so a plain SHA-256 is enough (no salt, no slow hash) and lookups
+    # stay one indexed equality.
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
+class ApiTokenQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(revoked_at__isnull=True, user__is_active=True)
+
+
 class ApiToken(models.Model):
-    """A bearer token for the JSON API; only its hash is stored."""
+    """A bearer token for the JSON API; only its hash is stored. Revoked tokens are kept for the record."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField("tên", max_length=80)
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    prefix = models.CharField("đầu khóa", max_length=16, editable=False, default="")
     created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
     last_used_at = models.DateTimeField("dùng lần cuối", null=True, blank=True)
+    revoked_at = models.DateTimeField("thu hồi lúc", null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
 
     class Meta:
         verbose_name = "khóa API"
         verbose_name_plural = "khóa API"
+        ordering = ["-created_at", "-id"]
 
     def __str__(self):
         return f"{self.name} ({self.user})"
 
-    @classmethod
-    def issue(cls, *, user, name: str) -> tuple["ApiToken", str]:
-        raw = secrets.token_urlsafe(32)
-        return cls.objects.create(user=user, name=name, key_hash=hash_token(raw)), raw
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

@@ -1,0 +1,35 @@
+"""Issuing and revoking API tokens. The raw token is returned once and never stored."""
+
+import secrets
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from chibo.api.models import PREFIX_LENGTH, TOKEN_PREFIX, ApiToken, hash_token
+from chibo.audit.models import Action
+from chibo.audit.services import audit_log, snapshot
+
+
+@transaction.atomic
+def token_create(*, user, name: str, by=None) -> tuple[ApiToken, str]:
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": "Hãy đặt tên cho khóa (ví dụ: tên máy hoặc chương trình dùng nó)."})
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(user=user, name=name, key_hash=hash_token(raw), prefix=raw[:PREFIX_LENGTH])
+    token.full_clean()
+    token.save()
+    audit_log(user=by or user, action=Action.CREATE, obj=token)
+    return token, raw
+
+
+@transaction.atomic
+def token_revoke(*, token: ApiToken, by=None) -> ApiToken:
+    if token.revoked_at is not None:
+        return token
+    before = snapshot(token)
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at"])
+    audit_log(user=by, action=Action.UPDATE, obj=token, before=before)
+    return token

@@ -1,0 +1,52 @@
+"""The "Khóa API" page: a logged-in user issues and revokes their own tokens."""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from chibo.api.models import ApiToken
+from chibo.api.services import token_create, token_revoke
+from chibo.common.forms import Form, add_service_errors
+
+
+class TokenForm(Form):
+    name = forms.CharField(
+        label="Tên khóa",
+        max_length=80,
+        help_text="Để nhận ra khóa sau này, ví dụ: «Bảng tính báo cáo tháng».",
+    )
+
+
+def _page(request, form, new_token: str = ""):
+    tokens = ApiToken.objects.filter(user=request.user)
+    context = {"form": form, "tokens": tokens, "new_token": new_token}
+    return render(request, "api/tokens.html", context)
+
+
+def token_list(request):
+    if request.method == "POST":
+        form = TokenForm(request.POST)
+        if form.is_valid():
+            try:
+                _, raw = token_create(user=request.user, name=form.cleaned_data["name"], by=request.user)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                # Shown in this answer only (not redirected through the session): it is never stored.
+                return _page(request, TokenForm(), new_token=raw)
+        return _page(request, form)
+    return _page(request, TokenForm())
+
+
+@require_POST
+def token_revoke_view(request, pk: int):
+    # Only one's own tokens; someone else's is "not found", not "forbidden".
+    token = ApiToken.objects.filter(pk=pk, user=request.user).first()
+    if token is None:
+        raise Http404("Không tìm thấy khóa.")
+    token_revoke(token=token, by=request.user)
+    messages.success(request, f"Đã thu hồi khóa «{token.name}».")
+    return redirect("tokens:list")

@@ -1,0 +1,317 @@
+"""/api/v1/members and /api/v1/orgs/{id}/roster.
+
+Reads are scoped by members.access exactly like the web pages; writes call members.services with
+`by=request.user`, so the API checks the same rules and leaves the same audit entries as the web.
+The roster lives here, not in orgs/api.py, because orgs sits below members and never imports it.
+"""
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Exists, OuterRef, Subquery
+from django.http import Http404
+from ninja import Field, Router, Schema, Status
+from ninja.pagination import paginate
+from pydantic import field_validator
+
+from chibo.api.errors import renamed_fields
+from chibo.api.schemas import READ_ERRORS, WRITE_ERRORS, Day, Id, InputSchema, Pagination, PathId, Text
+from chibo.common.collation import name_order
+from chibo.common.dates import fmt, today
+from chibo.members import services
+from chibo.members.access import can_write_member, get_member_for_user, members_visible_to
+from chibo.members.models import (
+    Exemption,
+    Gender,
+    Member,
+    Membership,
+    MembershipKind,
+    PositionKind,
+    TrainingKind,
+    WorkStatus,
+)
+from chibo.members.selectors import current_membership, members_of, roster_on, search_members
+from chibo.orgs.access import can_read_members_of, can_see_org, can_write_org, get_org_for_user
+from chibo.orgs.models import Organisation
+
+router = Router()
+# Mounted at /orgs next to orgs.api's router: member data about an organisation.
+org_router = Router()
+
+
+# ---------------------------------------------------------------- schemas
+
+
+class MemberOut(Schema):
+    id: int
+    full_name: str
+    gender: Gender
+    birth_date: dt.date | None
+    card_number: str
+    admitted_on: dt.date
+    official_on: dt.date | None
+    work_status: WorkStatus
+    cell_id: int | None = Field(None, description="Chi bộ sinh hoạt chính thức hôm nay.")
+
+
+class MembershipOut(Schema):
+    id: int
+    cell_id: int
+    cell_name: str = Field(alias="cell.name")
+    kind: MembershipKind
+    valid_from: dt.date
+    valid_until: dt.date | None
+    note: str
+
+
+class PositionOut(Schema):
+    id: int
+    cell_id: int
+    cell_name: str = Field(alias="cell.name")
+    kind: PositionKind
+    valid_from: dt.date
+    valid_until: dt.date | None
+    decision_ref: str
+
+
+class ExemptionOut(Schema):
+    id: int
+    valid_from: dt.date
+    valid_until: dt.date | None
+    reason: str
+    decision_ref: str
+
+
+class TrainingOut(Schema):
+    id: int
+    course_title: str
+    kind: TrainingKind
+    organiser: str
+    started_on: dt.date
+    ended_on: dt.date | None
+    completed: bool
+
+
+class MemberDetailOut(MemberOut):
+    citizen_id: str | None
+    phone: str
+    email: str
+    memberships: list[MembershipOut]
+    positions: list[PositionOut]
+    exemptions: list[ExemptionOut]
+    trainings: list[TrainingOut]
+    can_write: bool = Field(description="Người gọi được sửa hồ sơ này.")
+
+
+class RosterMemberOut(Schema):
+    id: int
+    full_name: str
+    gender: Gender
+    card_number: str
+    work_status: WorkStatus
+    is_temporary: bool = Field(description="Sinh hoạt tạm thời ở đây (không phải chi bộ chính thức).")
+    is_exempt: bool = Field(
+        description="Được miễn sinh hoạt vào ngày đó: có trong danh sách, không tính dự họp."
+    )
+
+
+def _blank_is_none(value):
+    # Citizen IDs are unique when present: an empty string would clash with the next empty one.
+    return value or None
+
+
+class MemberCreateIn(InputSchema):
+    full_name: Text = Field(min_length=1, max_length=120)
+    gender: Gender
+    birth_date: Day | None = None
+    card_number: Text = Field(min_length=1, max_length=20)
+    citizen_id: Text | None = Field(None, description="12 chữ số; để trống nếu chưa có.")
+
+    phone: Text = Field("", max_length=20)
+    email: Text = Field("", max_length=254)
+    admitted_on: Day
+    official_on: Day | None = None
+    work_status: WorkStatus = WorkStatus.WORKING
+    cell: Id = Field(description="Chi bộ sinh hoạt chính thức; người gọi phải có quyền ghi ở đó.")
+    joined_on: Day | None = Field(
+        None, description="Ngày bắt đầu sinh hoạt ở chi bộ; mặc định là ngày vào Đảng."
+    )
+
+    _citizen_id = field_validator("citizen_id")(_blank_is_none)
+
+
+class MemberUpdateIn(InputSchema):
+    """Only the fields sent are changed; `null` clears the optional ones (birth date, citizen ID,
+    official date), `""` clears phone and e-mail. The cell changes only through /transfer."""
+
+    full_name: Text = Field(None, min_length=1, max_length=120)
+    gender: Gender = None
+    birth_date: Day | None = None
+    card_number: Text = Field(None, min_length=1, max_length=20)
+    citizen_id: Text | None = None
+    phone: Text = Field(None, max_length=20)
+
+    email: Text = Field(None, max_length=254)
+    admitted_on: Day = None
+    official_on: Day | None = None
+    work_status: WorkStatus = None
+
+    _citizen_id = field_validator("citizen_id")(_blank_is_none)
+
+
+class TransferIn(InputSchema):
+    to_cell: Id
+    on: Day
+    note: Text = Field("", max_length=255)
+
+
+class PositionIn(InputSchema):
+    kind: PositionKind
+    valid_from: Day
+    valid_until: Day | None = None
+    decision_ref: Text = Field("", max_length=60)
+    cell: Id | None = Field(None, description="Mặc định: chi bộ sinh hoạt chính thức vào ngày `valid_from`.")
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _with_cell(qs):
+    official_here = Membership.objects.on(today()).filter(member=OuterRef("pk"), kind=MembershipKind.OFFICIAL)
+    return qs.annotate(cell_id=Subquery(official_here.values("cell_id")[:1]))
+
+
+def _detail(request, member: Member) -> dict:
+    member = _with_cell(Member.objects.filter(pk=member.pk)).get()
+    return {
+        **{f: getattr(member, f) for f in MemberDetailOut.model_fields if hasattr(member, f)},
+        "memberships": member.memberships.select_related("cell").order_by("-valid_from", "-pk"),
+        "positions": member.positions.select_related("cell").order_by("-valid_from", "-pk"),
+        "exemptions": member.exemptions.order_by("-valid_from", "-pk"),
+        "trainings": member.trainings.order_by("-started_on", "-pk"),
+        "can_write": can_write_member(request.user, member),
+    }
+
+
+def _writable_cell(user, pk: int, field: str) -> Organisation:
+    """A cell named in a request body: unknown or invisible is bad input (422, without revealing that
+    it exists); visible but not writable is a refusal (403)."""
+    org = Organisation.objects.filter(pk=pk).first()
+    if org is None or not can_see_org(user, org):
+        raise ValidationError({field: f"Không tìm thấy chi bộ có id {pk}."})
+    if not can_write_org(user, org):
+        raise PermissionDenied(f"Bạn không có quyền ghi dữ liệu vào {org.name}.")
+    return org
+
+
+# ---------------------------------------------------------------- members
+
+
+@router.get("", response={200: list[MemberOut], **READ_ERRORS})
+@paginate(Pagination)
+def member_list(request, q: Text | None = None):
+    """Members whose records the caller may read, in Vietnamese name order.
+
+    `q` finds names without diacritics ("nguyen van an" finds "Nguyễn Văn An"), or an exact party card
+    number or citizen ID."""
+    members = search_members(members_visible_to(request.user), q or "")
+    return _with_cell(members).order_by(*name_order())
+
+
+@router.get("/{member_id}", response={200: MemberDetailOut, **READ_ERRORS})
+def member_detail(request, member_id: PathId):
+    """One member with memberships, positions, exemptions and training records."""
+    return _detail(request, get_member_for_user(request.user, member_id))
+
+
+@router.post("", response={201: MemberDetailOut, **WRITE_ERRORS})
+def member_create(request, payload: MemberCreateIn):
+    """Create a member and their official membership in `cell` from `joined_on`."""
+    fields = payload.dict()
+    cell = _writable_cell(request.user, fields.pop("cell"), "cell")
+    joined_on = fields.pop("joined_on")
+    with renamed_fields(valid_from="joined_on"):
+        member = services.member_create(by=request.user, cell=cell, joined_on=joined_on, **fields)
+    return Status(201, _detail(request, member))
+
+
+@router.patch("/{member_id}", response={200: MemberDetailOut, **WRITE_ERRORS})
+def member_update(request, member_id: PathId, payload: MemberUpdateIn):
+    member = get_member_for_user(request.user, member_id, write=True)
+    # Only what the client sent; the schema already refuses null for the fields that need a value.
+    fields = payload.dict(exclude_unset=True)
+    if fields:
+        services.member_update(member=member, by=request.user, **fields)
+    return _detail(request, member)
+
+
+@router.post("/{member_id}/transfer", response={201: MembershipOut, **WRITE_ERRORS})
+def member_transfer(request, member_id: PathId, payload: TransferIn):
+    """Official transfer: the current membership ends on `on`, one in `to_cell` starts on `on`.
+    The caller must be allowed to write both the member's cell and `to_cell`."""
+    member = get_member_for_user(request.user, member_id, write=True)
+    to_cell = _writable_cell(request.user, payload.to_cell, "to_cell")
+    with renamed_fields(cell="to_cell"):
+        membership = services.member_transfer(
+            member=member, to_cell=to_cell, on=payload.on, note=payload.note, by=request.user
+        )
+    return Status(201, membership)
+
+
+@router.post("/{member_id}/positions", response={201: PositionOut, **WRITE_ERRORS})
+def position_assign(request, member_id: PathId, payload: PositionIn):
+    """Secretary, deputy or cell-committee member, checked against DOMAIN §3 (one secretary at a time,
+    at most one deputy, a committee of at most 7 only in cells of 9 or more official members)."""
+    member = get_member_for_user(request.user, member_id, write=True)
+    if payload.cell is not None:
+        cell = _writable_cell(request.user, payload.cell, "cell")
+    else:
+        home = current_membership(member, payload.valid_from)
+        if home is None:
+            raise ValidationError(
+                {
+                    "cell": f"{member.full_name} không sinh hoạt chính thức ở chi bộ nào vào ngày "
+                    f"{fmt(payload.valid_from)}; hãy ghi rõ chi bộ."
+                }
+            )
+        cell = _writable_cell(request.user, home.cell_id, "cell")
+    position = services.position_assign(
+        member=member,
+        cell=cell,
+        kind=payload.kind,
+        valid_from=payload.valid_from,
+        valid_until=payload.valid_until,
+        decision_ref=payload.decision_ref,
+        by=request.user,
+    )
+    return Status(201, position)
+
+
+# ---------------------------------------------------------------- rosters
+
+
+@org_router.get("/{org_id}/roster", response={200: list[RosterMemberOut], **READ_ERRORS})
+@paginate(Pagination)
+def org_roster(request, org_id: PathId, date: Day | None = None):
+    """Members expected on `date` (default today). For a cell: its official members not away on
+    temporary activity, plus guests on temporary activity here. For a committee: every member with a
+    membership anywhere in its subtree. Needs the right to read member records (404 otherwise, as on
+    the web)."""
+    org = get_org_for_user(request.user, org_id)
+    if not can_read_members_of(request.user, org):
+        raise Http404("Không tìm thấy danh sách đảng viên.")
+    day = date or today()
+    if org.is_cell:
+        return roster_on(org, day)
+    cells = Organisation.objects.subtree_of(org).values("pk")
+    official_here = Membership.objects.on(day).filter(
+        member=OuterRef("pk"), cell__in=cells, kind=MembershipKind.OFFICIAL
+    )
+    return (
+        members_of(org, day)
+        .annotate(
+            is_temporary=~Exists(official_here),
+            is_exempt=Exists(Exemption.objects.on(day).filter(member=OuterRef("pk"))),
+        )
+        .order_by(*name_order())
+    )

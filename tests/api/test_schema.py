@@ -1,0 +1,50 @@
+import re
+
+EXPECTED = {
+    ("get", "/api/v1/orgs"): "org_list",
+    ("get", "/api/v1/orgs/{org_id}"): "org_detail",
+    ("get", "/api/v1/orgs/{org_id}/children"): "org_children",
+    ("get", "/api/v1/orgs/{org_id}/roster"): "org_roster",
+    ("get", "/api/v1/members"): "member_list",
+    ("post", "/api/v1/members"): "member_create",
+    ("get", "/api/v1/members/{member_id}"): "member_detail",
+    ("patch", "/api/v1/members/{member_id}"): "member_update",
+    ("post", "/api/v1/members/{member_id}/transfer"): "member_transfer",
+    ("post", "/api/v1/members/{member_id}/positions"): "position_assign",
+}
+
+
+def test_schema_is_served_locally_and_lists_every_endpoint(client, db):
+    response = client.get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    schema = response.json()
+    assert schema["openapi"].startswith("3.")
+    found = {(m, p): op["operationId"] for p, ops in schema["paths"].items() for m, op in ops.items()}
+    assert found == EXPECTED
+
+
+def test_schema_declares_the_error_answers_and_bearer_auth(client, db):
+    schema = client.get("/api/v1/openapi.json").json()
+    for path, ops in schema["paths"].items():
+        for method, op in ops.items():
+            codes = set(op["responses"])
+            assert {"401", "404", "422"} <= codes, (method, path)
+            if method != "get":
+                assert {"400", "403"} <= codes, (method, path)
+            error = op["responses"]["422"]["content"]["application/json"]["schema"]["$ref"]
+            assert error.endswith("/ValidationErrorOut")
+    schemes = schema["components"]["securitySchemes"]
+    assert schemes["TokenAuth"] == {"type": "http", "scheme": "bearer"}
+
+
+def test_docs_page_loads_nothing_from_another_host(client, db):
+    response = client.get("/api/v1/docs")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "swagger-ui-bundle.js" in html
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html)
+    assets = re.findall(r"""(?:src|href)\s*=\s*["']([^"']+)""", html)
+    assert assets and all(a.startswith("/static/") for a in assets), assets
+    assert '"validatorUrl": null' in html  # no schema sent to validator.swagger.io
+    for asset in assets:
+        assert client.get(asset).status_code == 200, asset
