@@ -1,0 +1,34 @@
+"""Who may import and export: committee staff, administrators and cell leaders, each within the
+organisations they may write (orgs_writable_by); the import itself checks every row against that scope."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from chibo.dataio.models import ImportJob
+from chibo.orgs.access import orgs_writable_by
+from chibo.orgs.models import WRITE_ROLES, Organisation
+
+
+def require_data_manager(user) -> None:
+    if not orgs_writable_by(user).exists():
+        raise PermissionDenied("Chỉ cán bộ cấp ủy và cấp ủy chi bộ được nhập, xuất dữ liệu.")
+
+
+def root_orgs_for(user):
+    """The organisations a user's write roles are granted on: the natural roots of their exports."""
+    if getattr(user, "is_superuser", False):
+        return Organisation.objects.filter(parent__isnull=True)
+    return (
+        orgs_writable_by(user)
+        .filter(roles__user=user, roles__role__in=WRITE_ROLES)
+        .distinct()
+        .order_by("path")
+    )
+
+
+def get_job_for_user(user, pk) -> ImportJob:
+    # A job holds a file of personal data: only the person who uploaded it sees it.
+    job = ImportJob.objects.filter(pk=pk).first()
+    if job is None or not (job.user_id == user.pk or getattr(user, "is_superuser", False)):
+        raise Http404("Không tìm thấy lượt nhập dữ liệu.")
+    return job

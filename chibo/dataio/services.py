@@ -1,0 +1,375 @@
+"""Import and export of organisations, members and their dated history (issue 2 §5)."""
+
+import csv
+import gc
+import getpass
+import io
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Exists, F, OuterRef
+from django.utils import timezone
+
+from chibo.audit.models import Action, AuditEntry
+from chibo.dataio.formats import ALL, FORMATS, KINDS, format_value
+from chibo.dataio.importer import Checker, Context, ImportRejected, Plan, RowError, write_plans
+from chibo.dataio.models import ImportJob, JobStatus
+from chibo.dataio.readers import FileProblem, read_tables
+from chibo.members.models import Exemption, Member, Membership, Position, TrainingRecord
+from chibo.orgs.models import Organisation
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class ImportResult:
+    errors: list[RowError] = field(default_factory=list)
+    counts: dict = field(default_factory=dict)  # kind -> {"created", "updated", "unchanged"}
+    total_rows: int = 0
+    written: bool = False
+    timings: dict = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def summary(self) -> str:
+        parts = [
+            f"{FORMATS[k].title}: {c['created']} mới, {c['updated']} cập nhật, {c['unchanged']} không đổi"
+            for k, c in self.counts.items()
+        ]
+        return "; ".join(parts)
+
+
+def import_data(
+    *,
+    data: bytes,
+    filename: str,
+    kind: str,
+    user=None,
+    dry_run: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> ImportResult:
+    """Check a file (one kind, or a workbook of every kind) and, if every row is valid and this is
+    not a dry run, write it all in one transaction. `user=None` is the command line: no scope limit."""
+    # A big file allocates millions of small objects that all live until the end; the cyclic garbage
+    # collector would rescan them again and again (it doubled the time of a 500,000-row import).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _import(data=data, filename=filename, kind=kind, user=user, dry_run=dry_run, progress=progress)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _import(*, data, filename, kind, user, dry_run, progress) -> ImportResult:
+    result = ImportResult()
+    started = time.perf_counter()
+    try:
+        tables = read_tables(data, filename, kind)
+    except FileProblem as exc:
+        result.errors.append(RowError(1, "", str(exc)))
+        return result
+    result.total_rows = sum(len(t.rows) for t in tables)
+    result.timings["parse"] = time.perf_counter() - started
+
+    started = time.perf_counter()
+    ctx = Context(user)
+    checker = Checker(ctx, progress)
+    plans: list[Plan] = []
+    for table in tables:
+        plan = checker.plan(table)
+        plans.append(plan)
+        result.errors.extend(plan.errors)
+        result.counts[table.kind] = plan.counts()
+    result.timings["validate"] = time.perf_counter() - started
+    if result.errors or dry_run:
+        return result
+
+    changed = sum(c["created"] + c["updated"] for c in result.counts.values())
+    audit_rows = changed <= settings.CHIBO_IMPORT_AUDIT_ROWS_MAX
+    try:
+        with transaction.atomic():
+            result.timings.update(write_plans(plans, ctx, audit_rows=audit_rows))
+            _audit_import(user=user, filename=filename, kind=kind, result=result, rows_audited=audit_rows)
+    except ImportRejected as exc:
+        result.errors.extend(exc.errors)
+        return result
+    result.written = True
+    return result
+
+
+def _audit_import(*, user, filename: str, kind: str, result: ImportResult, rows_audited: bool) -> None:
+    """One entry per import: who wrote which file, with the counts. Up to CHIBO_IMPORT_AUDIT_ROWS_MAX
+    changed rows, every row also has its own entry; above that (a city-wide load) only this one, because
+    per-row entries tripled the time of a 500,000-member import (bench/RESULTS.md)."""
+    title = "tất cả dữ liệu" if kind == ALL else FORMATS[kind].title.lower()
+    AuditEntry.objects.create(
+        user=user if getattr(user, "is_authenticated", False) else None,
+        action=Action.CREATE,
+        model=f"dataio.{kind}",
+        object_repr=f"Nhập {title} từ {Path(filename).name}: {result.summary()}"[:255],
+        after={
+            "file": Path(filename).name,
+            "kind": kind,
+            "rows": result.total_rows,
+            "counts": result.counts,
+            "rows_audited": rows_audited,
+        },
+    )
+
+
+# -- background jobs --------------------------------------------------------------------------------
+
+
+def import_job_create(*, user, kind: str, upload) -> ImportJob:
+    """Store an uploaded file as a job waiting for its check."""
+    from chibo.dataio.readers import count_rows
+
+    data = upload.read()
+    upload.seek(0)
+    total = count_rows(data, upload.name)
+    job = ImportJob(
+        user=user,
+        kind=kind,
+        file_name=Path(upload.name).name[:255],
+        total_rows=total,
+        background=total > settings.CHIBO_IMPORT_BACKGROUND_ROWS,
+    )
+    job.file.save(Path(upload.name).name, upload, save=False)
+    job.save()
+    return job
+
+
+def import_job_start(job: ImportJob) -> None:
+    """Run the job's next step now, or hand it to the worker when the file is large."""
+    if job.background:
+        from chibo.dataio.tasks import import_job_task
+
+        import_job_task.enqueue(job.pk)
+    else:
+        import_job_run(job_id=job.pk)
+
+
+def import_job_confirm(*, job: ImportJob) -> bool:
+    """The user confirmed a clean check. Only the first confirm moves the job on: a re-posted form
+    finds it no longer CHECKED, so the file is never written twice."""
+    moved = ImportJob.objects.filter(pk=job.pk, status=JobStatus.CHECKED).update(
+        status=JobStatus.QUEUED, dry_run=False, processed_rows=0
+    )
+    if moved:
+        job.refresh_from_db()
+        import_job_start(job)
+    return bool(moved)
+
+
+def import_job_run(*, job_id: int) -> ImportJob:
+    """Check (PENDING) or write (QUEUED) a job's file, recording progress, errors and counts."""
+    job = ImportJob.objects.select_related("user").get(pk=job_id)
+    writing = job.status == JobStatus.QUEUED
+    if job.status not in (JobStatus.PENDING, JobStatus.QUEUED):
+        return job
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=JobStatus.IMPORTING if writing else JobStatus.CHECKING, processed_rows=0
+    )
+
+    def progress(n: int) -> None:
+        ImportJob.objects.filter(pk=job.pk).update(processed_rows=F("processed_rows") + n)
+
+    try:
+        with job.file.open("rb") as fh:
+            data = fh.read()
+        result = import_data(
+            data=data,
+            filename=job.file_name,
+            kind=job.kind,
+            user=job.user,
+            dry_run=not writing,
+            progress=progress,
+        )
+    except Exception as exc:
+        logger.exception("Import job %s failed", job.pk)
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=JobStatus.FAILED, errors=[RowError(0, "", f"Lỗi hệ thống: {exc}").as_dict()]
+        )
+        job.refresh_from_db()
+        return job
+    now = timezone.now()
+    if result.errors:
+        status = JobStatus.REJECTED
+    else:
+        status = JobStatus.DONE if writing else JobStatus.CHECKED
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=status,
+        errors=[e.as_dict() for e in result.errors],
+        counts=result.counts,
+        total_rows=result.total_rows,
+        processed_rows=result.total_rows,
+        checked_at=job.checked_at or now,
+        finished_at=now if writing else None,
+    )
+    job.refresh_from_db()
+    if job.status in (JobStatus.DONE, JobStatus.REJECTED):
+        # The stored file holds personal data (Decree 13/2023): keep it no longer than the job needs it.
+        job.file.delete(save=True)
+    return job
+
+
+# -- export -----------------------------------------------------------------------------------------
+
+
+def _member_scope(org: Organisation | None):
+    members = Member.objects.all()
+    if org is not None:
+        cells = Organisation.objects.subtree_of(org).values("pk")
+        members = members.filter(Exists(Membership.objects.filter(member=OuterRef("pk"), cell__in=cells)))
+    return members
+
+
+def export_rows(kind: str, org: Organisation | None = None):
+    """The rows of one kind, in import order and import format (model values, not yet formatted)."""
+    if kind == "orgs":
+        qs = Organisation.objects.subtree_of(org) if org else Organisation.objects.all()
+        return qs.order_by("path").values_list(
+            "code", "name", "kind", "parent__code", "cell_kind", "founded_on", "dissolved_on", "address"
+        )
+    if kind == "members":
+        return (
+            _member_scope(org)
+            .order_by("card_number")
+            .values_list(
+                "card_number",
+                "full_name",
+                "gender",
+                "birth_date",
+                "citizen_id",
+                "phone",
+                "email",
+                "admitted_on",
+                "official_on",
+                "work_status",
+            )
+        )
+    cells = Organisation.objects.subtree_of(org).values("pk") if org else None
+    if kind == "memberships":
+        qs = Membership.objects.all() if cells is None else Membership.objects.filter(cell__in=cells)
+        return qs.order_by("member__card_number", "valid_from", "pk").values_list(
+            "member__card_number", "cell__code", "kind", "valid_from", "valid_until", "note"
+        )
+    if kind == "positions":
+        qs = Position.objects.all() if cells is None else Position.objects.filter(cell__in=cells)
+        return qs.order_by("cell__code", "valid_from", "pk").values_list(
+            "member__card_number", "cell__code", "kind", "valid_from", "valid_until", "decision_ref"
+        )
+    members = _member_scope(org).values("pk")
+    if kind == "exemptions":
+        qs = Exemption.objects.all() if org is None else Exemption.objects.filter(member__in=members)
+        return qs.order_by("member__card_number", "valid_from").values_list(
+            "member__card_number", "valid_from", "valid_until", "reason", "decision_ref"
+        )
+    if kind == "trainings":
+        qs = (
+            TrainingRecord.objects.all() if org is None else TrainingRecord.objects.filter(member__in=members)
+        )
+        return qs.order_by("member__card_number", "started_on", "course_title").values_list(
+            "member__card_number", "course_title", "kind", "organiser", "started_on", "ended_on", "completed"
+        )
+    raise ValueError(kind)
+
+
+def _write_csv(kind: str, org, out: io.BytesIO) -> int:
+    fmt_ = FORMATS[kind]
+    text = io.StringIO(newline="")
+    writer = csv.writer(text)
+    writer.writerow(fmt_.headers)
+    n = 0
+    for row in export_rows(kind, org).iterator(chunk_size=5000):
+        writer.writerow([format_value(v, c, for_xlsx=False) for v, c in zip(row, fmt_.columns, strict=True)])
+        n += 1
+    # The BOM tells Excel the file is UTF-8, so Vietnamese opens correctly on double-click.
+    out.write(text.getvalue().encode("utf-8-sig"))
+    return n
+
+
+def _write_xlsx(kinds: list[str], org, out: io.BytesIO) -> int:
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    book = Workbook(write_only=True)
+    n = 0
+    for kind in kinds:
+        fmt_ = FORMATS[kind]
+        ws = book.create_sheet(fmt_.title)
+        ws.append(fmt_.headers)
+        for row in export_rows(kind, org).iterator(chunk_size=5000):
+            cells = []
+            for value, column in zip(row, fmt_.columns, strict=True):
+                cell = WriteOnlyCell(ws, value=format_value(value, column, for_xlsx=True))
+                if column.type == "date" and value is not None:
+                    cell.number_format = "DD/MM/YYYY"
+                cells.append(cell)
+            ws.append(cells)
+            n += 1
+    book.save(out)
+    return n
+
+
+def export_data(*, kind: str, filename: str, org: Organisation | None = None, user=None) -> tuple[bytes, int]:
+    """Export one kind (CSV or XLSX by the file's extension) or every kind (`all`, XLSX only), scoped to
+    `org`'s subtree. Personal data under Decree 13/2023: every export is written to the audit log."""
+    suffix = Path(filename).suffix.lower()
+    out = io.BytesIO()
+    if suffix == ".csv":
+        if kind == ALL:
+            raise ValueError("Xuất tất cả các loại dữ liệu cần tệp .xlsx.")
+        rows = _write_csv(kind, org, out)
+    elif suffix == ".xlsx":
+        rows = _write_xlsx(KINDS if kind == ALL else [kind], org, out)
+    else:
+        raise ValueError("Chỉ xuất ra tệp .csv hoặc .xlsx.")
+    title = "tất cả dữ liệu" if kind == ALL else FORMATS[kind].title.lower()
+    scope = f"{org.name} ({org.code})" if org else "toàn bộ"
+    AuditEntry.objects.create(
+        user=user if getattr(user, "is_authenticated", False) else None,
+        action=Action.EXPORT,
+        model=f"dataio.{kind}",
+        object_id=str(org.pk) if org else "",
+        object_repr=f"Xuất {title} · {scope} → {Path(filename).name} ({rows} dòng)"[:255],
+        org_path=org.path if org else "",
+        after={
+            "kind": kind,
+            "file": Path(filename).name,
+            "rows": rows,
+            "org": org.code if org else None,
+            # The command line has no logged-in user: keep the operating-system account instead.
+            "by": user.get_username() if getattr(user, "is_authenticated", False) else getpass.getuser(),
+        },
+    )
+    return out.getvalue(), rows
+
+
+def import_template(kind: str) -> bytes:
+    """A workbook holding only the header row of each kind (every kind's sheet for `all`)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    book.remove(book.active)
+    for k in KINDS if kind == ALL else [kind]:
+        fmt_ = FORMATS[k]
+        ws = book.create_sheet(fmt_.title)
+        ws.append(fmt_.headers)
+        for cell, column in zip(ws[1], fmt_.columns, strict=True):
+            cell.font = Font(bold=column.required)
+            # Card numbers, citizen IDs and phones keep their leading zeros only in text cells.
+            ws.column_dimensions[cell.column_letter].number_format = "@"
+            ws.column_dimensions[cell.column_letter].width = max(14, len(column.header) + 2)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
