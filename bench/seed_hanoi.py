@@ -1,0 +1,104 @@
+"""Build a Hanoi-sized dataset (about 20,000 cells, 500,000 members) on a fresh PostgreSQL database.
+
+    .venv/bin/python bench/seed_hanoi.py --small          # 50 cells, a few seconds (CI)
+    .venv/bin/python bench/seed_hanoi.py --full           # 20,000 cells x 25 members
+    .venv/bin/python bench/seed_hanoi.py --cells 2000 --members-per-cell 25 --keep
+
+It creates the database `chibo_bench_seed` (dropped at the end unless --keep), migrates it, runs the
+demo generator and prints the build time and the peak memory of this process.
+"""
+
+import argparse
+import os
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import psycopg
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+FULL_CELLS, FULL_MEMBERS_PER_CELL = 20_000, 25
+
+
+def peak_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--cells", type=int, default=50)
+    parser.add_argument("--members-per-cell", type=int, default=FULL_MEMBERS_PER_CELL)
+    parser.add_argument("--months", type=int, default=12)
+    parser.add_argument("--seed", type=int, default=2021)
+    parser.add_argument("--small", action="store_true", help="50 cells (the default): cheap enough for CI")
+    parser.add_argument("--full", action="store_true", help=f"{FULL_CELLS:,} cells x {FULL_MEMBERS_PER_CELL}")
+    parser.add_argument("--server", default=os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432"))
+    parser.add_argument("--db", default="chibo_bench_seed")
+    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    args = parser.parse_args()
+    if args.full:
+        args.cells, args.members_per_cell = FULL_CELLS, FULL_MEMBERS_PER_CELL
+    elif args.small:
+        args.cells = 50
+
+    with psycopg.connect(f"{args.server}/postgres", autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{args.db}"')
+        admin.execute(f'CREATE DATABASE "{args.db}"')
+    os.environ["DATABASE_URL"] = f"{args.server}/{args.db}"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "chibo.settings"
+    os.environ.setdefault("CHIBO_DATA_DIR", tempfile.mkdtemp(prefix="chibo-bench-"))
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection, connections
+
+    from chibo.demo.generator import SeedSpec, seed
+
+    try:
+        started = time.perf_counter()
+        call_command("migrate", verbosity=0)
+        migrated = time.perf_counter() - started
+        before = peak_mib()
+        started = time.perf_counter()
+        result = seed(
+            SeedSpec(
+                cells=args.cells, members_per_cell=args.members_per_cell, months=args.months, seed=args.seed
+            )
+        )
+        built = time.perf_counter() - started
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM orgs_organisation WHERE kind = 'cell'")
+            (cells,) = cursor.fetchone()
+            cursor.execute("SELECT count(*) FROM members_member")
+            (members,) = cursor.fetchone()
+            cursor.execute("SELECT pg_size_pretty(pg_database_size(current_database()))")
+            (size,) = cursor.fetchone()
+        counts = result.counts
+        print(f"database        {args.db} ({connection.pg_version // 10000}), size {size}")
+        print(f"migrate         {migrated:.1f} s")
+        print(f"organisations   {counts['organisation']:,}")
+        print(f"cells           {cells:,} in {len(result.ward_ids)} wards")
+        print(f"members         {members:,}")
+        print(f"memberships     {counts['membership']:,}")
+        print(f"positions       {counts['position']:,}")
+        print(f"exemptions      {counts['exemption']:,}")
+        print(f"trainings       {counts['trainingrecord']:,}")
+        print(f"build time      {built:.1f} s ({members / built:,.0f} members/s)")
+        print(f"peak memory     {peak_mib():.0f} MiB (before seeding {before:.0f} MiB)")
+    finally:
+        connections.close_all()
+        if not args.keep:
+            with psycopg.connect(f"{args.server}/postgres", autocommit=True) as admin:
+                admin.execute(f'DROP DATABASE IF EXISTS "{args.db}"')
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

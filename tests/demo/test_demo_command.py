@@ -1,0 +1,163 @@
+"""End to end: `chibo demo` in a fresh data directory serves, every printed account logs in over
+HTTP, Ctrl-C stops the server and its background worker, and a second run reuses the data."""
+
+import http.cookiejar
+import os
+import queue
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+ADDRESS = re.compile(r"(http://127\.0\.0\.1:\d+/)")
+ACCOUNT = re.compile(r"tài khoản (\S+) / mật khẩu (\S+)")
+SMALL = ["--cells", "4", "--members-per-cell", "8", "--months", "6", "--workers", "1", "--threads", "2"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Demo:
+    def __init__(self, data_dir: Path, port: int):
+        script = Path(sys.executable).with_name("chibo")
+        command = [str(script)] if script.exists() else [sys.executable, "-m", "chibo.cli"]
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE", "SECRET_KEY", "STATIC_ROOT", "MEDIA_ROOT"}
+        }
+        env["CHIBO_DATA_DIR"] = str(data_dir)
+        self.lines: list[str] = []
+        self._queue: queue.Queue = queue.Queue()
+        self.process = subprocess.Popen(
+            [*command, "demo", "--port", str(port), *SMALL],
+            cwd=data_dir.parent,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=open(data_dir.parent / f"demo-{port}.err", "ab"),  # noqa: SIM115
+            text=True,
+        )
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self):
+        for line in self.process.stdout:
+            self._queue.put(line.rstrip("\n"))
+        self._queue.put(None)
+
+    def wait_for_address(self, timeout: float = 240) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                line = self._queue.get(timeout=1)
+            except queue.Empty:
+                continue
+            if line is None:
+                pytest.fail("chibo demo stopped early:\n" + "\n".join(self.lines))
+            self.lines.append(line)
+            found = ADDRESS.search(line)
+            if found:
+                return found.group(1)
+        pytest.fail("no address printed:\n" + "\n".join(self.lines))
+
+    def drain(self, timeout: float = 10) -> None:
+        """Collect what the process printed until it closed its output."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                line = self._queue.get(timeout=0.5)
+            except queue.Empty:
+                continue
+            if line is None:
+                return
+            self.lines.append(line)
+
+    @property
+    def output(self) -> str:
+        return "\n".join(self.lines)
+
+    def children(self) -> list[int]:
+        pid = self.process.pid
+        text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+        return [int(p) for p in text.split()]
+
+    def stop(self) -> int:
+        self.process.send_signal(signal.SIGINT)  # what Ctrl-C sends
+        try:
+            return self.process.wait(timeout=60)
+        finally:
+            if self.process.poll() is None:
+                self.process.kill()
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return state != "Z"
+
+
+def log_in(base: str, username: str, password: str) -> str:
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+    login_url = urllib.parse.urljoin(base, reverse("login"))
+    page = opener.open(login_url, timeout=30).read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    form = urllib.parse.urlencode({"csrfmiddlewaretoken": token, "username": username, "password": password})
+    response = opener.open(
+        urllib.request.Request(login_url, data=form.encode(), headers={"Referer": login_url}), timeout=30
+    )
+    body = response.read().decode()
+    assert response.status == 200
+    assert reverse("login") not in response.geturl(), f"{username} stayed on the login page"
+    assert f"Đăng xuất ({username})" in body
+    return body
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc to follow the worker")
+def test_demo_serves_every_printed_account_and_a_second_run_reuses_the_data(tmp_path):
+    data_dir = tmp_path / "data"
+    port = free_port()
+
+    demo = Demo(data_dir, port)
+    try:
+        base = demo.wait_for_address()
+        assert base == f"http://127.0.0.1:{port}/"
+        assert "Đang nạp dữ liệu mẫu" in demo.output
+        assert (data_dir / "chibo.sqlite3").exists()
+        accounts = dict(ACCOUNT.findall(demo.output))
+        assert set(accounts) == {"quantri", "canbo", "phutrach", "bithu", "dangvien"}
+        for username, password in accounts.items():
+            log_in(base, username, password)
+        worker = [p for p in demo.children() if "db_worker" in Path(f"/proc/{p}/cmdline").read_text()]
+        assert len(worker) == 1
+    finally:
+        code = demo.stop()
+    assert code == 0
+    demo.drain()
+    assert "Đã dừng Chibo." in demo.output
+    deadline = time.monotonic() + 15
+    while alive(worker[0]) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not alive(worker[0]), "the background worker outlived the server"
+
+    again = Demo(data_dir, port)
+    try:
+        base = again.wait_for_address(timeout=120)
+        assert "Dữ liệu mẫu đã có sẵn" in again.output
+        assert "Đang nạp dữ liệu mẫu" not in again.output
+        assert "Đang tạo cơ sở dữ liệu" not in again.output
+        log_in(base, "bithu", accounts["bithu"])
+    finally:
+        assert again.stop() == 0
