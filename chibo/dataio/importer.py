@@ -46,7 +46,7 @@ from chibo.members.models import (
 )
 from chibo.members.services import fill_derived_names
 from chibo.orgs.access import orgs_writable_by
-from chibo.orgs.models import Organisation, OrgKind, OrgParentPeriod
+from chibo.orgs.models import Organisation, OrgKind, OrgParentPeriod, parent_kind_problem
 from chibo.orgs.services import placeholder_path, segment
 
 BATCH = 2000
@@ -427,8 +427,9 @@ class Checker:
                         f"Không tìm thấy tổ chức cấp trên có mã «{v['parent']}» (trong cơ sở dữ liệu hoặc ở các dòng trên).",
                     )
                     continue
-                if parent.kind == OrgKind.CELL:
-                    self._err(plan, number, "parent", "Chi bộ không thể có tổ chức trực thuộc.")
+                problem = parent_kind_problem(v["kind"], parent.kind)
+                if problem:
+                    self._err(plan, number, "parent", problem)
                     continue
             elif v["kind"] == OrgKind.CELL and ("parent" in self._present or code not in ctx.orgs):
                 self._err(plan, number, "parent", "Chi bộ phải trực thuộc một đảng bộ: hãy ghi mã cấp trên.")
@@ -799,11 +800,7 @@ def _org_path(obj, ctx: Context) -> str:
 
 
 def _update_fields(kind: str) -> list[str]:
-    fields = list(UPDATE_FIELDS[kind])
-    if kind == "members":
-        names = {f.name for f in Member._meta.concrete_fields}
-        fields = [f for f in fields if f in names]  # given_name arrives with a sibling migration
-    return fields
+    return list(UPDATE_FIELDS[kind])
 
 
 def _create_orgs(orgs: list[Organisation]) -> None:

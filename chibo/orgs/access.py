@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.http import Http404
 
 from chibo.common.dates import today
-from chibo.orgs.models import READ_ALL_ROLES, WRITE_ROLES, Organisation, OrgKind, Role
+from chibo.orgs.models import READ_ALL_ROLES, WRITE_ROLES, Organisation, OrgKind, Role, RoleKind
 
 
 def _active_roles(user, kinds=None):
@@ -85,8 +85,6 @@ def can_write_org(user, org: Organisation) -> bool:
 
 def is_staff_of(user, org: Organisation) -> bool:
     """Committee staff or administrator on an ancestor: may read the audit log and run imports."""
-    from chibo.orgs.models import RoleKind
-
     return getattr(user, "is_superuser", False) or _covers(
         _role_paths(user, (RoleKind.STAFF, RoleKind.ADMIN)), org.path
     )

@@ -18,6 +18,21 @@ class OrgKind(models.TextChoices):
     CELL = "cell", "Chi bộ"
 
 
+# Top to bottom; a unit never sits under a unit of a lower kind (a ward committee under one of its cells).
+KIND_RANK = {OrgKind.CITY: 0, OrgKind.DIRECT: 1, OrgKind.GRASSROOTS: 2, OrgKind.PARTIAL: 3, OrgKind.CELL: 4}
+
+
+def parent_kind_problem(kind: str, parent_kind: str | None) -> str | None:
+    """Why a unit of `kind` cannot sit under a parent of `parent_kind`, or None. Depth itself is free."""
+    if parent_kind is None:
+        return "Chi bộ phải trực thuộc một đảng bộ." if kind == OrgKind.CELL else None
+    if parent_kind == OrgKind.CELL:
+        return "Chi bộ không thể có tổ chức trực thuộc."
+    if KIND_RANK[kind] < KIND_RANK[parent_kind]:
+        return f"{OrgKind(kind).label} không thể trực thuộc {OrgKind(parent_kind).label.lower()}."
+    return None
+
+
 class CellKind(models.TextChoices):
     RESIDENTIAL = "residential", "Khu dân cư (thôn, tổ dân phố)"
     AGENCY = "agency", "Cơ quan hành chính"

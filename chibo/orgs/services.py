@@ -7,7 +7,7 @@ from django.db.models.functions import Concat, Substr
 
 from chibo.audit.models import Action
 from chibo.audit.services import audit_log, snapshot
-from chibo.orgs.models import SEGMENT, Organisation, OrgKind, OrgParentPeriod
+from chibo.orgs.models import SEGMENT, Organisation, OrgKind, OrgParentPeriod, parent_kind_problem
 
 
 def segment(pk: int) -> str:
@@ -20,10 +20,9 @@ def placeholder_path(code: str) -> str:
 
 
 def _check_parent(kind: str, parent: Organisation | None) -> None:
-    if parent is not None and parent.is_cell:
-        raise ValidationError({"parent": "Chi bộ không thể có tổ chức trực thuộc."})
-    if parent is None and kind == OrgKind.CELL:
-        raise ValidationError({"parent": "Chi bộ phải trực thuộc một đảng bộ."})
+    problem = parent_kind_problem(kind, parent.kind if parent else None)
+    if problem:
+        raise ValidationError({"parent": problem})
 
 
 @transaction.atomic
@@ -71,6 +70,12 @@ def org_update(*, org: Organisation, by=None, **fields) -> Organisation:
         setattr(org, name, value)
     if org.kind != OrgKind.CELL:
         org.cell_kind = ""
+    if "kind" in fields:
+        _check_parent(org.kind, org.parent)
+        for child_kind in set(Organisation.objects.filter(parent=org).values_list("kind", flat=True)):
+            problem = parent_kind_problem(child_kind, org.kind)
+            if problem:
+                raise ValidationError({"kind": f"Không thể đổi loại: {problem[0].lower()}{problem[1:]}"})
     org.full_clean(exclude=["path"])
     org.save()
     audit_log(user=by, action=Action.UPDATE, obj=org, org_path=org.path, before=before)

@@ -31,7 +31,11 @@ def browser_type_launch_args(browser_type_launch_args):
 def phone(browser):
     """A page in a phone-sized window (360 × 740, touch, Vietnamese locale)."""
     context = browser.new_context(
-        viewport={"width": 360, "height": 740}, device_scale_factor=2, is_mobile=True, has_touch=True, locale="vi-VN"
+        viewport={"width": 360, "height": 740},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+        locale="vi-VN",
     )
     page = context.new_page()
     yield page

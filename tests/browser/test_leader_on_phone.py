@@ -25,4 +25,6 @@ def test_cell_leader_logs_in_on_a_phone_and_opens_the_cell_member_list(live_serv
     # The page fits the phone: nothing wider than the viewport.
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     # No request left this machine.
-    assert page.evaluate("[...document.querySelectorAll('script[src],link[href]')].every(e => (e.src||e.href).startsWith(location.origin))")
+    assert page.evaluate(
+        "[...document.querySelectorAll('script[src],link[href]')].every(e => (e.src||e.href).startsWith(location.origin))"
+    )

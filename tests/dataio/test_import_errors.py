@@ -73,6 +73,7 @@ def test_bad_organisation_rows(cast):
             ["BD-15", "Chi bộ 15", "chi bo", "BD", "khu dan cu", "", "", ""],
             ["BD-15", "Chi bộ 15 lặp", "Chi bộ", "BD", "", "", "", ""],
             ["BD-16", "Chi bộ 16", "Chi bộ", "BD-15", "", "", "", ""],
+            ["BD-17", "Đảng bộ 17", "Đảng bộ trực thuộc", "BD", "", "", "", ""],
         ],
     )
     assert _has(result, 2, "Mã cấp trên", "Không tìm thấy tổ chức cấp trên có mã «KHONG-CO»")
@@ -83,6 +84,7 @@ def test_bad_organisation_rows(cast):
     assert _has(result, 8, "Mã tổ chức", "trùng với dòng 7")
     # A cell as parent, even one created earlier in the same file, is refused.
     assert _has(result, 9, "Mã cấp trên", "Chi bộ không thể có tổ chức trực thuộc")
+    assert _has(result, 10, "Mã cấp trên", "không thể trực thuộc đảng bộ cơ sở")
     assert not [e for e in result.errors if e.row == 7]  # accent-free, lower-case labels are accepted
     assert Organisation.objects.count() == before
 

@@ -8,7 +8,20 @@ from tests.factories import make_member, make_org
 
 pytestmark = pytest.mark.django_db
 
-GIVEN_IN_VIETNAMESE_ORDER = ["An", "Anh", "Ánh", "Ăn", "Ân", "Bình", "Chung", "Du", "Dũng", "Đạt", "Đức", "Yến"]
+GIVEN_IN_VIETNAMESE_ORDER = [
+    "An",
+    "Anh",
+    "Ánh",
+    "Ăn",
+    "Ân",
+    "Bình",
+    "Chung",
+    "Du",
+    "Dũng",
+    "Đạt",
+    "Đức",
+    "Yến",
+]
 
 
 def test_fold_removes_diacritics_and_d_stroke():

@@ -87,3 +87,15 @@ def test_active_on_respects_founding_and_dissolution():
     )
     assert set(Organisation.objects.cells().active_on(dt.date(2025, 3, 31))) == {new}
     assert set(Organisation.objects.cells().active_on(dt.date(2025, 3, 1))) == {gone}
+
+
+def test_a_unit_never_sits_under_a_lower_kind_but_levels_may_be_skipped():
+    from chibo.orgs.services import org_update
+
+    root = make_org("Thành ủy", kind=OrgKind.CITY)
+    ward = make_org("Phường", kind=OrgKind.GRASSROOTS, parent=root)  # no directly-subordinate level: allowed
+    with pytest.raises(ValidationError, match="không thể trực thuộc đảng bộ cơ sở"):
+        make_org("Đảng bộ trực thuộc", kind=OrgKind.DIRECT, parent=ward)
+    make_org("Chi bộ", parent=ward)
+    with pytest.raises(ValidationError, match="Không thể đổi loại"):
+        org_update(org=ward, kind=OrgKind.CELL)

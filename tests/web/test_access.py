@@ -169,3 +169,10 @@ def test_home_opens_the_top_of_what_each_user_may_see(cast, as_user, client):
     assert as_user(cast.leader_user).get(reverse("home")).url == url("orgs:detail", cast.cell.pk)
     assert as_user(cast.staff).get(reverse("home")).url == url("orgs:detail", cast.ward.pk)
     assert as_user(cast.outsider).get(reverse("home")).url == url("orgs:detail", cast.ward2.pk)
+
+
+def test_the_import_link_is_shown_to_those_who_manage_data_only(client, cast):
+    client.force_login(cast.leader_user)
+    assert "Nhập, xuất" in client.get(reverse("orgs:detail", args=[cast.cell.pk])).content.decode()
+    client.force_login(cast.member_user)
+    assert "Nhập, xuất" not in client.get(reverse("orgs:detail", args=[cast.cell.pk])).content.decode()
