@@ -315,6 +315,10 @@ def _parse_rows(table: Table, fmt_: Format, plan: Plan, progress: Callable[[int]
     progress(len(table.rows) % 5000)
 
 
+# Columns whose value may appear only once in a file.
+UNIQUE_IN_FILE = {"orgs": ("code",), "members": ("card", "citizen_id")}
+
+
 class Checker:
     """Builds a Plan per table; each error names the row, the column (by its header) and the problem."""
 
@@ -329,9 +333,31 @@ class Checker:
         present = {fold(text_of(h)) for h in table.headers}
         self._present = {c.attr for c in fmt_.columns if fold(c.header) in present}
         rows = list(_parse_rows(table, fmt_, plan, self.progress))
+        self._duplicates_of_unread_rows(table, fmt_, plan, {number for number, _ in rows})
         getattr(self, f"_plan_{table.kind}")(plan, rows)
         plan.errors.sort(key=lambda e: (e.row, e.column))
         return plan
+
+    def _duplicates_of_unread_rows(self, table: Table, fmt_: Format, plan: Plan, read: set[int]) -> None:
+        """A row with a bad date still holds its card number or code: a duplicate of it is reported too.
+        Duplicates between two rows that both read are left to the _plan_* methods."""
+        attrs = [a for a in UNIQUE_IN_FILE.get(table.kind, ()) if a in self._present]
+        if not attrs or len(read) == len(table.rows):
+            return
+        index = {c.attr: i for c, i in _header_map(table, fmt_, [])}
+        for attr in attrs:
+            first: dict[str, int] = {}
+            for number, values in table.rows:
+                raw = values[index[attr]] if index[attr] < len(values) else None
+                key = text_of(raw).strip() if raw is not None else ""
+                if not key:
+                    continue
+                if key not in first:
+                    first[key] = number
+                elif number not in read or first[key] not in read:
+                    self._err(
+                        plan, number, attr, f"{self._headers[attr]} «{key}» trùng với dòng {first[key]}."
+                    )
 
     def _err(self, plan: Plan, number: int, attr: str, message: str) -> None:
         plan.errors.append(RowError(number, self._headers.get(attr, attr), message, plan.sheet))

@@ -212,3 +212,23 @@ def test_a_user_imports_only_into_organisations_they_may_write(cast):
     assert run_csv("members", [row], user=cast.leader_user).ok  # the member's own cell leader may
     result = run_csv("exemptions", [[card, "01/01/2024", "", "Sức khỏe", ""]], user=cast.outsider)
     assert _has(result, 2, "Số thẻ đảng viên", "Bạn không có quyền sửa dữ liệu của đảng viên")
+
+
+def test_a_duplicate_of_a_row_that_has_other_errors_is_still_reported(cast):
+    headers = ["Số thẻ đảng viên", "Họ và tên", "Giới tính", "Ngày sinh", "Số CCCD", "Ngày vào Đảng"]
+    result = run_csv(
+        "members",
+        [
+            ["12345678", "Nguyễn Văn Tèo", "Nam", "31/02/1960", "001081000120", "03/02/1990"],
+            ["12345679", "Trần Thị Lan", "Nữ", "12/05/1975", "001081000120", "01/01/2000"],
+            ["12345678", "Lê Văn Tám", "Nam", "01/01/1970", "001070000999", "01/01/1995"],
+            ["12345680", "Lê Thị Mai", "Nữ", "31/13/1970", "001070000999", "01/01/1995"],
+        ],
+        headers=headers,
+    )
+    assert _has(result, 2, "Ngày sinh", "Ngày không hợp lệ «31/02/1960»")
+    assert _has(result, 3, "Số CCCD", "trùng với dòng 2")
+    assert _has(result, 4, "Số thẻ đảng viên", "«12345678» trùng với dòng 2")
+    assert _has(result, 5, "Ngày sinh", "Ngày không hợp lệ")
+    assert _has(result, 5, "Số CCCD", "trùng với dòng 4")
+    assert not Member.objects.filter(card_number__startswith="1234567").exists()
