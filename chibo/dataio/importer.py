@@ -549,8 +549,11 @@ class Checker:
                     )
                     ok = False
                 seen_cid.setdefault(cid, number)
-            if v["official_on"] and v["official_on"] < v["admitted_on"]:
-                self._err(plan, number, "official_on", "Ngày chính thức phải sau ngày vào Đảng.")
+            dates = rules.member_dates_problem(
+                birth_date=v["birth_date"], admitted_on=v["admitted_on"], official_on=v["official_on"]
+            )
+            if dates:
+                self._err(plan, number, *dates)
                 ok = False
             if not ok:
                 continue

@@ -2,6 +2,7 @@ from django import forms
 
 from chibo.common.forms import DateField, Form, ModelForm
 from chibo.members.models import Member, PositionKind, TrainingKind, TrainingRecord
+from chibo.members.rules import member_dates_problem
 from chibo.orgs.access import writable_cells
 from chibo.orgs.forms import OrgChoiceField
 from chibo.orgs.models import Organisation
@@ -43,11 +44,13 @@ class MemberForm(ModelForm):
 
     def clean(self):
         data = super().clean()
-        admitted, official, born = data.get("admitted_on"), data.get("official_on"), data.get("birth_date")
-        if admitted and official and official < admitted:
-            self.add_error("official_on", "Ngày chính thức: phải sau ngày vào Đảng.")
-        if born and admitted and admitted <= born:
-            self.add_error("admitted_on", "Ngày vào Đảng: phải sau ngày sinh.")
+        problem = member_dates_problem(
+            birth_date=data.get("birth_date"),
+            admitted_on=data.get("admitted_on"),
+            official_on=data.get("official_on"),
+        )
+        if problem:
+            self.add_error(*problem)
         return data
 
 

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from chibo.common.dates import add_months, fmt
-from chibo.members.models import PositionKind
+from chibo.members.models import PROBATION_MONTHS, PositionKind
 
 COMMITTEE_MAX = 7
 COMMITTEE_MIN_OFFICIAL = 9
@@ -34,6 +34,24 @@ def end_after_start(
 ) -> Problem:
     if end is not None and start is not None and end <= start:
         return ("valid_until", message)
+    return None
+
+
+def member_dates_problem(
+    *, birth_date: dt.date | None, admitted_on: dt.date | None, official_on: dt.date | None
+) -> Problem:
+    """Admission after birth; official recognition only once the 12 months of probation are over."""
+    if birth_date and admitted_on and admitted_on <= birth_date:
+        return ("admitted_on", "Ngày vào Đảng phải sau ngày sinh.")
+    if admitted_on and official_on:
+        if official_on < admitted_on:
+            return ("official_on", "Ngày chính thức phải sau ngày vào Đảng.")
+        probation_end = add_months(admitted_on, PROBATION_MONTHS)
+        if official_on < probation_end:
+            return (
+                "official_on",
+                f"Ngày chính thức phải từ ngày hết 12 tháng dự bị ({fmt(probation_end)}) trở đi.",
+            )
     return None
 
 

@@ -26,6 +26,7 @@ from chibo.members.rules import (  # noqa: F401  (the constants are re-exported 
     cell_problem,
     end_after_start,
     exemption_problem,
+    member_dates_problem,
     official_overlap_problem,
     position_problem,
     temporary_problem,
@@ -39,6 +40,14 @@ def _raise(problem) -> None:
     if problem is not None:
         field, message = problem
         raise ValidationError({field: message})
+
+
+def _check_member(member: Member) -> None:
+    _raise(
+        member_dates_problem(
+            birth_date=member.birth_date, admitted_on=member.admitted_on, official_on=member.official_on
+        )
+    )
 
 
 def fill_derived_names(member: Member) -> Member:
@@ -61,6 +70,7 @@ def member_create(
     """Create a member; with `cell`, also open their official membership there from `joined_on`."""
     member = fill_derived_names(Member(**fields))
     member.full_clean()
+    _check_member(member)
     member.save()
     audit_log(user=by, action=Action.CREATE, obj=member, org_path=cell.path if cell else "")
     if cell is not None:
@@ -75,6 +85,7 @@ def member_update(*, member: Member, by=None, **fields) -> Member:
         setattr(member, name, value)
     fill_derived_names(member)
     member.full_clean()
+    _check_member(member)
     member.save()
     audit_log(user=by, action=Action.UPDATE, obj=member, org_path=_org_path_of(member), before=before)
     return member

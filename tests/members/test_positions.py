@@ -73,3 +73,13 @@ def test_one_person_holds_one_position_at_a_time():
     assign(officials[0], cell, PositionKind.SECRETARY)
     with pytest.raises(ValidationError, match="chức vụ khác"):
         assign(officials[0], cell, PositionKind.DEPUTY)
+
+
+def test_official_date_comes_only_after_twelve_months_of_probation():
+    from chibo.members.services import member_update
+
+    cell, (member, *_), _ = cell_with(3)
+    with pytest.raises(ValidationError, match=r"hết 12 tháng dự bị \(01/01/2011\)"):
+        member_update(member=member, official_on=D(2010, 6, 1))
+    with pytest.raises(ValidationError, match="Ngày vào Đảng phải sau ngày sinh"):
+        member_update(member=member, birth_date=D(2012, 1, 1))
