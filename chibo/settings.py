@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "chibo.common",
     "chibo.orgs",
     "chibo.members",
+    "chibo.meetings",
     "chibo.audit",
     "chibo.api",
     "chibo.dataio",

@@ -11,6 +11,7 @@ urlpatterns = [
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("to-chuc/", include("chibo.orgs.urls")),
     path("dang-vien/", include("chibo.members.urls")),
+    path("sinh-hoat/", include("chibo.meetings.urls")),
     path("nhat-ky/", include("chibo.audit.urls")),
     path("nhap-xuat/", include("chibo.dataio.urls")),
     path("api/v1/", api.urls),

@@ -236,5 +236,7 @@ def test_a_duplicate_of_a_row_that_has_other_errors_is_still_reported(cast):
 
 def test_an_official_date_inside_the_probation_is_refused(cast):
     headers = ["Số thẻ đảng viên", "Họ và tên", "Giới tính", "Ngày vào Đảng", "Ngày chính thức"]
-    result = run_csv("members", [["55550001", "Đinh Văn Hải", "Nam", "01/03/2020", "01/09/2020"]], headers=headers)
+    result = run_csv(
+        "members", [["55550001", "Đinh Văn Hải", "Nam", "01/03/2020", "01/09/2020"]], headers=headers
+    )
     assert _has(result, 2, "Ngày chính thức", "hết 12 tháng dự bị (01/03/2021)")
