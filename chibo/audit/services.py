@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from django.db import models
+from django.db.models.fields.files import FieldFile
 
 from chibo.audit.models import Action, AuditEntry
 
@@ -18,6 +19,8 @@ def snapshot(obj: models.Model) -> dict:
             value = value.isoformat()
         elif isinstance(value, Decimal):
             value = str(value)
+        elif isinstance(value, FieldFile):
+            value = value.name or ""
         data[field.attname] = value
     return data
 

@@ -1,0 +1,339 @@
+"""Preparing a meeting (HD 42; issue 3 §3) and the member's side (§7): checklist, notices with an
+iCalendar invitation, materials and their publication, advance absence reports, calendar feeds."""
+
+import datetime as dt
+import mimetypes
+import secrets
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from chibo.audit.models import Action
+from chibo.audit.services import audit_log, snapshot
+from chibo.common.dates import today
+from chibo.meetings.calendar import invitation_ics
+from chibo.meetings.models import (
+    AbsenceReport,
+    CalendarFeed,
+    Meeting,
+    MeetingMaterial,
+    MeetingStatus,
+)
+from chibo.members.models import Member, Membership, MembershipKind
+from chibo.members.selectors import roster_on
+from chibo.orgs.models import Organisation, Role, RoleKind
+
+MATERIAL_EXTENSIONS = {
+    ".pdf": "application/pdf",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".png": "image/png",
+    ".webp": "image/webp",
+}
+MATERIAL_MAX_BYTES = 20 * 1024 * 1024
+
+
+def meeting_day(meeting: Meeting) -> dt.date:
+    return timezone.localtime(meeting.scheduled_at).date()
+
+
+def _check_planned(meeting: Meeting) -> None:
+    if meeting.status != MeetingStatus.PLANNED:
+        raise ValidationError(
+            f"Buổi sinh hoạt {meeting.get_status_display().lower()}: không còn chuẩn bị được nữa."
+        )
+
+
+# --- checklist ------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def meeting_prepare(
+    *, meeting: Meeting, drafter: Member | None, prep_meeting_on: dt.date | None, by=None
+) -> Meeting:
+    """Record who drafts the content and when the cell committee met to prepare."""
+    _check_planned(meeting)
+    day = meeting_day(meeting)
+    if drafter is not None and not roster_on(meeting.cell, day).filter(pk=drafter.pk).exists():
+        raise ValidationError(
+            {"drafter": f"Người chuẩn bị dự thảo: {drafter.full_name} không sinh hoạt ở chi bộ này."}
+        )
+    if prep_meeting_on is not None and prep_meeting_on > day:
+        raise ValidationError(
+            {"prep_meeting_on": "Ngày họp chi ủy chuẩn bị: phải trước hoặc cùng ngày sinh hoạt."}
+        )
+    before = snapshot(meeting)
+    meeting.drafter = drafter
+    meeting.prep_meeting_on = prep_meeting_on
+    meeting.save(update_fields=["drafter", "prep_meeting_on"])
+    audit_log(user=by, action=Action.UPDATE, obj=meeting, org_path=meeting.cell.path, before=before)
+    return meeting
+
+
+def supervisors_of(cell: Organisation, day: dt.date):
+    """Users assigned as supervisor (cấp ủy viên phụ trách) on an ancestor of the cell on `day`."""
+    from django.contrib.auth import get_user_model
+
+    roles = Role.objects.filter(
+        role=RoleKind.SUPERVISOR, organisation__path__in=cell.ancestor_paths()
+    ).filter(
+        Q(valid_from__isnull=True) | Q(valid_from__lte=day),
+        Q(valid_until__isnull=True) | Q(valid_until__gt=day),
+    )
+    return get_user_model().objects.filter(pk__in=roles.values("user")).order_by("pk")
+
+
+def _notice_text(meeting: Meeting) -> tuple[str, str]:
+    local = timezone.localtime(meeting.scheduled_at)
+    subject = f"Thông báo {meeting.get_kind_display().lower()} {meeting.cell.name} {local:%H:%M %d/%m/%Y}"
+    lines = [
+        f"{meeting.cell.name} thông báo {meeting.get_kind_display().lower()}:",
+        f"- Thời gian: {local:%H:%M} ngày {local:%d/%m/%Y}",
+        f"- Địa điểm: {meeting.place or 'sẽ thông báo sau'}",
+    ]
+    if meeting.topic:
+        lines.append(f"- Nội dung: {meeting.topic}")
+    if meeting.reschedule_note:
+        lines.append(f"- Đổi lịch: {meeting.reschedule_note}")
+    lines += [
+        "",
+        "Đồng chí không dự được xin báo vắng trước trên Chibo (Lịch sinh hoạt của tôi).",
+        "Lịch họp kèm theo thư (tệp .ics) có thể thêm vào lịch điện thoại.",
+    ]
+    return subject, "\n".join(lines)
+
+
+@transaction.atomic
+def meeting_send_notice(*, meeting: Meeting, by=None) -> int:
+    """E-mail the notice with an iCalendar invitation to every member of the roster who has an e-mail
+    address, and to the supervisors above the cell; record when. A second call sends nothing unless the
+    meeting was rescheduled since (meeting_reschedule clears `notice_sent_at`). Returns e-mails sent."""
+    meeting = Meeting.objects.select_for_update().select_related("cell", "rule_set").get(pk=meeting.pk)
+    _check_planned(meeting)
+    if meeting.notice_sent_at is not None:
+        return 0
+    day = meeting_day(meeting)
+    member_emails = [m.email for m in roster_on(meeting.cell, day) if m.email]
+    supervisors = list(supervisors_of(meeting.cell, day))
+    supervisor_emails = [u.email for u in supervisors if u.email]
+    subject, body = _notice_text(meeting)
+    # SEQUENCE only grows (one per recorded change), so calendars replace an older invitation.
+    sequence = _change_count(meeting)
+    messages = []
+    for email in dict.fromkeys(member_emails + supervisor_emails):
+        message = EmailMultiAlternatives(subject, body, settings.DEFAULT_FROM_EMAIL, [email])
+        message.attach(
+            "sinh-hoat.ics",
+            invitation_ics(meeting, attendee_email=email, sequence=sequence),
+            "text/calendar; method=REQUEST; charset=utf-8",
+        )
+        messages.append(message)
+    sent = get_connection().send_messages(messages) if messages else 0
+    before = snapshot(meeting)
+    now = timezone.now()
+    meeting.notice_sent_at = now
+    # An assigned supervisor is told through the system even without an e-mail (they see the cell's
+    # schedule); with nobody assigned the checklist keeps showing the gap.
+    meeting.supervisor_notified_at = now if supervisors else None
+    meeting.save(update_fields=["notice_sent_at", "supervisor_notified_at"])
+    audit_log(user=by, action=Action.UPDATE, obj=meeting, org_path=meeting.cell.path, before=before)
+    return sent or 0
+
+
+def _change_count(meeting: Meeting) -> int:
+    from chibo.audit.models import AuditEntry
+
+    return AuditEntry.objects.filter(
+        model="meetings.meeting", object_id=str(meeting.pk), action=Action.UPDATE
+    ).count()
+
+
+# --- materials --------------------------------------------------------------------------------------------
+
+
+def material_problem(name: str, size: int) -> str | None:
+    ext = Path(name or "").suffix.lower()
+    if ext not in MATERIAL_EXTENSIONS:
+        return "Tệp: chỉ nhận tài liệu PDF, DOCX hoặc ảnh (JPG, PNG, WEBP)."
+    if size > MATERIAL_MAX_BYTES:
+        return f"Tệp: dung lượng tối đa {MATERIAL_MAX_BYTES // (1024 * 1024)} MB; tệp này {size / (1024 * 1024):.1f} MB."
+    if size == 0:
+        return "Tệp: tệp rỗng."
+    return None
+
+
+def material_content_type(material: MeetingMaterial) -> str:
+    ext = Path(material.file.name).suffix.lower()
+    return (
+        MATERIAL_EXTENSIONS.get(ext)
+        or mimetypes.guess_type(material.file.name)[0]
+        or "application/octet-stream"
+    )
+
+
+@transaction.atomic
+def material_add(*, meeting: Meeting, title: str, file, publish: bool = False, by=None) -> MeetingMaterial:
+    if meeting.status == MeetingStatus.CANCELLED:
+        raise ValidationError("Buổi sinh hoạt đã hủy: không thêm tài liệu được.")
+    title = (title or "").strip()
+    if not title:
+        raise ValidationError({"title": "Tên tài liệu: không được để trống."})
+    if file is None:
+        raise ValidationError({"file": "Tệp: hãy chọn tệp tài liệu."})
+    problem = material_problem(file.name, file.size)
+    if problem:
+        raise ValidationError({"file": problem})
+    material = MeetingMaterial(
+        meeting=meeting, title=title, uploaded_by=by if getattr(by, "pk", None) else None
+    )
+    material.file.save(Path(file.name).name, file, save=False)
+    material.save()
+    audit_log(user=by, action=Action.CREATE, obj=material, org_path=meeting.cell.path)
+    if publish:
+        material_publish(material=material, by=by)
+    return material
+
+
+@transaction.atomic
+def material_publish(*, material: MeetingMaterial, by=None) -> MeetingMaterial:
+    """Members see the material from now on; the meeting keeps the earliest publication (T2)."""
+    if material.published_at is not None:
+        return material
+    now = timezone.now()
+    before = snapshot(material)
+    material.published_at = now
+    material.save(update_fields=["published_at"])
+    meeting = Meeting.objects.select_for_update().get(pk=material.meeting_id)
+    if meeting.materials_published_at is None or now < meeting.materials_published_at:
+        meeting.materials_published_at = now
+        meeting.save(update_fields=["materials_published_at"])
+    audit_log(user=by, action=Action.UPDATE, obj=material, org_path=meeting.cell.path, before=before)
+    return material
+
+
+# --- the member's side --------------------------------------------------------------------------------------
+
+
+def _local_start(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time()))
+
+
+def member_meetings_q(member: Member) -> Q:
+    """Meetings the member is expected at, following roster_on: their official cell while it is theirs,
+    except while on temporary activity elsewhere, plus the host cell's meetings during that activity."""
+    memberships = list(Membership.objects.filter(member=member))
+    temporaries = [m for m in memberships if m.kind == MembershipKind.TEMPORARY]
+    q = Q(pk__in=[])
+    for ms in memberships:
+        periods = [(ms.valid_from, ms.valid_until)]
+        if ms.kind == MembershipKind.OFFICIAL:
+            for t in temporaries:
+                if t.cell_id == ms.cell_id:
+                    continue
+                periods = _subtract(periods, t.valid_from, t.valid_until)
+        for start, end in periods:
+            part = Q(cell_id=ms.cell_id, scheduled_at__gte=_local_start(start))
+            if end is not None:
+                part &= Q(scheduled_at__lt=_local_start(end))
+            q |= part
+    return q
+
+
+def _subtract(periods, cut_start: dt.date, cut_end: dt.date | None):
+    result = []
+    for start, end in periods:
+        # Part before the cut.
+        if start < cut_start:
+            result.append((start, cut_start if end is None or end > cut_start else end))
+        # Part after the cut.
+        if cut_end is not None and (end is None or end > cut_end):
+            result.append((max(start, cut_end), end))
+    return [(s, e) for s, e in result if e is None or s < e]
+
+
+def member_meetings(member: Member):
+    return Meeting.objects.filter(member_meetings_q(member)).select_related("cell", "rule_set")
+
+
+def member_is_on_roster(member: Member, meeting: Meeting) -> bool:
+    return roster_on(meeting.cell, meeting_day(meeting)).filter(pk=member.pk).exists()
+
+
+@transaction.atomic
+def absence_report_submit(*, meeting: Meeting, member: Member, reason: str, by=None) -> AbsenceReport:
+    """A member tells the cell in advance they cannot come; editable until the meeting opens."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Lý do: không được để trống."})
+    if meeting.status != MeetingStatus.PLANNED:
+        raise ValidationError("Buổi sinh hoạt đã bắt đầu hoặc đã kết thúc: không báo vắng trước được nữa.")
+    if not member_is_on_roster(member, meeting):
+        raise ValidationError("Đồng chí không thuộc danh sách sinh hoạt của chi bộ này vào ngày họp.")
+    report = AbsenceReport.objects.filter(meeting=meeting, member=member).first()
+    if report is None:
+        report = AbsenceReport.objects.create(meeting=meeting, member=member, reason=reason)
+        audit_log(user=by, action=Action.CREATE, obj=report, org_path=meeting.cell.path)
+    elif report.reason != reason:
+        before = snapshot(report)
+        report.reason = reason
+        report.save(update_fields=["reason"])
+        audit_log(user=by, action=Action.UPDATE, obj=report, org_path=meeting.cell.path, before=before)
+    return report
+
+
+@transaction.atomic
+def absence_report_withdraw(*, meeting: Meeting, member: Member, by=None) -> None:
+    if meeting.status != MeetingStatus.PLANNED:
+        raise ValidationError("Buổi sinh hoạt đã bắt đầu: không rút báo vắng được nữa.")
+    report = AbsenceReport.objects.filter(meeting=meeting, member=member).first()
+    if report is not None:
+        before = snapshot(report)
+        audit_log(user=by, action=Action.DELETE, obj=report, org_path=meeting.cell.path, before=before)
+        report.delete()
+
+
+def _new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+@transaction.atomic
+def calendar_feed_get_or_create(*, member: Member, by=None) -> CalendarFeed:
+    feed = CalendarFeed.objects.filter(member=member).first()
+    if feed is None:
+        # The token is a credential: feeds are not written to the audit log.
+        feed = CalendarFeed.objects.create(member=member, token=_new_token())
+    return feed
+
+
+@transaction.atomic
+def calendar_feed_regenerate(*, member: Member, by=None) -> CalendarFeed:
+    """A new secret: the old address stops working at once."""
+    feed = CalendarFeed.objects.filter(member=member).first()
+    if feed is None:
+        return calendar_feed_get_or_create(member=member, by=by)
+    feed.token = _new_token()
+    feed.save(update_fields=["token"])
+    return feed
+
+
+@transaction.atomic
+def calendar_feed_revoke(*, member: Member, by=None) -> None:
+    feed = CalendarFeed.objects.filter(member=member).first()
+    if feed is not None:
+        feed.delete()
+
+
+def upcoming_for_member(member: Member, *, since: dt.date | None = None):
+    since = since or today()
+    return (
+        member_meetings(member)
+        .filter(scheduled_at__gte=_local_start(since))
+        .exclude(status__in=[MeetingStatus.HELD])
+        .order_by("scheduled_at")
+    )
