@@ -1,1 +1,708 @@
-urlpatterns: list = []
+"""Running a meeting on a phone: the step-by-step screen, the roll call, votes, the check-in QR code,
+members' own check-in and the printable papers (issue 3 §4, §7).
+
+Every screen works without JavaScript (plain forms, redirect after POST); with htmx the step and
+roll-call forms swap just their own block and the live attendance rate.
+"""
+
+import datetime as dt
+
+import segno
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, path, reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from chibo.common.collation import name_order
+from chibo.common.forms import DateField, Form, add_service_errors
+from chibo.common.paging import paginate
+from chibo.meetings import rules
+from chibo.meetings.access import get_meeting_for_user
+from chibo.meetings.models import (
+    AbsenceReport,
+    Attendance,
+    AttendanceStatus,
+    Guest,
+    Meeting,
+    MeetingStatus,
+    MeetingStep,
+    MotionKind,
+    Speech,
+    Vote,
+)
+from chibo.meetings.services.running import (
+    CheckinRefused,
+    attendance_mark,
+    attendance_mark_all_present,
+    attendance_summary,
+    checkin_problem,
+    guest_add,
+    guest_delete,
+    meeting_close,
+    meeting_day,
+    meeting_duration_ok,
+    meeting_open,
+    meeting_set_officers,
+    member_checkin,
+    minimum_minutes,
+    speech_add,
+    speech_delete,
+    step_update,
+    vote_delete,
+    vote_record,
+)
+from chibo.members.models import Member, PositionKind
+from chibo.members.selectors import positions_on, roster_on
+from chibo.orgs.access import can_see_org
+
+# --- forms ---------------------------------------------------------------------------------------------
+
+
+class TimeInput(forms.TimeInput):
+    """A text box showing HH:MM. Not type=time: Chromium on a phone shows its own 12-hour "07:30 PM"
+    whatever the page's language, and secretaries read 24-hour times."""
+
+    def __init__(self, attrs=None):
+        super().__init__(
+            {
+                "placeholder": "HH:MM",
+                "autocomplete": "off",
+                "inputmode": "decimal",
+                "maxlength": "5",
+                **(attrs or {}),
+            },
+            format="%H:%M",
+        )
+
+
+class TimeField(forms.TimeField):
+    """24-hour HH:MM; also takes what phone keypads make easy: 19.30, 19,30, 19h30, 1930, 19."""
+
+    widget = TimeInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("input_formats", ["%H:%M"])
+        super().__init__(**kwargs)
+        self.error_messages["invalid"] = (
+            f"{self.label}: giờ không hợp lệ; hãy nhập theo dạng HH:MM (24 giờ), ví dụ 19:30."
+        )
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            text = value.strip().lower()
+            for sep in (".", ",", "h", "g"):
+                text = text.replace(sep, ":")
+            if text.isdigit() and len(text) in (3, 4):
+                text = f"{text[:-2]}:{text[-2:]}"
+            elif text.isdigit() and len(text) <= 2:
+                text = f"{text}:00"
+            elif text.endswith(":"):
+                text += "00"
+            value = text
+        return super().to_python(value)
+
+
+def at(day: dt.date, time: dt.time | None) -> dt.datetime | None:
+    """A local (Asia/Ho_Chi_Minh) day and time as an aware datetime."""
+    return timezone.make_aware(dt.datetime.combine(day, time)) if time else None
+
+
+class MemberField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.full_name
+
+
+class OfficersForm(Form):
+    day = DateField(label="Ngày họp")
+    start = TimeField(label="Bắt đầu lúc")
+    chair = MemberField(label="Chủ trì", queryset=Member.objects.none(), required=False)
+    minute_taker = MemberField(label="Thư ký", queryset=Member.objects.none(), required=False)
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("chair", "minute_taker"):
+            self.fields[name].queryset = members
+            self.fields[name].empty_label = "— chọn sau —"
+
+    def started_at(self):
+        return at(self.cleaned_data["day"], self.cleaned_data["start"])
+
+
+class CloseForm(Form):
+    day = DateField(label="Ngày kết thúc")
+    end = TimeField(label="Kết thúc lúc")
+
+
+class StepForm(Form):
+    done = forms.TypedChoiceField(
+        label="Đã thực hiện", choices=[("1", "có"), ("0", "không")], coerce=lambda v: v == "1", required=False
+    )
+    notes = forms.CharField(label="Ghi chép", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class SpeechForm(Form):
+    speaker = forms.ChoiceField(label="Người phát biểu")
+    step = forms.ModelChoiceField(label="Trong bước", queryset=MeetingStep.objects.none(), required=False)
+    gist = forms.CharField(label="Nội dung chính", widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, meeting: Meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        members = [
+            (f"m{a.member_id}", a.member.full_name)
+            for a in meeting.attendances.select_related("member").order_by(*name_order("member__"))
+        ]
+        guests = [(f"g{g.pk}", f"{g.name} (khách mời)") for g in meeting.guests.all()]
+        self.fields["speaker"].choices = [("", "— chọn —"), ("Đảng viên", members), ("Khách mời", guests)]
+        self.fields["step"].queryset = meeting.steps.all()
+        self.fields["step"].empty_label = "— không gắn với bước nào —"
+        self.meeting = meeting
+
+    def speaker_objects(self) -> dict:
+        value = self.cleaned_data["speaker"]
+        if value.startswith("m"):
+            return {"member": Member.objects.get(pk=value[1:])}
+        return {"guest": self.meeting.guests.get(pk=value[1:])}
+
+
+class AttendanceForm(Form):
+    status = forms.ChoiceField(label="Điểm danh", choices=AttendanceStatus.choices)
+    reason = forms.CharField(label="Lý do vắng", max_length=255, required=False)
+    accepted_by = forms.CharField(label="Người chấp nhận lý do", max_length=120, required=False)
+    arrived = TimeField(label="Đến muộn lúc", required=False)
+    left = TimeField(label="Về sớm lúc", required=False)
+
+
+class GuestForm(Form):
+    name = forms.CharField(label="Họ và tên khách mời", max_length=120)
+    title = forms.CharField(label="Chức vụ, đơn vị", max_length=255, required=False)
+    is_upper_level = forms.BooleanField(label="Đại diện cấp ủy cấp trên", required=False)
+
+
+class VoteForm(Form):
+    kind = forms.ChoiceField(label="Loại biểu quyết", choices=MotionKind.choices)
+    motion = forms.CharField(label="Nội dung biểu quyết", max_length=255)
+    in_favour = forms.IntegerField(label="Tán thành", min_value=0, max_value=9999)
+    against = forms.IntegerField(label="Không tán thành", min_value=0, max_value=9999, initial=0)
+    abstain = forms.IntegerField(label="Không biểu quyết", min_value=0, max_value=9999, initial=0)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in ("in_favour", "against", "abstain"):
+            f = self.fields[field]
+            f.widget.attrs["inputmode"] = "numeric"
+            f.error_messages["invalid"] = f"{f.label}: phải là một số nguyên."
+            f.error_messages["min_value"] = f"{f.label}: không được là số âm."
+            f.error_messages["max_value"] = f"{f.label}: số quá lớn."
+
+
+# --- helpers -------------------------------------------------------------------------------------------
+
+
+def _meeting(request, pk: int) -> Meeting:
+    return get_meeting_for_user(request.user, pk, write=True)
+
+
+def _run_url(meeting: Meeting, anchor: str = "") -> str:
+    return reverse("meetings:run", args=[meeting.pk]) + (f"#{anchor}" if anchor else "")
+
+
+def _detail_url(meeting: Meeting) -> str:
+    try:
+        return meeting.get_absolute_url()
+    except NoReverseMatch:  # the detail page belongs to planning; until it exists, the run screen stands in
+        return _run_url(meeting)
+
+
+def _local(moment: dt.datetime | None):
+    return timezone.localtime(moment) if moment else None
+
+
+def checkin_url(request, meeting: Meeting) -> str:
+    return request.build_absolute_uri(reverse("meetings:checkin", args=[meeting.pk, meeting.checkin_token]))
+
+
+def qr_svg(url: str) -> str:
+    """The QR code as inline SVG, made here (segno): nothing leaves the machine."""
+    return segno.make(url, error="m").svg_inline(scale=6, border=2, dark="#000", light="#fff", omitsize=True)
+
+
+def _flash_errors(request, form, prefix: str = "") -> None:
+    """Forms posted from a section of a bigger screen: their errors come back as messages on it."""
+    for errors in form.errors.values():
+        for message in errors:
+            messages.error(request, prefix + message)
+
+
+def _roster_members(meeting: Meeting):
+    if meeting.status == MeetingStatus.PLANNED:
+        return roster_on(meeting.cell, meeting_day(meeting))
+    return Member.objects.filter(attendances__meeting=meeting).order_by(*name_order())
+
+
+# --- the step-by-step screen --------------------------------------------------------------------------
+
+
+def _end_initial(meeting: Meeting, local_start: dt.datetime, now: dt.datetime) -> dict:
+    """Suggest now while the meeting is on today; else (recorded afterwards) the minimum duration."""
+    end = _local(meeting.ended_at)
+    if end is None:
+        end = now if now.date() == local_start.date() and now > local_start else None
+    if end is None:
+        end = local_start + dt.timedelta(minutes=minimum_minutes(meeting))
+    return {"day": end.date(), "end": end.time().replace(second=0, microsecond=0)}
+
+
+def run(request, pk: int):
+    meeting = _meeting(request, pk)
+    members = _roster_members(meeting)
+    local_start = _local(meeting.started_at) or _local(meeting.scheduled_at)
+    officers = OfficersForm(
+        members=members,
+        initial={
+            "day": local_start.date(),
+            "start": local_start.time().replace(second=0, microsecond=0),
+            "chair": meeting.chair_id,
+            "minute_taker": meeting.minute_taker_id,
+        },
+    )
+    context = {
+        "meeting": meeting,
+        "officers_form": officers,
+        "detail_url": _detail_url(meeting),
+    }
+    if meeting.status != MeetingStatus.PLANNED:
+        now = _local(timezone.now())
+        context.update(
+            steps=meeting.steps.prefetch_related("speeches").all(),
+            speeches=meeting.speeches.select_related("member", "guest", "step"),
+            speech_form=SpeechForm(meeting=meeting),
+            close_form=CloseForm(
+                auto_id="ket_thuc_%s",
+                initial={
+                    "day": (_local(meeting.ended_at) or local_start).date(),
+                    "end": (_local(meeting.ended_at) or now).time().replace(second=0, microsecond=0),
+                },
+            ),
+            summary=attendance_summary(meeting),
+            minimum=minimum_minutes(meeting),
+            duration_ok=meeting_duration_ok(meeting),
+            duration=rules.duration_minutes(meeting.started_at, meeting.ended_at),
+            votes=meeting.votes.all(),
+        )
+        if meeting.status == MeetingStatus.OPEN:
+            url = checkin_url(request, meeting)
+            context.update(checkin_link=url, qr=qr_svg(url))
+    return render(request, "meetings/running/run.html", context)
+
+
+@require_POST
+def open_view(request, pk: int):
+    meeting = _meeting(request, pk)
+    form = OfficersForm(request.POST, members=_roster_members(meeting))
+    if form.is_valid():
+        try:
+            meeting_open(
+                meeting=meeting,
+                started_at=form.started_at(),
+                chair=form.cleaned_data["chair"],
+                minute_taker=form.cleaned_data["minute_taker"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            if meeting.status != MeetingStatus.PLANNED:
+                messages.error(request, " ".join(error.messages))
+                return redirect(_run_url(meeting))
+            add_service_errors(form, error, {"started_at": "start"})
+        else:
+            messages.success(request, "Buổi sinh hoạt đã bắt đầu. Hãy điểm danh và làm theo từng bước.")
+            return redirect(_run_url(meeting))
+    return render(
+        request,
+        "meetings/running/run.html",
+        {"meeting": meeting, "officers_form": form, "detail_url": _detail_url(meeting)},
+        status=200,
+    )
+
+
+@require_POST
+def officers_view(request, pk: int):
+    meeting = _meeting(request, pk)
+    form = OfficersForm(request.POST, members=_roster_members(meeting))
+    if form.is_valid():
+        try:
+            meeting_set_officers(
+                meeting=meeting,
+                chair=form.cleaned_data["chair"],
+                minute_taker=form.cleaned_data["minute_taker"],
+                started_at=form.started_at(),
+                by=request.user,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error, {"started_at": "start"})
+        else:
+            messages.success(request, "Đã lưu chủ trì, thư ký và giờ bắt đầu.")
+            return redirect(_run_url(meeting, "chu-tri"))
+    _flash_errors(request, form)
+    return redirect(_run_url(meeting, "chu-tri"))
+
+
+@require_POST
+def close_view(request, pk: int):
+    meeting = _meeting(request, pk)
+    form = CloseForm(request.POST)
+    if form.is_valid():
+        try:
+            meeting_close(
+                meeting=meeting,
+                ended_at=at(form.cleaned_data["day"], form.cleaned_data["end"]),
+                by=request.user,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error, {"ended_at": "end"})
+        else:
+            messages.success(request, "Buổi sinh hoạt đã kết thúc.")
+            return redirect(_run_url(meeting))
+    _flash_errors(request, form)
+    return redirect(_run_url(meeting, "ket-thuc"))
+
+
+@require_POST
+def step_view(request, pk: int, step_pk: int):
+    meeting = _meeting(request, pk)
+    step = get_object_or_404(MeetingStep, pk=step_pk, meeting=meeting)
+    form = StepForm(request.POST)
+    error = None
+    if form.is_valid():
+        done = form.cleaned_data["done"] if "done" in request.POST else step.done
+        try:
+            step = step_update(step=step, done=done, notes=form.cleaned_data["notes"], by=request.user)
+        except ValidationError as e:
+            error = " ".join(e.messages)
+    if request.htmx:
+        return render(
+            request, "meetings/running/_step.html", {"meeting": meeting, "step": step, "error": error}
+        )
+    if error:
+        messages.error(request, error)
+    return redirect(_run_url(meeting, f"buoc-{step.order}"))
+
+
+@require_POST
+def speech_add_view(request, pk: int):
+    meeting = _meeting(request, pk)
+    form = SpeechForm(request.POST, meeting=meeting)
+    if form.is_valid():
+        try:
+            speech_add(
+                meeting=meeting,
+                gist=form.cleaned_data["gist"],
+                step=form.cleaned_data["step"],
+                by=request.user,
+                **form.speaker_objects(),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Đã ghi ý kiến phát biểu.")
+            return redirect(_run_url(meeting, "phat-bieu"))
+    _flash_errors(request, form)
+    return redirect(_run_url(meeting, "phat-bieu"))
+
+
+@require_POST
+def speech_delete_view(request, pk: int, speech_pk: int):
+    meeting = _meeting(request, pk)
+    speech = Speech.objects.filter(pk=speech_pk, meeting=meeting).first()
+    if speech is not None:  # already gone: a second tap does nothing
+        try:
+            speech_delete(speech=speech, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    return redirect(_run_url(meeting, "phat-bieu"))
+
+
+# --- roll call -----------------------------------------------------------------------------------------
+
+
+def _line_context(meeting, line, form=None, summary=None):
+    return {"meeting": meeting, "line": line, "form": form, "summary": summary}
+
+
+def roll_call(request, pk: int):
+    meeting = _meeting(request, pk)
+    if meeting.status == MeetingStatus.PLANNED:
+        messages.error(
+            request, "Buổi sinh hoạt chưa bắt đầu: bấm “Bắt đầu buổi sinh hoạt” để lập danh sách điểm danh."
+        )
+        return redirect(_run_url(meeting))
+    lines = meeting.attendances.select_related("member").order_by(*name_order("member__"))
+    return render(
+        request,
+        "meetings/running/roll_call.html",
+        {
+            "meeting": meeting,
+            "page": paginate(request, lines),
+            "summary": attendance_summary(meeting),
+            "guests": meeting.guests.all(),
+            "guest_form": GuestForm(),
+        },
+    )
+
+
+@require_POST
+def attendance_view(request, pk: int, line_pk: int):
+    meeting = _meeting(request, pk)
+    line = get_object_or_404(Attendance.objects.select_related("member"), pk=line_pk, meeting=meeting)
+    form = AttendanceForm(request.POST)
+    ok = False
+    if form.is_valid():
+        data = form.cleaned_data
+        day = _local(meeting.started_at).date() if meeting.started_at else meeting_day(meeting)
+        try:
+            line = attendance_mark(
+                attendance=line,
+                status=data["status"],
+                reason=data["reason"],
+                accepted_by=data["accepted_by"],
+                arrived_late_at=at(day, data["arrived"]),
+                left_early_at=at(day, data["left"]),
+                by=request.user,
+            )
+            ok = True
+        except ValidationError as error:
+            add_service_errors(form, error, {"arrived_late_at": "arrived", "left_early_at": "left"})
+    if request.htmx:
+        context = _line_context(meeting, line, None if ok else form, attendance_summary(meeting))
+        return render(request, "meetings/running/_line.html", {**context, "oob": True})
+    if not ok:
+        _flash_errors(request, form, prefix=f"{line.member.full_name}: ")
+    return redirect(reverse("meetings:roll_call", args=[meeting.pk]) + f"#dd-{line.pk}")
+
+
+@require_POST
+def mark_all_present_view(request, pk: int):
+    meeting = _meeting(request, pk)
+    try:
+        changed = attendance_mark_all_present(meeting=meeting, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Đã ghi có mặt cho {changed} đảng viên chưa điểm danh.")
+    return redirect("meetings:roll_call", pk=meeting.pk)
+
+
+@require_POST
+def guest_add_view(request, pk: int):
+    meeting = _meeting(request, pk)
+    form = GuestForm(request.POST)
+    if form.is_valid():
+        try:
+            guest_add(meeting=meeting, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Đã thêm khách mời {form.cleaned_data['name']}.")
+            return redirect(reverse("meetings:roll_call", args=[meeting.pk]) + "#khach-moi")
+    _flash_errors(request, form)
+    return redirect(reverse("meetings:roll_call", args=[meeting.pk]) + "#khach-moi")
+
+
+@require_POST
+def guest_delete_view(request, pk: int, guest_pk: int):
+    meeting = _meeting(request, pk)
+    guest = Guest.objects.filter(pk=guest_pk, meeting=meeting).first()
+    if guest is not None:
+        try:
+            guest_delete(guest=guest, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    return redirect(reverse("meetings:roll_call", args=[meeting.pk]) + "#khach-moi")
+
+
+# --- votes ---------------------------------------------------------------------------------------------
+
+
+def votes(request, pk: int):
+    meeting = _meeting(request, pk)
+    form = VoteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            vote = vote_record(meeting=meeting, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            result = "được thông qua" if vote.passed else "không được thông qua"
+            messages.success(
+                request, f"“{vote.motion}” {result}: {vote.in_favour}/{vote.entitled} tán thành."
+            )
+            return redirect("meetings:votes", pk=meeting.pk)
+    summary = attendance_summary(meeting) if meeting.status != MeetingStatus.PLANNED else None
+    recorded = [(v, rules.votes_needed(kind=v.kind, entitled=v.entitled)) for v in meeting.votes.all()]
+    return render(
+        request,
+        "meetings/running/votes.html",
+        {"meeting": meeting, "form": form, "summary": summary, "recorded": recorded},
+    )
+
+
+@require_POST
+def vote_delete_view(request, pk: int, vote_pk: int):
+    meeting = _meeting(request, pk)
+    vote = Vote.objects.filter(pk=vote_pk, meeting=meeting).first()
+    if vote is not None:
+        try:
+            vote_delete(vote=vote, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    return redirect("meetings:votes", pk=meeting.pk)
+
+
+# --- check-in ------------------------------------------------------------------------------------------
+
+
+def qr(request, pk: int):
+    """The secretary's screen with the check-in QR code, big enough to scan across a table."""
+    meeting = _meeting(request, pk)
+    context = {"meeting": meeting, "summary": attendance_summary(meeting)}
+    if meeting.status == MeetingStatus.OPEN:
+        url = checkin_url(request, meeting)
+        context.update(checkin_link=url, qr=qr_svg(url))
+    if request.htmx:
+        return render(request, "meetings/running/_summary.html", context)
+    return render(request, "meetings/running/qr.html", context)
+
+
+def _meeting_for_checkin(request, pk: int, token: str | None = None) -> Meeting:
+    """Who may reach the check-in of a meeting: those who see its cell, those on its roll call (a member
+    here on temporary activity may have no role on the host cell) and whoever holds its valid QR code
+    (they are in the room: they get a clear "not on the roll call" rather than a 404). Anyone else: 404."""
+    meeting = Meeting.objects.select_related("cell").filter(pk=pk).first()
+    if meeting is None:
+        raise Http404("Không tìm thấy buổi sinh hoạt.")
+    member = getattr(request.user, "member", None)
+    on_roll = member is not None and meeting.attendances.filter(member=member).exists()
+    holds_code = token is not None and checkin_problem(meeting, token) is None
+    if not (on_roll or holds_code or can_see_org(request.user, meeting.cell)):
+        raise Http404("Không tìm thấy buổi sinh hoạt.")
+    return meeting
+
+
+def _checkin_page(request, meeting, *, token, error=None, line=None, status=200):
+    return render(
+        request,
+        "meetings/running/checkin.html",
+        {"meeting": meeting, "token": token, "error": error, "line": line},
+        status=status,
+    )
+
+
+def checkin(request, pk: int, token: str):
+    """The page behind the QR code: one tap confirms "I am here" (a GET changes nothing)."""
+    meeting = _meeting_for_checkin(request, pk, token)
+    member = getattr(request.user, "member", None)
+    line = meeting.attendances.filter(member=member).first() if member is not None else None
+    if request.method == "POST":
+        try:
+            line = member_checkin(meeting=meeting, member=member, token=token)
+        except CheckinRefused as refused:
+            return _checkin_page(request, meeting, token=token, error=str(refused), status=403)
+        return _checkin_page(request, meeting, token=token, line=line)
+    problem = checkin_problem(meeting, token)
+    if problem is None and line is None:
+        problem = "Đồng chí không có tên trong danh sách điểm danh của buổi sinh hoạt này."
+    if problem:
+        return _checkin_page(request, meeting, token=token, error=problem, status=403)
+    return _checkin_page(request, meeting, token=token, line=line)
+
+
+@require_POST
+def checkin_self(request, pk: int):
+    """The member's own "I am here" button on their meeting page, while the meeting is open."""
+    meeting = _meeting_for_checkin(request, pk)
+    try:
+        member_checkin(meeting=meeting, member=getattr(request.user, "member", None), token=None)
+    except CheckinRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, "Đã điểm danh: đồng chí có mặt.")
+    nxt = request.POST.get("next", "")
+    if nxt.startswith("/") and not nxt.startswith("//"):
+        return redirect(nxt)
+    return redirect(_detail_url(meeting))
+
+
+# --- printable papers ----------------------------------------------------------------------------------
+
+
+def _print_context(meeting: Meeting) -> dict:
+    day = meeting_day(meeting)
+    secretary = positions_on(meeting.cell, day).filter(kind=PositionKind.SECRETARY).first()
+    if meeting.status == MeetingStatus.PLANNED:
+        reports = dict(AbsenceReport.objects.filter(meeting=meeting).values_list("member_id", "reason"))
+        rows = [
+            {
+                "member": m,
+                "is_exempt": m.is_exempt,
+                "is_temporary": m.is_temporary,
+                "is_official": m.is_official_on(day),
+                "note": reports.get(m.pk, ""),
+            }
+            for m in roster_on(meeting.cell, day)
+        ]
+    else:
+        rows = [
+            {
+                "member": a.member,
+                "is_exempt": a.is_exempt,
+                "is_temporary": a.is_temporary,
+                "is_official": a.is_official,
+                "note": a.reason,
+            }
+            for a in meeting.attendances.select_related("member").order_by(*name_order("member__"))
+        ]
+    return {
+        "meeting": meeting,
+        "when": _local(meeting.started_at or meeting.scheduled_at),
+        "rows": rows,
+        "secretary": secretary.member if secretary else None,
+        "parent": meeting.cell.parent,
+        # Spare lines for a member who joins the cell after the sheet was printed.
+        "blank_rows": range(3),
+    }
+
+
+def print_invitations(request, pk: int):
+    meeting = _meeting(request, pk)
+    return render(request, "meetings/running/print_invitations.html", _print_context(meeting))
+
+
+def print_roll_call(request, pk: int):
+    meeting = _meeting(request, pk)
+    return render(request, "meetings/running/print_roll_call.html", _print_context(meeting))
+
+
+urlpatterns = [
+    path("<int:pk>/dieu-hanh/", run, name="run"),
+    path("<int:pk>/dieu-hanh/bat-dau/", open_view, name="open"),
+    path("<int:pk>/dieu-hanh/chu-tri/", officers_view, name="officers"),
+    path("<int:pk>/dieu-hanh/ket-thuc/", close_view, name="close"),
+    path("<int:pk>/dieu-hanh/buoc/<int:step_pk>/", step_view, name="step"),
+    path("<int:pk>/dieu-hanh/phat-bieu/", speech_add_view, name="speech_add"),
+    path("<int:pk>/dieu-hanh/phat-bieu/<int:speech_pk>/xoa/", speech_delete_view, name="speech_delete"),
+    path("<int:pk>/diem-danh/", roll_call, name="roll_call"),
+    path("<int:pk>/diem-danh/<int:line_pk>/", attendance_view, name="attendance"),
+    path("<int:pk>/diem-danh/co-mat-tat-ca/", mark_all_present_view, name="mark_all_present"),
+    path("<int:pk>/khach-moi/", guest_add_view, name="guest_add"),
+    path("<int:pk>/khach-moi/<int:guest_pk>/xoa/", guest_delete_view, name="guest_delete"),
+    path("<int:pk>/bieu-quyet/", votes, name="votes"),
+    path("<int:pk>/bieu-quyet/<int:vote_pk>/xoa/", vote_delete_view, name="vote_delete"),
+    path("<int:pk>/ma-qr/", qr, name="qr"),
+    path("<int:pk>/co-mat/<str:token>/", checkin, name="checkin"),
+    path("<int:pk>/toi-co-mat/", checkin_self, name="checkin_self"),
+    path("<int:pk>/in/giay-moi/", print_invitations, name="print_invitations"),
+    path("<int:pk>/in/danh-sach-ky/", print_roll_call, name="print_roll_call"),
+]

@@ -1,0 +1,202 @@
+"""DOMAIN §4–§5 rules of a meeting as pure functions over plain values.
+
+The services (meetings.services.running) feed them the meeting's roll call; the scoring and the
+indicators read the same functions, so "attendance rate" and "entitled to vote" mean one thing.
+"""
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from fractions import Fraction
+
+from chibo.meetings.models import AttendanceStatus, MotionKind
+
+Problem = tuple[str, str] | None
+
+
+@dataclass(frozen=True)
+class Line:
+    """One roster line as the rules need it (an Attendance row, or a dict from an import)."""
+
+    status: str = ""
+    is_exempt: bool = False
+    is_official: bool = True
+    is_temporary: bool = False
+    accepted: bool = False  # absent with a reason somebody accepted (accepted_by is filled)
+
+    @classmethod
+    def of(cls, attendance) -> "Line":
+        return cls(
+            status=attendance.status,
+            is_exempt=attendance.is_exempt,
+            is_official=attendance.is_official,
+            is_temporary=attendance.is_temporary,
+            accepted=bool(attendance.accepted_by),
+        )
+
+
+# --- attendance (§5, T4) -------------------------------------------------------------------------------
+
+
+def attendance_counts(lines: Iterable[Line]) -> tuple[int, int]:
+    """(present, required): required = roster minus exempted members; an exempted member who comes
+    anyway is in neither number. A member who arrived late or left early is present."""
+    present = required = 0
+    for line in lines:
+        if line.is_exempt:
+            continue
+        required += 1
+        if line.status == AttendanceStatus.PRESENT:
+            present += 1
+    return present, required
+
+
+def attendance_rate(present: int, required: int) -> Fraction | None:
+    """present ÷ required, exact; None when nobody was required (no rate, not 0% or 100%)."""
+    return Fraction(present, required) if required else None
+
+
+def percent(rate: Fraction | None) -> str:
+    """'83,3%' the Vietnamese way (decimal comma), or '—' without a rate."""
+    if rate is None:
+        return "—"
+    value = round(float(rate) * 100, 1)
+    text = f"{value:.1f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",") + "%"
+
+
+def attendance_problem(
+    *,
+    status: str,
+    reason: str,
+    is_exempt: bool,
+    arrived_late_at: dt.datetime | None,
+    left_early_at: dt.datetime | None,
+    started_at: dt.datetime | None,
+    ended_at: dt.datetime | None,
+) -> Problem:
+    """One roster line as the secretary marks it; the first problem as (field, Vietnamese message)."""
+    if status not in AttendanceStatus.values:
+        return ("status", "Điểm danh: hãy chọn có mặt, vắng có lý do, vắng không lý do hoặc miễn sinh hoạt.")
+    if status == AttendanceStatus.EXEMPT and not is_exempt:
+        return ("status", "Điểm danh: đảng viên này không được miễn sinh hoạt vào ngày họp.")
+    if status == AttendanceStatus.EXCUSED and not reason.strip():
+        return ("reason", "Lý do vắng: không được để trống khi vắng có lý do.")
+    if status != AttendanceStatus.PRESENT and (arrived_late_at or left_early_at):
+        return ("status", "Điểm danh: chỉ ghi giờ đến muộn, về sớm cho đảng viên có mặt.")
+    if arrived_late_at and started_at and arrived_late_at <= started_at:
+        return ("arrived_late_at", "Đến muộn lúc: phải sau giờ bắt đầu buổi sinh hoạt.")
+    if left_early_at:
+        if started_at and left_early_at <= started_at:
+            return ("left_early_at", "Về sớm lúc: phải sau giờ bắt đầu buổi sinh hoạt.")
+        if arrived_late_at and left_early_at <= arrived_late_at:
+            return ("left_early_at", "Về sớm lúc: phải sau giờ đến.")
+        if ended_at and left_early_at >= ended_at:
+            return ("left_early_at", "Về sớm lúc: phải trước giờ kết thúc buổi sinh hoạt.")
+    return None
+
+
+# --- votes (§5) -----------------------------------------------------------------------------------------
+
+
+def may_vote(line: Line) -> bool:
+    """Who may vote at this cell's meeting at all.
+
+    Probationary members do not vote (Điều lệ Đảng, Điều 3). Members here on temporary activity do
+    not vote in the host cell either: Quy định 232-QĐ/TW (2025), 6.3.2 keeps their vote at their
+    official cell ("ở nơi sinh hoạt tạm thời thì trừ quyền biểu quyết"). Suspended or detained
+    members are not modelled yet, so nobody is left out for that reason.
+    """
+    return line.is_official and not line.is_temporary
+
+
+def vote_entitled(lines: Iterable[Line]) -> int:
+    """Members entitled to vote (DOMAIN §5): official members summoned (members on temporary activity
+    elsewhere are already off the roster), minus absent exempted members, minus those absent with an
+    accepted reason. An exempted member who comes may vote; an absence without accepted reason still
+    counts (the member was entitled and did not come)."""
+    entitled = 0
+    for line in lines:
+        if not may_vote(line):
+            continue
+        present = line.status == AttendanceStatus.PRESENT
+        if line.is_exempt and not present:
+            continue
+        if line.status == AttendanceStatus.EXCUSED and line.accepted:
+            continue
+        entitled += 1
+    return entitled
+
+
+def voters_present(lines: Iterable[Line]) -> int:
+    """Members present who may vote: the most ballots a motion can have."""
+    return sum(1 for line in lines if may_vote(line) and line.status == AttendanceStatus.PRESENT)
+
+
+def vote_passed(*, kind: str, in_favour: int, entitled: int) -> bool:
+    """More than half of those entitled; expulsion needs at least two thirds (DOMAIN §5)."""
+    if entitled <= 0:
+        return False
+    if kind == MotionKind.EXPULSION:
+        return 3 * in_favour >= 2 * entitled
+    return 2 * in_favour > entitled
+
+
+def votes_needed(*, kind: str, entitled: int) -> int:
+    """The smallest number in favour that passes the motion (shown beside the result)."""
+    if entitled <= 0:
+        return 0
+    if kind == MotionKind.EXPULSION:
+        return -(-2 * entitled // 3)
+    return entitled // 2 + 1
+
+
+def vote_problem(*, in_favour: int, against: int, abstain: int, present_voters: int) -> Problem:
+    total = in_favour + against + abstain
+    if min(in_favour, against, abstain) < 0:
+        return ("in_favour", "Số phiếu: không được là số âm.")
+    if total > present_voters:
+        return (
+            "in_favour",
+            f"Tán thành + Không tán thành + Không biểu quyết = {total}, nhiều hơn số đảng viên có mặt "
+            f"có quyền biểu quyết ({present_voters}).",
+        )
+    return None
+
+
+# --- duration (§4) --------------------------------------------------------------------------------------
+
+
+def minimum_minutes(*, kind: str, shared: bool, regular: int, thematic: int, combined: int) -> int:
+    """90 minutes by default; 120 when a thematic and a regular meeting share a session (HD 42)."""
+    if shared:
+        return combined
+    return thematic if kind == "thematic" else regular
+
+
+def duration_minutes(started_at: dt.datetime | None, ended_at: dt.datetime | None) -> int | None:
+    if not started_at or not ended_at:
+        return None
+    return int((ended_at - started_at).total_seconds() // 60)
+
+
+def duration_met(started_at: dt.datetime | None, ended_at: dt.datetime | None, minimum: int) -> bool | None:
+    """None while the meeting has no start or end; else whether it lasted at least `minimum` minutes."""
+    minutes = duration_minutes(started_at, ended_at)
+    return None if minutes is None else minutes >= minimum
+
+
+def minutes_deadline(meeting_day: dt.date, days_after: int) -> dt.date:
+    """Minutes are due within `days_after` local calendar days of the meeting's date: a meeting held
+    on the 5th with 2 days has until the end of the 7th, whatever hour it ended."""
+    return meeting_day + dt.timedelta(days=days_after)
+
+
+def minutes_on_time(
+    *, approved_on: dt.date | None, meeting_day: dt.date, days_after: int, today: dt.date
+) -> bool | None:
+    """True/False once it can be judged; None while unapproved and the deadline is still ahead."""
+    deadline = minutes_deadline(meeting_day, days_after)
+    if approved_on is not None:
+        return approved_on <= deadline
+    return False if today > deadline else None

@@ -1,0 +1,267 @@
+"""The secretary's screens for running a meeting: allow and deny on each, and what they do."""
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from chibo.meetings.models import AttendanceStatus, MeetingStatus, MotionKind, Vote
+from chibo.meetings.services.running import attendance_mark_all_present, guest_add, speech_add, vote_record
+from tests.meetings.running_fixtures import *  # noqa: F403
+from tests.meetings.running_fixtures import opened, planned
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def meeting(cast, run_rules):
+    meeting = opened(cast, run_rules)
+    attendance_mark_all_present(meeting=meeting, by=cast.leader_user)
+    guest = guest_add(meeting=meeting, name="Phạm Văn Khách", by=cast.leader_user)
+    speech = speech_add(meeting=meeting, member=cast.member, gist="Ý kiến", by=cast.leader_user)
+    vote = vote_record(
+        meeting=meeting,
+        kind=MotionKind.OTHER,
+        motion="Thử",
+        in_favour=1,
+        against=0,
+        abstain=0,
+        by=cast.leader_user,
+    )
+    meeting.objs = {"guest": guest, "speech": speech, "vote": vote, "step": meeting.steps.first()}
+    return meeting
+
+
+def u(name, *args):
+    return reverse(f"meetings:{name}", args=args)
+
+
+GET_PAGES = {
+    "run": lambda m: u("run", m.pk),
+    "roll call": lambda m: u("roll_call", m.pk),
+    "votes": lambda m: u("votes", m.pk),
+    "qr": lambda m: u("qr", m.pk),
+    "invitations": lambda m: u("print_invitations", m.pk),
+    "roll-call sheet": lambda m: u("print_roll_call", m.pk),
+}
+# POSTs with harmless data: a deny must happen before anything is read.
+POST_PAGES = {
+    "open": lambda m: u("open", m.pk),
+    "officers": lambda m: u("officers", m.pk),
+    "close": lambda m: u("close", m.pk),
+    "step": lambda m: u("step", m.pk, m.objs["step"].pk),
+    "speech add": lambda m: u("speech_add", m.pk),
+    "speech delete": lambda m: u("speech_delete", m.pk, m.objs["speech"].pk),
+    "attendance": lambda m: u("attendance", m.pk, m.attendances.first().pk),
+    "mark all": lambda m: u("mark_all_present", m.pk),
+    "guest add": lambda m: u("guest_add", m.pk),
+    "guest delete": lambda m: u("guest_delete", m.pk, m.objs["guest"].pk),
+    "vote delete": lambda m: u("vote_delete", m.pk, m.objs["vote"].pk),
+}
+
+
+def statuses(client, meeting):
+    result = {name: client.get(url(meeting)).status_code for name, url in GET_PAGES.items()}
+    result.update({name: client.post(url(meeting), {}).status_code for name, url in POST_PAGES.items()})
+    return result
+
+
+@pytest.mark.parametrize("who", ["outsider", "sibling_leader"])
+def test_users_of_a_sibling_organisation_get_404_everywhere(cast, meeting, as_user, who):
+    got = statuses(as_user(getattr(cast, who)), meeting)
+    assert got == dict.fromkeys(got, 404)
+
+
+@pytest.mark.parametrize("who", ["member_user", "supervisor"])
+def test_members_and_supervisors_see_the_meeting_but_get_403_on_the_secretarys_screens(
+    cast, meeting, as_user, who
+):
+    got = statuses(as_user(getattr(cast, who)), meeting)
+    assert got == dict.fromkeys(got, 403)
+    assert Vote.objects.filter(meeting=meeting).count() == 1
+
+
+@pytest.mark.parametrize("who", ["leader_user", "staff"])
+def test_the_cell_leader_and_the_ward_staff_may_use_every_screen(cast, meeting, as_user, who):
+    client = as_user(getattr(cast, who))
+    for name, url in GET_PAGES.items():
+        assert client.get(url(meeting)).status_code == 200, name
+
+
+def test_the_leader_opens_a_planned_meeting_from_the_run_screen(cast, run_rules, as_user):
+    meeting = planned(cast, run_rules)
+    client = as_user(cast.leader_user)
+    page = client.get(u("run", meeting.pk))
+    assert "Bắt đầu buổi sinh hoạt" in page.text and "05/03/2025" in page.text
+    response = client.post(
+        u("open", meeting.pk),
+        {"day": "05/03/2025", "start": "19:35", "chair": cast.secretary.pk, "minute_taker": cast.member.pk},
+    )
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.status == MeetingStatus.OPEN and meeting.chair == cast.secretary
+    assert timezone.localtime(meeting.started_at).strftime("%d/%m/%Y %H:%M") == "05/03/2025 19:35"
+    # posted twice: still open, same start
+    assert client.post(u("open", meeting.pk), {"day": "05/03/2025", "start": "20:00"}).status_code == 302
+    meeting.refresh_from_db()
+    assert timezone.localtime(meeting.started_at).strftime("%H:%M") == "19:35"
+
+
+def test_a_bad_start_time_is_named_in_vietnamese(cast, run_rules, as_user):
+    meeting = planned(cast, run_rules)
+    response = as_user(cast.leader_user).post(u("open", meeting.pk), {"day": "05/03/2025", "start": "25:99"})
+    assert response.status_code == 200
+    assert "Bắt đầu lúc: giờ không hợp lệ" in response.context["officers_form"].errors["start"][0]
+
+
+def test_a_step_is_marked_done_with_htmx_and_without_javascript(cast, meeting, as_user):
+    client = as_user(cast.leader_user)
+    step = meeting.objs["step"]
+    partial = client.post(
+        u("step", meeting.pk, step.pk), {"done": "1", "notes": "Đã nêu"}, HTTP_HX_REQUEST="true"
+    )
+    assert partial.status_code == 200 and "✓ Đã xong" in partial.text and "<html" not in partial.text
+    step.refresh_from_db()
+    assert step.done and step.notes == "Đã nêu"
+    plain = client.post(u("step", meeting.pk, step.pk), {"done": "0", "notes": "Đã nêu"})
+    assert plain.status_code == 302 and plain.url.endswith(f"#buoc-{step.order}")
+    step.refresh_from_db()
+    assert not step.done
+
+
+def test_the_roll_call_marks_a_line_with_htmx_and_updates_the_rate(cast, run_rules, as_user):
+    meeting = opened(cast, run_rules)
+    client = as_user(cast.leader_user)
+    line = meeting.attendances.get(member=cast.member)
+    response = client.post(
+        u("attendance", meeting.pk, line.pk),
+        {"status": "present", "arrived": "19:50"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    assert (
+        'hx-swap-oob="true"' in response.text
+        and "Có mặt 1/2" in response.text
+        and "đến muộn 19:50" in response.text
+    )
+
+
+def test_absent_with_reason_without_a_reason_is_refused_on_the_line(cast, run_rules, as_user):
+    meeting = opened(cast, run_rules)
+    line = meeting.attendances.get(member=cast.member)
+    response = as_user(cast.leader_user).post(
+        u("attendance", meeting.pk, line.pk), {"status": "excused"}, HTTP_HX_REQUEST="true"
+    )
+    assert "Lý do vắng: không được để trống" in response.text
+    line.refresh_from_db()
+    assert line.status == ""
+
+
+def test_one_tap_marks_everyone_present_and_the_page_shows_the_rate(cast, run_rules, as_user):
+    meeting = opened(cast, run_rules)
+    client = as_user(cast.leader_user)
+    assert "Có mặt tất cả người chưa điểm danh (2)" in client.get(u("roll_call", meeting.pk)).text
+    page = client.post(u("mark_all_present", meeting.pk), follow=True)
+    assert "Có mặt 2/2" in page.text and "100%" in page.text
+    assert set(meeting.attendances.values_list("status", flat=True)) == {AttendanceStatus.PRESENT}
+
+
+def test_a_vote_form_with_too_many_ballots_names_the_field(cast, meeting, as_user):
+    response = as_user(cast.leader_user).post(
+        u("votes", meeting.pk),
+        {"kind": "resolution", "motion": "Nghị quyết", "in_favour": "3", "against": "0", "abstain": "0"},
+    )
+    assert response.status_code == 200
+    assert "nhiều hơn số đảng viên có mặt" in response.context["form"].errors["in_favour"][0]
+    bad = as_user(cast.leader_user).post(
+        u("votes", meeting.pk),
+        {"kind": "resolution", "motion": "X", "in_favour": "-1", "against": "a", "abstain": "0"},
+    )
+    assert bad.context["form"].errors["in_favour"] == ["Tán thành: không được là số âm."]
+    assert bad.context["form"].errors["against"] == ["Không tán thành: phải là một số nguyên."]
+
+
+def test_a_recorded_vote_shows_its_result_with_the_numbers(cast, meeting, as_user):
+    client = as_user(cast.leader_user)
+    client.post(
+        u("votes", meeting.pk),
+        {
+            "kind": "resolution",
+            "motion": "Nghị quyết tháng 3",
+            "in_favour": "2",
+            "against": "0",
+            "abstain": "0",
+        },
+    )
+    page = client.get(u("votes", meeting.pk))
+    assert "Nghị quyết tháng 3" in page.text and "trên 2 đảng viên có quyền biểu quyết (cần 2)" in page.text
+    assert "được thông qua" in page.text
+
+
+def test_closing_with_an_end_before_the_start_shows_the_error(cast, meeting, as_user):
+    client = as_user(cast.leader_user)
+    page = client.post(u("close", meeting.pk), {"day": "05/03/2025", "end": "19:00"}, follow=True)
+    assert "Kết thúc lúc: phải sau giờ bắt đầu" in page.text
+    meeting.refresh_from_db()
+    assert meeting.status == MeetingStatus.OPEN
+    client.post(u("close", meeting.pk), {"day": "05/03/2025", "end": "21:05"})
+    meeting.refresh_from_db()
+    assert meeting.status == MeetingStatus.HELD
+
+
+def test_the_run_screen_shows_the_qr_code_inline_while_open(cast, meeting, as_user):
+    page = as_user(cast.leader_user).get(u("qr", meeting.pk))
+    assert "<svg" in page.text and meeting.checkin_token in page.text
+
+
+def test_speeches_are_recorded_from_the_run_screen(cast, meeting, as_user):
+    client = as_user(cast.leader_user)
+    step = meeting.steps.get(order=3)
+    client.post(
+        u("speech_add", meeting.pk),
+        {"speaker": f"g{meeting.objs['guest'].pk}", "step": step.pk, "gist": "Biểu dương"},
+    )
+    page = client.get(u("run", meeting.pk))
+    assert "Phạm Văn Khách (khách mời)" in page.text and "Biểu dương" in page.text
+    empty = client.post(u("speech_add", meeting.pk), {"speaker": "", "gist": ""}, follow=True)
+    assert "Người phát biểu: không được để trống." in empty.text
+
+
+@pytest.mark.parametrize("typed", ["19:35", "19.35", "19,35", "19h35", "1935"])
+def test_times_are_read_the_way_phone_keypads_type_them(typed):
+    from chibo.meetings.views.running import CloseForm
+
+    form = CloseForm({"day": "05/03/2025", "end": typed})
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["end"].strftime("%H:%M") == "19:35"
+
+
+def test_an_impossible_time_is_refused_naming_the_field():
+    from chibo.meetings.views.running import CloseForm
+
+    form = CloseForm({"day": "05/03/2025", "end": "7 giờ tối"})
+    assert form.errors["end"] == [
+        "Kết thúc lúc: giờ không hợp lệ; hãy nhập theo dạng HH:MM (24 giờ), ví dụ 19:30."
+    ]
+
+
+def test_a_chair_who_is_not_present_is_refused_on_the_run_screen(cast, run_rules, as_user):
+    meeting = opened(cast, run_rules)
+    client = as_user(cast.leader_user)
+    page = client.post(
+        u("officers", meeting.pk),
+        {"day": "05/03/2025", "start": "19:30", "chair": cast.member.pk, "minute_taker": ""},
+        follow=True,
+    )
+    assert "Chủ trì: Lê Văn An chưa được điểm danh có mặt." in page.text
+    meeting.refresh_from_db()
+    assert meeting.chair is None
+
+
+def test_a_cancelled_meeting_cannot_be_started(cast, run_rules, as_user):
+    meeting = planned(cast, run_rules, status=MeetingStatus.CANCELLED, cancel_reason="Mưa bão")
+    client = as_user(cast.leader_user)
+    assert "Buổi sinh hoạt đã hủy: Mưa bão." in client.get(u("run", meeting.pk)).text
+    page = client.post(u("open", meeting.pk), {"day": "05/03/2025", "start": "19:30"}, follow=True)
+    assert "Chỉ bắt đầu được buổi sinh hoạt đang dự kiến" in page.text
+    meeting.refresh_from_db()
+    assert meeting.status == MeetingStatus.CANCELLED
