@@ -1,1 +1,213 @@
-urlpatterns: list = []
+"""Minutes pages: read, build from the record, edit the draft, approve (lock), amend, download DOCX/PDF.
+
+Anyone who sees the meeting reads approved minutes and downloads them; drafts, edits and amendments
+belong to those who may write the cell (403 for the others, 404 outside their subtree).
+"""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.views.decorators.http import require_POST
+
+from chibo.common.forms import Form, add_service_errors
+from chibo.meetings.access import get_meeting_for_user
+from chibo.meetings.documents import CONTENT_TYPES, FORMATS, body_blocks, minutes_document, minutes_file
+from chibo.meetings.documents import minutes_filename as file_name
+from chibo.meetings.models import Meeting, MeetingStatus, Minutes, MinutesStatus
+from chibo.meetings.services.minutes import (
+    LOCKED,
+    minutes_amend,
+    minutes_approve,
+    minutes_build,
+    minutes_deadline,
+    minutes_export_logged,
+    minutes_on_time,
+    minutes_update,
+)
+from chibo.orgs.access import can_write_org, visible_ancestors
+
+DRAFT_HIDDEN = "Biên bản đang là dự thảo, chưa được chi bộ thông qua; chỉ cấp ủy chi bộ xem được."
+
+
+class MinutesForm(Form):
+    number = forms.CharField(
+        label="Số biên bản",
+        max_length=40,
+        required=False,
+        help_text="Ví dụ 05-BB/CB. Để trống thì hệ thống tự đánh số khi thông qua.",
+    )
+    body = forms.CharField(
+        label="Nội dung biên bản",
+        widget=forms.Textarea(attrs={"rows": 24, "class": "minutes-text", "spellcheck": "true"}),
+        help_text="Mỗi mục một dòng: «I. …» là phần, «1. …» là bước, «- …» là ý, dòng thụt vào hoặc «+ …» là ý nhỏ.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["number"].error_messages["max_length"] = "Số biên bản: tối đa 40 ký tự."
+
+
+class AmendmentForm(Form):
+    reason = forms.CharField(label="Lý do đính chính", max_length=255)
+    text = forms.CharField(
+        label="Nội dung đính chính",
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="Ghi rõ nội dung nào của biên bản được sửa thành thế nào.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].error_messages["max_length"] = "Lý do đính chính: tối đa 255 ký tự."
+
+
+def _minutes_of(meeting: Meeting) -> Minutes | None:
+    return Minutes.objects.select_related("approved_by").filter(meeting=meeting).first()
+
+
+def _page(request, meeting: Meeting, template: str, **context):
+    return render(
+        request,
+        template,
+        {
+            "meeting": meeting,
+            "cell": meeting.cell,
+            "ancestors": visible_ancestors(request.user, meeting.cell),
+            **context,
+        },
+    )
+
+
+def minutes_detail(request, pk: int):
+    meeting = get_meeting_for_user(request.user, pk)
+    can_write = can_write_org(request.user, meeting.cell)
+    minutes = _minutes_of(meeting)
+    if minutes is not None and minutes.status == MinutesStatus.DRAFT and not can_write:
+        raise PermissionDenied(DRAFT_HIDDEN)
+    doc = minutes_document(minutes) if minutes is not None else None
+    return _page(
+        request,
+        meeting,
+        "meetings/minutes/detail.html",
+        minutes=minutes,
+        doc=doc,
+        can_write=can_write,
+        can_build=meeting.status in (MeetingStatus.OPEN, MeetingStatus.HELD),
+        on_time=minutes_on_time(meeting),
+        deadline=minutes_deadline(meeting),
+    )
+
+
+@require_POST
+def minutes_build_view(request, pk: int):
+    meeting = get_meeting_for_user(request.user, pk, write=True)
+    rebuild = request.POST.get("lam_lai") == "1"
+    existed = Minutes.objects.filter(meeting=meeting).exists()
+    try:
+        minutes_build(meeting=meeting, by=request.user, rebuild=rebuild)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("meetings:minutes", pk=meeting.pk)
+    if rebuild:
+        messages.success(request, "Đã lập lại dự thảo biên bản từ dữ liệu đã ghi.")
+        return redirect("meetings:minutes", pk=meeting.pk)
+    if existed:
+        # A second tap on "build" keeps the draft the secretary is editing.
+        messages.info(request, "Biên bản đã có; giữ nguyên bản đang sửa.")
+        return redirect("meetings:minutes", pk=meeting.pk)
+    messages.success(request, "Đã lập dự thảo biên bản từ dữ liệu đã ghi; hãy đọc lại và sửa nếu cần.")
+    return redirect("meetings:minutes_edit", pk=meeting.pk)
+
+
+def minutes_edit(request, pk: int):
+    meeting = get_meeting_for_user(request.user, pk, write=True)
+    minutes = _minutes_of(meeting)
+    if minutes is None:
+        raise Http404("Buổi sinh hoạt chưa có biên bản.")
+    if minutes.status == MinutesStatus.APPROVED:
+        raise PermissionDenied(LOCKED)
+    form = MinutesForm(request.POST or None, initial={"number": minutes.number, "body": minutes.body})
+    if request.method == "POST" and form.is_valid():
+        try:
+            minutes_update(
+                minutes=minutes,
+                body=form.cleaned_data["body"],
+                number=form.cleaned_data["number"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Đã lưu dự thảo biên bản.")
+            return redirect("meetings:minutes", pk=meeting.pk)
+    return _page(request, meeting, "meetings/minutes/edit.html", minutes=minutes, form=form)
+
+
+@require_POST
+def minutes_approve_view(request, pk: int):
+    meeting = get_meeting_for_user(request.user, pk, write=True)
+    minutes = _minutes_of(meeting)
+    if minutes is None:
+        raise Http404("Buổi sinh hoạt chưa có biên bản.")
+    try:
+        minutes = minutes_approve(minutes=minutes, by=request.user)
+    except ValidationError as error:
+        messages.warning(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Đã thông qua biên bản số {minutes.number}; biên bản đã được khóa.")
+    return redirect("meetings:minutes", pk=meeting.pk)
+
+
+def minutes_amend_view(request, pk: int):
+    meeting = get_meeting_for_user(request.user, pk, write=True)
+    minutes = _minutes_of(meeting)
+    if minutes is None:
+        raise Http404("Buổi sinh hoạt chưa có biên bản.")
+    if minutes.status != MinutesStatus.APPROVED:
+        messages.info(request, "Biên bản còn là dự thảo: hãy sửa trực tiếp nội dung.")
+        return redirect("meetings:minutes_edit", pk=meeting.pk)
+    form = AmendmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            minutes_amend(minutes=minutes, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Đã ghi đính chính biên bản.")
+            return redirect("meetings:minutes", pk=meeting.pk)
+    return _page(
+        request,
+        meeting,
+        "meetings/minutes/amend.html",
+        minutes=minutes,
+        form=form,
+        blocks=body_blocks(minutes.body),
+    )
+
+
+def minutes_download(request, pk: int, fmt: str):
+    if fmt not in FORMATS:
+        raise Http404("Chỉ tải được biên bản dạng PDF hoặc DOCX.")
+    meeting = get_meeting_for_user(request.user, pk)
+    minutes = _minutes_of(meeting)
+    if minutes is None:
+        raise Http404("Buổi sinh hoạt chưa có biên bản.")
+    if minutes.status == MinutesStatus.DRAFT and not can_write_org(request.user, meeting.cell):
+        raise PermissionDenied(DRAFT_HIDDEN)
+    content = minutes_file(minutes, fmt)
+    minutes_export_logged(minutes=minutes, by=request.user)
+    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{file_name(minutes, fmt)}"'
+    return response
+
+
+urlpatterns = [
+    path("<int:pk>/bien-ban/", minutes_detail, name="minutes"),
+    path("<int:pk>/bien-ban/lap/", minutes_build_view, name="minutes_build"),
+    path("<int:pk>/bien-ban/sua/", minutes_edit, name="minutes_edit"),
+    path("<int:pk>/bien-ban/thong-qua/", minutes_approve_view, name="minutes_approve"),
+    path("<int:pk>/bien-ban/dinh-chinh/", minutes_amend_view, name="minutes_amend"),
+    path("<int:pk>/bien-ban.<str:fmt>", minutes_download, name="minutes_download"),
+]
