@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 
 from chibo.common.text import fold
+from chibo.meetings.models import AttendanceStatus, MeetingKind
 from chibo.members.models import Gender, MembershipKind, PositionKind, TrainingKind, WorkStatus
 from chibo.orgs.models import CellKind, OrgKind
 
@@ -47,6 +48,8 @@ WORK_STATUS = Choice(_labels(WorkStatus))
 MEMBERSHIP_KIND = Choice({MembershipKind.OFFICIAL: "chính thức", MembershipKind.TEMPORARY: "tạm thời"})
 POSITION_KIND = Choice(_labels(PositionKind))
 TRAINING_KIND = Choice(_labels(TrainingKind))
+MEETING_KIND = Choice(_labels(MeetingKind))
+ATTENDANCE_STATUS = Choice(_labels(AttendanceStatus))
 
 
 @dataclass(frozen=True)
@@ -54,7 +57,7 @@ class Column:
     header: str
     attr: str
     required: bool = False
-    type: str = "text"  # text, date, bool, choice, citizen_id
+    type: str = "text"  # text, date, time, bool, choice, citizen_id
     choice: Choice | None = None
     max_length: int | None = None
 
@@ -75,6 +78,8 @@ CARD = Column("Số thẻ đảng viên", "card", required=True, max_length=20)
 CELL = Column("Mã chi bộ", "cell", required=True, max_length=40)
 FROM = Column("Từ ngày", "valid_from", required=True, type="date")
 UNTIL = Column("Đến ngày", "valid_until", type="date")
+MEETING_TYPE = Column("Loại sinh hoạt", "kind", required=True, type="choice", choice=MEETING_KIND)
+DAY = Column("Ngày", "day", required=True, type="date")
 
 FORMATS: dict[str, Format] = {
     f.kind: f
@@ -163,6 +168,41 @@ FORMATS: dict[str, Format] = {
             ),
             key=("card", "course_title", "valid_from"),
         ),
+        # Past meetings and their roll calls (issue 3 §8): chibo/dataio/meetings_import.py checks them.
+        Format(
+            "meetings",
+            "Buổi sinh hoạt",
+            (
+                CELL,
+                MEETING_TYPE,
+                DAY,
+                Column("Giờ bắt đầu", "start", required=True, type="time"),
+                Column("Giờ kết thúc", "end", type="time"),
+                Column("Địa điểm", "place", max_length=255),
+                Column("Nội dung", "topic", max_length=255),
+                Column("Chủ trì", "chair", max_length=20),
+                Column("Thư ký", "minute_taker", max_length=20),
+                Column("Số biên bản", "minutes_number", max_length=40),
+            ),
+            key=("cell", "kind", "day", "start"),
+        ),
+        Format(
+            "attendances",
+            "Điểm danh",
+            (
+                CELL,
+                MEETING_TYPE,
+                DAY,
+                Column("Giờ bắt đầu", "start", type="time"),
+                CARD,
+                Column("Điểm danh", "status", required=True, type="choice", choice=ATTENDANCE_STATUS),
+                Column("Lý do", "reason", max_length=255),
+                Column("Người chấp nhận lý do", "accepted_by", max_length=120),
+                Column("Đến muộn lúc", "arrived_late_at", type="time"),
+                Column("Về sớm lúc", "left_early_at", type="time"),
+            ),
+            key=("cell", "kind", "day", "start", "card"),
+        ),
     )
 }
 # Dependency order: a workbook's sheets are read in this order, whatever their order in the file.
@@ -226,6 +266,27 @@ def parse_date(value) -> dt.date | None:
     raise CellError(f"Ngày không hợp lệ «{text}»: hãy ghi theo dạng dd/mm/yyyy, ví dụ 05/03/2024.")
 
 
+_TIME = re.compile(r"^(\d{1,2})\s*[:hg.]\s*(\d{2})(?::\d{2})?\s*(?:phút)?$", re.IGNORECASE)
+
+
+def parse_time(value) -> dt.time | None:
+    """HH:MM (also 7:30, 19h30, 19:30:00); an Excel time cell arrives as a time, or as a fraction of a day."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.time().replace(second=0, microsecond=0)
+    if isinstance(value, dt.time):
+        return value.replace(second=0, microsecond=0)
+    if isinstance(value, float) and 0 <= value < 1:
+        minutes = round(value * 24 * 60)
+        return dt.time(minutes // 60 % 24, minutes % 60)
+    text = text_of(value)
+    m = _TIME.match(text)
+    if m and int(m[1]) < 24 and int(m[2]) < 60:
+        return dt.time(int(m[1]), int(m[2]))
+    raise CellError(f"Giờ không hợp lệ «{text}»: hãy ghi theo dạng HH:MM, ví dụ 19:30.")
+
+
 def parse_bool(value) -> bool:
     if isinstance(value, bool):
         return value
@@ -280,6 +341,8 @@ def format_value(value, column: Column, *, for_xlsx: bool):
         return None if for_xlsx else ""
     if column.type == "date":
         return value if for_xlsx else value.strftime("%d/%m/%Y")
+    if column.type == "time":
+        return value.strftime("%H:%M")
     if column.type == "bool":
         return "có" if value else "không"
     if column.type == "choice":

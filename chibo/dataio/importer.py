@@ -30,6 +30,7 @@ from chibo.dataio.formats import (
     parse_choice,
     parse_citizen_id,
     parse_date,
+    parse_time,
     text_of,
 )
 from chibo.dataio.readers import Table
@@ -232,6 +233,7 @@ class Context:
 
 _PARSERS: dict[str, Callable] = {
     "date": parse_date,
+    "time": parse_time,
     "bool": parse_bool,
     "citizen_id": parse_citizen_id,
 }
@@ -784,6 +786,18 @@ class Checker:
             ctx.tr_by_key[key] = record
             plan.creates.append(record)
 
+    # -- meetings and roll calls (issue 3 §8) ---------------------------------------------------------
+    # Checked in their own module, which builds on the helpers above (scope, cells, members).
+    def _plan_meetings(self, plan: Plan, rows) -> None:
+        from chibo.dataio.meetings_import import plan_meetings
+
+        plan_meetings(self, plan, rows)
+
+    def _plan_attendances(self, plan: Plan, rows) -> None:
+        from chibo.dataio.meetings_import import plan_attendances
+
+        plan_attendances(self, plan, rows)
+
 
 # -- writing ---------------------------------------------------------------------------------------
 
@@ -853,6 +867,12 @@ def write_plans(plans: list[Plan], ctx: Context, *, audit_rows: bool = True) -> 
         with transaction.atomic():
             for plan in plans:
                 start = time.perf_counter()
+                if plan.kind in ("meetings", "attendances"):
+                    from chibo.dataio.meetings_import import write_plan
+
+                    write_plan(plan, ctx, audit_rows=audit_rows)
+                    timings["write"] += time.perf_counter() - start
+                    continue
                 model = MODELS[plan.kind]
                 if plan.kind == "orgs":
                     _create_orgs(plan.creates)

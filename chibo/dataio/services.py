@@ -283,13 +283,21 @@ def export_rows(kind: str, org: Organisation | None = None):
     raise ValueError(kind)
 
 
+def _iter_rows(kind: str, org):
+    if kind in ("meetings", "attendances"):
+        from chibo.dataio.meetings_import import export_rows as meeting_rows
+
+        return meeting_rows(kind, org)
+    return export_rows(kind, org).iterator(chunk_size=5000)
+
+
 def _write_csv(kind: str, org, out: io.BytesIO) -> int:
     fmt_ = FORMATS[kind]
     text = io.StringIO(newline="")
     writer = csv.writer(text)
     writer.writerow(fmt_.headers)
     n = 0
-    for row in export_rows(kind, org).iterator(chunk_size=5000):
+    for row in _iter_rows(kind, org):
         writer.writerow([format_value(v, c, for_xlsx=False) for v, c in zip(row, fmt_.columns, strict=True)])
         n += 1
     # The BOM tells Excel the file is UTF-8, so Vietnamese opens correctly on double-click.
@@ -307,7 +315,7 @@ def _write_xlsx(kinds: list[str], org, out: io.BytesIO) -> int:
         fmt_ = FORMATS[kind]
         ws = book.create_sheet(fmt_.title)
         ws.append(fmt_.headers)
-        for row in export_rows(kind, org).iterator(chunk_size=5000):
+        for row in _iter_rows(kind, org):
             cells = []
             for value, column in zip(row, fmt_.columns, strict=True):
                 cell = WriteOnlyCell(ws, value=format_value(value, column, for_xlsx=True))
