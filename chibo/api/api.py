@@ -8,6 +8,7 @@ from ninja.security import django_auth
 
 from chibo.api import errors
 from chibo.api.auth import TokenAuth
+from chibo.meetings.api import router as meetings_router
 from chibo.members.api import org_router as members_org_router
 from chibo.members.api import router as members_router
 from chibo.orgs.api import router as orgs_router
@@ -63,3 +64,4 @@ errors.install(api)
 api.add_router("/orgs", orgs_router, tags=["Tổ chức đảng"])
 api.add_router("/orgs", members_org_router, tags=["Tổ chức đảng"])
 api.add_router("/members", members_router, tags=["Đảng viên"])
+api.add_router("/meetings", meetings_router, tags=["Sinh hoạt chi bộ"])

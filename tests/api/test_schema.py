@@ -11,6 +11,21 @@ EXPECTED = {
     ("patch", "/api/v1/members/{member_id}"): "member_update",
     ("post", "/api/v1/members/{member_id}/transfer"): "member_transfer",
     ("post", "/api/v1/members/{member_id}/positions"): "position_assign",
+    ("get", "/api/v1/meetings"): "meeting_list",
+    ("post", "/api/v1/meetings"): "meeting_create",
+    ("get", "/api/v1/meetings/{meeting_id}"): "meeting_detail",
+    ("post", "/api/v1/meetings/{meeting_id}/open"): "meeting_open",
+    ("post", "/api/v1/meetings/{meeting_id}/close"): "meeting_close",
+    ("get", "/api/v1/meetings/{meeting_id}/attendance"): "attendance_list",
+    ("post", "/api/v1/meetings/{meeting_id}/attendance/mark-all-present"): "attendance_mark_all_present",
+    ("patch", "/api/v1/meetings/{meeting_id}/attendance/{member_id}"): "attendance_mark",
+    ("get", "/api/v1/meetings/{meeting_id}/votes"): "vote_list",
+    ("post", "/api/v1/meetings/{meeting_id}/votes"): "vote_record",
+    ("get", "/api/v1/meetings/{meeting_id}/minutes"): "minutes_detail",
+    ("patch", "/api/v1/meetings/{meeting_id}/minutes"): "minutes_update",
+    ("post", "/api/v1/meetings/{meeting_id}/minutes/build"): "minutes_build",
+    ("post", "/api/v1/meetings/{meeting_id}/minutes/approve"): "minutes_approve",
+    ("post", "/api/v1/meetings/{meeting_id}/minutes/amendments"): "minutes_amend",
 }
 
 
