@@ -5,7 +5,9 @@
     .venv/bin/python bench/seed_hanoi.py --cells 2000 --members-per-cell 25 --keep
 
 It creates the database `chibo_bench_seed` (dropped at the end unless --keep), migrates it, runs the
-demo generator and prints the build time and the peak memory of this process.
+demo generator (members with their history, and the months' meetings with their roll calls, steps,
+votes, minutes, materials and scores) and prints the row counts, the build time and the peak memory
+of this process.
 """
 
 import argparse
@@ -90,7 +92,16 @@ def main() -> int:
         print(f"positions       {counts['position']:,}")
         print(f"exemptions      {counts['exemption']:,}")
         print(f"trainings       {counts['trainingrecord']:,}")
-        print(f"build time      {built:.1f} s ({members / built:,.0f} members/s)")
+        print(f"meetings        {counts['meeting']:,}")
+        print(f"meeting steps   {counts['meetingstep']:,}")
+        print(f"attendances     {counts['attendance']:,}")
+        print(f"speeches        {counts['speech']:,}")
+        print(f"votes           {counts['vote']:,}")
+        print(f"minutes         {counts['minutes']:,}")
+        print(f"materials       {counts['meetingmaterial']:,}")
+        print(f"scores          {counts['score']:,} ({counts['scoreitem']:,} items)")
+        rows = sum(counts.values())
+        print(f"build time      {built:.1f} s ({members / built:,.0f} members/s, {rows / built:,.0f} rows/s)")
         print(f"peak memory     {peak_mib():.0f} MiB (before seeding {before:.0f} MiB)")
     finally:
         connections.close_all()

@@ -26,7 +26,7 @@ from django.utils import timezone
 from chibo.audit.models import Action, AuditEntry
 from chibo.common.dates import add_months, today
 from chibo.common.text import fold
-from chibo.demo import names
+from chibo.demo import meetings, names
 from chibo.members.models import (
     Exemption,
     Gender,
@@ -135,6 +135,8 @@ class _Cell:
     founded_on: dt.date
     dissolved_on: dt.date | None = None
     new: bool = False  # founded during the period
+    path: str = ""
+    address: str = ""
     term_start: dt.date | None = None
     name: str = ""
     secretary: "_Person | None" = None
@@ -162,7 +164,16 @@ def _add_years(day: dt.date, years: int) -> dt.date:
 class _Writer:
     """Ids allocated up front, rows written in bulk per table."""
 
-    MODELS = [Organisation, OrgParentPeriod, Member, Membership, Position, Exemption, TrainingRecord]
+    MODELS = [
+        Organisation,
+        OrgParentPeriod,
+        Member,
+        Membership,
+        Position,
+        Exemption,
+        TrainingRecord,
+        *meetings.MODELS,
+    ]
 
     def __init__(self, using: str = "default"):
         self.connection = connections[using]
@@ -279,9 +290,16 @@ def _default(f):
     return f.get_default()
 
 
+def _sqlite_datetime(value):
+    # As Django stores it on SQLite: naive UTC text (values already prepared are strings).
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC).replace(tzinfo=None).isoformat(" ")
+    return value
+
+
 def _sqlite_converter(f):
     if isinstance(f, models.DateTimeField):
-        return None
+        return _sqlite_datetime
     if isinstance(f, models.DateField):
         return dt.date.isoformat
     if isinstance(f, models.BooleanField):
@@ -364,6 +382,7 @@ class _Generator:
         ]
         self.result = SeedResult(root_id=0, ward_ids=[], counts=writer.counts)
         self.rows = {}
+        self.meetings = None
 
     # -- small draws -------------------------------------------------------------------------------
     def date_between(self, start: dt.date, end: dt.date) -> dt.date:
@@ -427,6 +446,13 @@ class _Generator:
             # Keep clear of card numbers and citizen IDs already in the database.
             self.used_cards.update(Member.objects.values_list("card_number", flat=True))
             self.used_ids.update(Member.objects.exclude(citizen_id=None).values_list("citizen_id", flat=True))
+        # The months' meetings: from the first month of the period to this one, and next month's planned.
+        self.meetings = meetings.MeetingMaker(
+            seed=spec.seed,
+            writer=self.w,
+            months=[add_months(self.period_start, i) for i in range(spec.months)],
+            today=spec.today or today(),
+        )
         root_id = self.w.next_id(Organisation)
         root_path = str(root_id).zfill(SEGMENT)
         self.result.root_id = root_id
@@ -565,6 +591,8 @@ class _Generator:
                 address=address,
             )
             cell.name = name
+            cell.path = parent_path + str(cid).zfill(SEGMENT)
+            cell.address = address
             cells.append(cell)
 
         sizes = self._sizes(n_cells)
@@ -575,7 +603,16 @@ class _Generator:
             self._positions(cell, ward_place)
         self._events(cells)
         self._showcase(cells)
+        self.meetings.ward(
+            index,
+            cells,
+            self.rows,
+            names={row[0]: row[1] for row in self.rows[Member]},
+            official_on={p.id: p.official_on for c in cells for p in c.people},
+            ward_place=ward_place,
+        )
         self._flush()
+        self.meetings.write()
 
     def _sizes(self, n_cells: int) -> list[int]:
         """Cell sizes around members_per_cell, summing exactly to cells x members_per_cell."""
@@ -879,7 +916,8 @@ def seed(spec: SeedSpec | None = None, *, using: str = "default") -> SeedResult:
             model="demo.seed",
             object_id=str(result.root_id),
             object_repr=(
-                f"Dữ liệu mẫu: {writer.counts['organisation']} tổ chức, {writer.counts['member']} đảng viên "
+                f"Dữ liệu mẫu: {writer.counts['organisation']} tổ chức, {writer.counts['member']} đảng viên, "
+                f"{writer.counts['meeting']} buổi sinh hoạt "
                 f"(seed {spec.seed}, {spec.months} tháng)"
             )[:255],
             org_path=root_path,

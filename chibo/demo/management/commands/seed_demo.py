@@ -52,7 +52,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Đã sinh {counts['organisation']} tổ chức, {counts['member']} đảng viên, "
             f"{counts['membership']} lượt sinh hoạt, {counts['position']} chức vụ, "
-            f"{counts['exemption']} miễn sinh hoạt, {counts['trainingrecord']} lượt bồi dưỡng "
+            f"{counts['exemption']} miễn sinh hoạt, {counts['trainingrecord']} lượt bồi dưỡng, "
+            f"{counts['meeting']} buổi sinh hoạt, {counts['attendance']} lượt điểm danh "
             f"trong {time.perf_counter() - started:.1f} giây."
         )
         if options["no_accounts"]:
