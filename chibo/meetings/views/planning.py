@@ -223,17 +223,9 @@ def _own_member(user):
 
 
 def _meeting_for_member_or_user(user, pk: int) -> tuple[Meeting, bool]:
-    """A meeting seen through the cell (roles) or, for a member on temporary activity, through the
-    roster of the host cell. Returns (meeting, may write)."""
-    try:
-        meeting = get_meeting_for_user(user, pk)
-        return meeting, can_write_org(user, meeting.cell)
-    except Http404:
-        member = _own_member(user)
-        meeting = Meeting.objects.select_related("cell", "rule_set").filter(pk=pk).first()
-        if member is None or meeting is None or not prep.member_meetings(member).filter(pk=pk).exists():
-            raise
-        return meeting, False
+    """The meeting (members on temporary activity see their host cell's too) and whether the user may write."""
+    meeting = get_meeting_for_user(user, pk)
+    return meeting, can_write_org(user, meeting.cell)
 
 
 def _context(request, meeting: Meeting, **extra) -> dict:
