@@ -2,7 +2,9 @@
 service ValidationErrors placed on the form field they are about."""
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
 
 DATE_FORMAT = "%d/%m/%Y"
 
@@ -69,3 +71,19 @@ def add_service_errors(form: forms.BaseForm, error: ValidationError, field_map: 
             form.add_error(name, messages)
         else:
             form.add_error(None, messages)
+
+
+def submit_form(request, form, action, *, success, then, field_map: dict | None = None):
+    """The one shape of a write view: when the form is posted and valid, run `action(cleaned_data)`
+    (a service call); on success show `success` (text, or a function of the cleaned data) and
+    redirect to `then`, returning the response.
+    Return None when the form must be shown again (not posted, invalid, or refused by the service)."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        action(form.cleaned_data)
+    except ValidationError as error:
+        add_service_errors(form, error, field_map)
+        return None
+    messages.success(request, success(form.cleaned_data) if callable(success) else success)
+    return redirect(then)

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 
 from chibo.common.collation import name_order
 from chibo.common.dates import today
-from chibo.common.forms import add_service_errors
+from chibo.common.forms import add_service_errors, submit_form
 from chibo.common.paging import paginate
 from chibo.common.text import fold
 from chibo.members.access import (
@@ -213,62 +213,63 @@ def member_edit(request, pk: int):
     member = get_member_for_user(request.user, pk, write=True)
     # The form works on a copy: the service snapshots the stored values for the audit log.
     form = MemberForm(request.POST or None, instance=copy.copy(member))
-    if request.method == "POST" and form.is_valid():
-        try:
-            member_update(member=member, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Đã lưu thay đổi.")
-            return redirect(member)
+    done = submit_form(
+        request,
+        form,
+        lambda data: member_update(member=member, by=request.user, **data),
+        success="Đã lưu thay đổi.",
+        then=member,
+    )
+    if done:
+        return done
     return _member_form_page(request, member, form, f"Sửa hồ sơ {member.full_name}")
 
 
 def member_transfer_view(request, pk: int):
     member = get_member_for_user(request.user, pk, write=True)
     form = TransferForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            member_transfer(
-                member=member, to_cell=data["to_cell"], on=data["on"], note=data["note"], by=request.user
-            )
-        except ValidationError as error:
-            add_service_errors(form, error, {"cell": "to_cell", "valid_from": "on", "member": None})
-        else:
-            messages.success(
-                request, f"Đã chuyển sinh hoạt đảng của {member.full_name} đến {data['to_cell']}."
-            )
-            return redirect(member)
+    done = submit_form(
+        request,
+        form,
+        lambda data: member_transfer(
+            member=member, to_cell=data["to_cell"], on=data["on"], note=data["note"], by=request.user
+        ),
+        success=lambda data: f"Đã chuyển sinh hoạt đảng của {member.full_name} đến {data['to_cell']}.",
+        then=member,
+        field_map={"cell": "to_cell", "valid_from": "on", "member": None},
+    )
+    if done:
+        return done
     return _member_form_page(request, member, form, f"Chuyển sinh hoạt đảng: {member.full_name}", "Chuyển")
 
 
 def member_temporary_view(request, pk: int):
     member = get_member_for_user(request.user, pk, write=True)
     form = TemporaryForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            membership_open(member=member, kind=MembershipKind.TEMPORARY, by=request.user, **data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"Đã ghi nhận sinh hoạt tạm thời tại {data['cell']}.")
-            return redirect(member)
+    done = submit_form(
+        request,
+        form,
+        lambda data: membership_open(member=member, kind=MembershipKind.TEMPORARY, by=request.user, **data),
+        success=lambda data: f"Đã ghi nhận sinh hoạt tạm thời tại {data['cell']}.",
+        then=member,
+    )
+    if done:
+        return done
     return _member_form_page(request, member, form, f"Sinh hoạt đảng tạm thời: {member.full_name}")
 
 
 def exemption_create_view(request, pk: int):
     member = get_member_for_user(request.user, pk, write=True)
     form = ExemptionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            exemption_create(member=member, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Đã ghi nhận miễn công tác và sinh hoạt đảng.")
-            return redirect(member)
+    done = submit_form(
+        request,
+        form,
+        lambda data: exemption_create(member=member, by=request.user, **data),
+        success="Đã ghi nhận miễn công tác và sinh hoạt đảng.",
+        then=member,
+    )
+    if done:
+        return done
     return _member_form_page(request, member, form, f"Miễn công tác và sinh hoạt đảng: {member.full_name}")
 
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from chibo.common.dates import today
-from chibo.common.forms import DateField, Form, add_service_errors
+from chibo.common.forms import DateField, Form, add_service_errors, submit_form
 from chibo.common.paging import paginate
 from chibo.meetings.access import get_meeting_for_user
 from chibo.meetings.calendar import feed_ics
@@ -407,12 +407,22 @@ def meeting_detail(request, pk: int):
     )
 
 
-def _form_page(request, meeting, form, title, submit):
+def _form_page(request, meeting, form, title, submit, *, action=None, success="", field_map=None):
+    """A meeting form: when posted and valid, run `action(cleaned_data)` (a service call); on success
+    say so and go back to the meeting, otherwise show the service's errors on the form."""
+    if action is not None:
+        done = submit_form(request, form, action, success=success, then=meeting, field_map=field_map)
+        if done:
+            return done
     return render(
         request,
         "meetings/planning/form.html",
         _context(request, meeting, form=form, title=title, submit=submit, back=meeting.get_absolute_url()),
     )
+
+
+# A meeting's date and time are typed in the "day" and "time" fields.
+WHEN_FIELDS = {"scheduled_at": "day", "cell": "day"}
 
 
 def meeting_edit(request, pk: int):
@@ -428,58 +438,60 @@ def meeting_edit(request, pk: int):
             "extra_reason": meeting.extra_reason,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            plan_services.meeting_update(
-                meeting=meeting,
-                scheduled_at=form.when(),
-                place=data["place"],
-                topic=data["topic"],
-                extra_reason=data["extra_reason"],
-                by=request.user,
-            )
-        except ValidationError as error:
-            add_service_errors(form, error, {"scheduled_at": "day", "cell": "day"})
-        else:
-            messages.success(request, "Đã lưu buổi sinh hoạt.")
-            return redirect(meeting)
-    return _form_page(request, meeting, form, "Sửa buổi sinh hoạt", "Lưu")
+    return _form_page(
+        request,
+        meeting,
+        form,
+        "Sửa buổi sinh hoạt",
+        "Lưu",
+        action=lambda data: plan_services.meeting_update(
+            meeting=meeting,
+            scheduled_at=form.when(),
+            place=data["place"],
+            topic=data["topic"],
+            extra_reason=data["extra_reason"],
+            by=request.user,
+        ),
+        success="Đã lưu buổi sinh hoạt.",
+        field_map=WHEN_FIELDS,
+    )
 
 
 def meeting_reschedule_view(request, pk: int):
     meeting = get_meeting_for_user(request.user, pk, write=True)
     form = RescheduleForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            plan_services.meeting_reschedule(
-                meeting=meeting,
-                scheduled_at=form.when(),
-                reason=data["reason"],
-                extra_reason=data["extra_reason"],
-                by=request.user,
-            )
-        except ValidationError as error:
-            add_service_errors(form, error, {"scheduled_at": "day", "cell": "day"})
-        else:
-            messages.success(request, "Đã đổi lịch. Hãy gửi lại thông báo cho đảng viên.")
-            return redirect(meeting)
-    return _form_page(request, meeting, form, "Đổi lịch sinh hoạt", "Đổi lịch")
+    return _form_page(
+        request,
+        meeting,
+        form,
+        "Đổi lịch sinh hoạt",
+        "Đổi lịch",
+        action=lambda data: plan_services.meeting_reschedule(
+            meeting=meeting,
+            scheduled_at=form.when(),
+            reason=data["reason"],
+            extra_reason=data["extra_reason"],
+            by=request.user,
+        ),
+        success="Đã đổi lịch. Hãy gửi lại thông báo cho đảng viên.",
+        field_map=WHEN_FIELDS,
+    )
 
 
 def meeting_cancel_view(request, pk: int):
     meeting = get_meeting_for_user(request.user, pk, write=True)
     form = CancelForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            plan_services.meeting_cancel(meeting=meeting, reason=form.cleaned_data["reason"], by=request.user)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Đã hủy buổi sinh hoạt.")
-            return redirect(meeting)
-    return _form_page(request, meeting, form, "Hủy buổi sinh hoạt", "Hủy buổi sinh hoạt")
+    return _form_page(
+        request,
+        meeting,
+        form,
+        "Hủy buổi sinh hoạt",
+        "Hủy buổi sinh hoạt",
+        action=lambda data: plan_services.meeting_cancel(
+            meeting=meeting, reason=data["reason"], by=request.user
+        ),
+        success="Đã hủy buổi sinh hoạt.",
+    )
 
 
 # --- preparation ------------------------------------------------------------------------------------------
