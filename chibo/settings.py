@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "chibo.orgs",
     "chibo.members",
     "chibo.meetings",
+    "chibo.resolutions",
     "chibo.audit",
     "chibo.api",
     "chibo.dataio",

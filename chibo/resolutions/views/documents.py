@@ -1,0 +1,3 @@
+"""DOCX and PDF downloads of resolutions and conclusions."""
+
+urlpatterns_documents = []
