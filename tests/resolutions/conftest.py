@@ -11,7 +11,14 @@ import pytest
 from django.utils import timezone
 
 from chibo.meetings.models import MeetingKind, MotionKind, RuleSet, RuleStep
-from chibo.meetings.services.running import attendance_mark_all_present, meeting_close, meeting_open, vote_record
+from chibo.meetings.rules import voters_present
+from chibo.meetings.services.running import (
+    attendance_mark_all_present,
+    meeting_close,
+    meeting_open,
+    roll_call_lines,
+    vote_record,
+)
 from tests.meetings.conftest import make_meeting
 
 STEPS = [
@@ -39,11 +46,20 @@ def task_rules(cast):
     )
     for order, (code, phase, title, mandatory) in enumerate(STEPS, start=1):
         RuleStep.objects.create(
-            rule_set=rs, meeting_kind=MeetingKind.REGULAR, order=order, code=code, phase=phase,
-            title=title, mandatory=mandatory,
+            rule_set=rs,
+            meeting_kind=MeetingKind.REGULAR,
+            order=order,
+            code=code,
+            phase=phase,
+            title=title,
+            mandatory=mandatory,
         )
     RuleStep.objects.create(
-        rule_set=rs, meeting_kind=MeetingKind.THEMATIC, order=1, code="conclusion", phase="close",
+        rule_set=rs,
+        meeting_kind=MeetingKind.THEMATIC,
+        order=1,
+        code="conclusion",
+        phase="close",
         title="Kết luận chuyên đề",
     )
     return rs
@@ -60,9 +76,16 @@ def hold_meeting(cast, rules, when: dt.datetime, *, vote: bool = True, **kw):
     attendance_mark_all_present(meeting=meeting, by=cast.leader_user)
     if vote:
         kind = MotionKind.CONCLUSION if meeting.kind == MeetingKind.THEMATIC else MotionKind.RESOLUTION
-        present = meeting.attendances.count()
-        vote_record(meeting=meeting, kind=kind, motion="Thông qua", in_favour=present, against=0, abstain=0,
-                    by=cast.leader_user)
+        present = voters_present(roll_call_lines(meeting))
+        vote_record(
+            meeting=meeting,
+            kind=kind,
+            motion="Thông qua",
+            in_favour=present,
+            against=0,
+            abstain=0,
+            by=cast.leader_user,
+        )
     return meeting_close(meeting=meeting, ended_at=when + dt.timedelta(hours=2), by=cast.leader_user)
 
 
