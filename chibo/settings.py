@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "chibo.members",
     "chibo.meetings",
     "chibo.resolutions",
+    "chibo.reporting",
     "chibo.audit",
     "chibo.api",
     "chibo.dataio",
@@ -167,6 +168,8 @@ CHIBO_IMPORT_BACKGROUND_ROWS = env_int("CHIBO_IMPORT_BACKGROUND_ROWS", 2000)
 # Imports changing more rows than this get one audit entry for the whole file, not one per row.
 CHIBO_IMPORT_AUDIT_ROWS_MAX = env_int("CHIBO_IMPORT_AUDIT_ROWS_MAX", 50000)
 CHIBO_PAGE_SIZE = 50
+# T6: a leader's party-work training counts for this many months (DOMAIN §8, default 30).
+CHIBO_TRAINING_VALID_MONTHS = env_int("CHIBO_TRAINING_VALID_MONTHS", 30)
 
 LOGGING = {
     "version": 1,
