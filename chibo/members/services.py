@@ -7,7 +7,8 @@ from django.db import transaction
 
 from chibo.audit.models import Action
 from chibo.audit.services import audit_log, snapshot
-from chibo.common.dates import fmt
+from chibo.common.dates import fmt, today
+from chibo.common.signals import cells_changed
 from chibo.common.text import clean_name, fold, sort_name
 from chibo.members.models import (
     Exemption,
@@ -63,6 +64,17 @@ def _org_path_of(member: Member) -> str:
     return latest.cell.path if latest else ""
 
 
+def member_changed(member: Member, first_day: dt.date, last_day: dt.date | None = None) -> None:
+    """Indicators of every cell the member belonged to between the two days are stale."""
+    last_day = last_day or today()
+    cells = (
+        Membership.objects.filter(member=member)
+        .overlapping(first_day, last_day)
+        .values_list("cell_id", flat=True)
+    )
+    cells_changed(set(cells), first_day, last_day)
+
+
 @transaction.atomic
 def member_create(
     *, by=None, cell: Organisation | None = None, joined_on: dt.date | None = None, **fields
@@ -88,6 +100,8 @@ def member_update(*, member: Member, by=None, **fields) -> Member:
     _check_member(member)
     member.save()
     audit_log(user=by, action=Action.UPDATE, obj=member, org_path=_org_path_of(member), before=before)
+    if before.get("work_status") != member.work_status:
+        member_changed(member, today())  # work status is not dated: it moves the current month only
     return member
 
 
@@ -134,6 +148,7 @@ def membership_open(
     membership.full_clean()
     membership.save()
     audit_log(user=by, action=Action.CREATE, obj=membership, org_path=cell.path)
+    member_changed(member, valid_from, valid_until)
     return membership
 
 
@@ -189,6 +204,7 @@ def membership_close(*, membership: Membership, on: dt.date, by=None) -> Members
     membership.valid_until = on
     membership.save(update_fields=["valid_until"])
     audit_log(user=by, action=Action.UPDATE, obj=membership, org_path=membership.cell.path, before=before)
+    member_changed(membership.member, on)
     return membership
 
 
@@ -242,6 +258,7 @@ def position_assign(
     position.full_clean()
     position.save()
     audit_log(user=by, action=Action.CREATE, obj=position, org_path=cell.path)
+    cells_changed([position.cell_id], position.valid_from, position.valid_until or today())
     return position
 
 
@@ -253,6 +270,7 @@ def position_end(*, position: Position, on: dt.date, by=None) -> Position:
     position.valid_until = on
     position.save(update_fields=["valid_until"])
     audit_log(user=by, action=Action.UPDATE, obj=position, org_path=position.cell.path, before=before)
+    cells_changed([position.cell_id], on)
     return position
 
 
@@ -290,6 +308,7 @@ def exemption_create(
     exemption.full_clean()
     exemption.save()
     audit_log(user=by, action=Action.CREATE, obj=exemption, org_path=_org_path_of(member))
+    member_changed(exemption.member, exemption.valid_from, exemption.valid_until)
     return exemption
 
 
@@ -303,6 +322,7 @@ def exemption_end(*, exemption: Exemption, on: dt.date, by=None) -> Exemption:
     audit_log(
         user=by, action=Action.UPDATE, obj=exemption, org_path=_org_path_of(exemption.member), before=before
     )
+    member_changed(exemption.member, on)
     return exemption
 
 
@@ -312,6 +332,7 @@ def training_record_create(*, member: Member, by=None, **fields) -> TrainingReco
     record.full_clean()
     record.save()
     audit_log(user=by, action=Action.CREATE, obj=record, org_path=_org_path_of(member))
+    member_changed(member, record.ended_on or record.started_on)
     return record
 
 
@@ -319,4 +340,18 @@ def training_record_create(*, member: Member, by=None, **fields) -> TrainingReco
 def delete_with_audit(*, obj, org_path: str, by=None) -> None:
     before = snapshot(obj)
     audit_log(user=by, action=Action.DELETE, obj=obj, org_path=org_path, before=before)
+    member = getattr(obj, "member", None)
+    since = (
+        getattr(obj, "valid_from", None) or getattr(obj, "ended_on", None) or getattr(obj, "started_on", None)
+    )
+    cells = set()
+    if isinstance(member, Member) and since is not None:  # looked up before the row is gone
+        cells = set(
+            Membership.objects.filter(member=member)
+            .overlapping(since, today())
+            .values_list("cell_id", flat=True)
+        )
+        cells.add(getattr(obj, "cell_id", None))
     obj.delete()
+    if cells:
+        cells_changed(cells, since, today())

@@ -7,7 +7,12 @@ from django.db.models.functions import Concat, Substr
 
 from chibo.audit.models import Action
 from chibo.audit.services import audit_log, snapshot
+from chibo.common.dates import today
+from chibo.common.signals import cells_changed
 from chibo.orgs.models import SEGMENT, Organisation, OrgKind, OrgParentPeriod, parent_kind_problem
+
+# "Since always" for cells_changed: the listener clips it to the months whose facts exist.
+EVER = dt.date(1930, 2, 3)
 
 
 def segment(pk: int) -> str:
@@ -57,6 +62,8 @@ def org_create(
     org.save(update_fields=["path"])
     OrgParentPeriod.objects.create(organisation=org, parent=parent, valid_from=founded_on)
     audit_log(user=by, action=Action.CREATE, obj=org, org_path=org.path)
+    if org.kind == OrgKind.CELL:  # a new cell joins the "cells" denominators from its founding
+        cells_changed([org.pk], founded_on or EVER, today())
     return org
 
 
@@ -79,7 +86,14 @@ def org_update(*, org: Organisation, by=None, **fields) -> Organisation:
     org.full_clean(exclude=["path"])
     org.save()
     audit_log(user=by, action=Action.UPDATE, obj=org, org_path=org.path, before=before)
+    if (before["founded_on"], before["dissolved_on"]) != (_iso(org.founded_on), _iso(org.dissolved_on)):
+        cells = Organisation.objects.subtree_of(org).cells().values_list("pk", flat=True)
+        cells_changed(set(cells), EVER, today())
     return org
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None
 
 
 @transaction.atomic
@@ -113,4 +127,8 @@ def org_move(
     OrgParentPeriod.objects.create(organisation=org, parent=new_parent, valid_from=on, note=note)
     org.refresh_from_db()
     audit_log(user=by, action=Action.UPDATE, obj=org, org_path=org.path, before=before)
+    # The facts keep each cell's path: every built month is re-summed under the new ancestors.
+    cells_changed(
+        set(Organisation.objects.subtree_of(org).cells().values_list("pk", flat=True)), EVER, today()
+    )
     return org

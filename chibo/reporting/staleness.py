@@ -31,6 +31,13 @@ def quarter_end_month(day: dt.date) -> dt.date:
 def mark_stale(sender, *, cell_ids, first_day, last_day=None, **kwargs):
     last_day = max(last_day or first_day, first_day)
     current = today().replace(day=1)
+    earliest = FactMonth.objects.order_by("month").values_list("month", flat=True).first()
+    if earliest is None:
+        return  # nothing built yet: the first rebuild computes everything
+    if quarter_end_month(last_day) < earliest:
+        return
+    first_day = max(first_day, earliest)
+    last_day = max(last_day, first_day)
     last_month = min(quarter_end_month(last_day), current)
     if first_day.replace(day=1) > last_month:
         return

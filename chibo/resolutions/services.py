@@ -12,6 +12,7 @@ from django.utils import timezone
 from chibo.audit.models import Action
 from chibo.audit.services import audit_log, snapshot
 from chibo.common.collation import name_order
+from chibo.common.signals import cells_changed
 from chibo.meetings.models import Attendance, Meeting, MeetingKind, MeetingStatus, MotionKind, Vote
 from chibo.meetings.services.minutes import attendance_counts, local_dt, meeting_date, percent
 from chibo.members.models import Member
@@ -315,6 +316,7 @@ def task_assign(
     for task in tasks:
         task.save()
         audit_log(user=_user(by), action=Action.CREATE, obj=task, org_path=meeting.cell.path)
+    cells_changed([meeting.cell_id], day)  # T5
     return tasks
 
 
@@ -349,6 +351,7 @@ def task_delete(*, task: Task, by) -> None:
         raise ValidationError("Chỉ xóa được nhiệm vụ vừa giao, chưa có ghi nhận tiến độ hay đánh giá.")
     audit_log(user=_user(by), action=Action.DELETE, obj=task, org_path=task.cell.path, before=snapshot(task))
     task.delete()
+    cells_changed([task.cell_id], meeting_date(task.meeting))
 
 
 @transaction.atomic
@@ -443,4 +446,5 @@ def task_evaluate(
             created_by=_user(by),
         )
         audit_log(user=_user(by), action=Action.CREATE, obj=follow, org_path=task.cell.path)
+        cells_changed([task.cell_id], meeting_date(follow.meeting))
     return task

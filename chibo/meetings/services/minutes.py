@@ -29,6 +29,7 @@ from chibo.meetings.models import (
     MinutesAmendment,
     MinutesStatus,
 )
+from chibo.meetings.services.changes import meeting_changed
 from chibo.orgs.models import Organisation
 
 LOCKED = "Biên bản đã được thông qua và đã khóa; muốn sửa nội dung hãy lập đính chính."
@@ -370,6 +371,7 @@ def minutes_approve(*, minutes: Minutes, by) -> Minutes:
     minutes.approved_by = by if getattr(by, "is_authenticated", False) else None
     minutes.save(update_fields=["status", "approved_at", "approved_by", "number", "updated_at"])
     audit_log(user=by, action=Action.UPDATE, obj=minutes, org_path=minutes.meeting.cell.path, before=before)
+    meeting_changed(minutes.meeting)
     return minutes
 
 

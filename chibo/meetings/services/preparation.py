@@ -24,6 +24,7 @@ from chibo.meetings.models import (
     MeetingMaterial,
     MeetingStatus,
 )
+from chibo.meetings.services.changes import meeting_changed
 from chibo.members.models import Member, Membership, MembershipKind
 from chibo.members.selectors import roster_on
 from chibo.orgs.models import Organisation, Role, RoleKind
@@ -214,6 +215,7 @@ def material_publish(*, material: MeetingMaterial, by=None) -> MeetingMaterial:
         meeting.materials_published_at = now
         meeting.save(update_fields=["materials_published_at"])
     audit_log(user=by, action=Action.UPDATE, obj=material, org_path=meeting.cell.path, before=before)
+    meeting_changed(meeting)
     return material
 
 

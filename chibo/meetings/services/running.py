@@ -30,6 +30,7 @@ from chibo.meetings.models import (
     Speech,
     Vote,
 )
+from chibo.meetings.services.changes import meeting_changed
 from chibo.members.models import Member
 from chibo.members.selectors import roster_on
 from chibo.orgs.access import can_write_org
@@ -262,6 +263,7 @@ def meeting_close(*, meeting: Meeting, ended_at: dt.datetime, by) -> Meeting:
     meeting.checkin_token = ""
     meeting.save(update_fields=["ended_at", "status", "checkin_token"])
     audit_log(user=by, action=Action.UPDATE, obj=meeting, org_path=meeting.cell.path, before=before)
+    meeting_changed(meeting)
     return meeting
 
 
@@ -329,6 +331,7 @@ def step_update(*, step: MeetingStep, done: bool, notes: str | None = None, by) 
     step.done, step.notes = done, notes
     step.save(update_fields=["done", "done_at", "notes"])
     audit_log(user=by, action=Action.UPDATE, obj=step, org_path=meeting.cell.path, before=before)
+    meeting_changed(meeting)
     return step
 
 
@@ -437,6 +440,7 @@ def attendance_mark(
     if snapshot(attendance) != before:
         attendance.save(update_fields=fields)
         audit_log(user=by, action=Action.UPDATE, obj=attendance, org_path=meeting.cell.path, before=before)
+    meeting_changed(meeting)
     return attendance
 
 
@@ -459,6 +463,7 @@ def attendance_mark_all_present(*, meeting: Meeting, by) -> int:
         ],
         user=by,
     )
+    meeting_changed(meeting)
     return len(lines)
 
 
@@ -479,6 +484,7 @@ def guest_add(
         meeting=meeting, name=name, title=title, is_upper_level=is_upper_level, user=user
     )
     audit_log(user=by, action=Action.CREATE, obj=guest, org_path=meeting.cell.path)
+    meeting_changed(meeting)
     return guest
 
 
@@ -489,6 +495,7 @@ def guest_delete(*, guest: Guest, by) -> None:
     check_recordable(meeting)
     audit_log(user=by, action=Action.DELETE, obj=guest, org_path=meeting.cell.path, before=snapshot(guest))
     guest.delete()
+    meeting_changed(meeting)
 
 
 # --- check-in (§7) ------------------------------------------------------------------------------------
