@@ -47,6 +47,8 @@ SECRET_KEY = _secret_key()
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = [h.strip() for h in env_str("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()]
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in env_str("CSRF_TRUSTED_ORIGINS").split(",") if o.strip()]
+# The public address used in e-mailed links (jobs have no request to take it from), e.g. https://chibo.example.vn
+SITE_URL = env_str("SITE_URL").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

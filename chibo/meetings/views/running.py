@@ -277,7 +277,7 @@ def run(request, pk: int):
     if meeting.status != MeetingStatus.PLANNED:
         now = _local(timezone.now())
         context.update(
-            steps=meeting.steps.prefetch_related("speeches").all(),
+            steps=meeting.steps.select_related("rule_step").prefetch_related("speeches").all(),
             speeches=meeting.speeches.select_related("member", "guest", "step"),
             speech_form=SpeechForm(meeting=meeting),
             close_form=CloseForm(
