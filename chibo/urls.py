@@ -13,6 +13,7 @@ urlpatterns = [
     path("dang-vien/", include("chibo.members.urls")),
     path("sinh-hoat/", include("chibo.meetings.urls")),
     path("nhiem-vu/", include("chibo.resolutions.urls")),
+    path("chi-tieu/", include("chibo.reporting.urls")),
     path("nhat-ky/", include("chibo.audit.urls")),
     path("nhap-xuat/", include("chibo.dataio.urls")),
     path("api/v1/", api.urls),

@@ -7,6 +7,7 @@ one row per unit and month, whatever the size of the tree. Both are derived: `ch
 recreates them from scratch, and writes mark (cell, month) stale through `cell_month_changed`.
 """
 
+from django.conf import settings
 from django.db import models
 
 from chibo.orgs.models import Organisation
@@ -154,3 +155,45 @@ class RefreshState(models.Model):
 
     def __str__(self):
         return "đang chờ cập nhật" if self.pending else "không chờ"
+
+
+class ReportFormat(models.TextChoices):
+    XLSX = "xlsx", "Bảng tính Excel (.xlsx)"
+    DOCX = "docx", "Dự thảo báo cáo Word (.docx)"
+
+
+class ReportStatus(models.TextChoices):
+    QUEUED = "queued", "Đang chờ"
+    RUNNING = "running", "Đang lập"
+    DONE = "done", "Đã xong"
+    FAILED = "failed", "Lỗi"
+
+
+class ReportJob(models.Model):
+    """A report file made in the background worker; the page polls `progress` and links the file."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="người yêu cầu",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    org = models.ForeignKey(Organisation, verbose_name="tổ chức", on_delete=models.CASCADE, related_name="+")
+    period = models.CharField("kỳ báo cáo", max_length=10)  # periods.Period.code: 2025-03, 2025-Q1, 2025
+    format = models.CharField("định dạng", max_length=4, choices=ReportFormat.choices)
+    status = models.CharField(max_length=10, choices=ReportStatus.choices, default=ReportStatus.QUEUED)
+    progress = models.PositiveSmallIntegerField("tiến độ (%)", default=0)
+    step = models.CharField("đang làm", max_length=255, blank=True)
+    file = models.FileField(upload_to="reports/%Y/%m/", blank=True, max_length=255)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "báo cáo xuất"
+        verbose_name_plural = "báo cáo xuất"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_format_display()} {self.period} ({self.get_status_display()})"

@@ -1,0 +1,38 @@
+"""Targets for a unit in a period (DOMAIN §8): the city's defaults (Đề án 11) and the plan of the nearest
+committee at or above the unit that is in force for the period."""
+
+from decimal import Decimal
+
+from django.db.models import Q
+
+from chibo.orgs.models import Organisation
+from chibo.reporting.indicators import CITY_TARGETS
+from chibo.reporting.models import Plan
+from chibo.reporting.periods import Period
+
+
+def plan_for(org: Organisation, period: Period) -> Plan | None:
+    """The plan of the nearest ancestor (or the unit itself) valid on the period's last month."""
+    from chibo.common.dates import month_end
+
+    last_day = month_end(period.last.year, period.last.month)
+    plans = (
+        Plan.objects.filter(owner__path__in=org.ancestor_paths(), valid_from__lte=last_day)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=period.first))
+        .select_related("owner")
+        .prefetch_related("targets")
+    )
+    return max(plans, key=lambda p: (p.owner.depth, p.valid_from, p.pk), default=None)
+
+
+def targets_for(
+    org: Organisation, period: Period
+) -> tuple[dict[str, Decimal | None], dict[str, Decimal | None], Plan | None]:
+    """(own targets, city targets, the plan): own = the plan's where it sets a key, else the city's."""
+    plan = plan_for(org, period)
+    own = dict(CITY_TARGETS)
+    if plan is not None:
+        for target in plan.targets.all():
+            if target.key in own:
+                own[target.key] = target.target
+    return own, dict(CITY_TARGETS), plan

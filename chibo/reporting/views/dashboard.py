@@ -1,0 +1,3 @@
+"""dashboard pages of the indicators (issue 5)."""
+
+urlpatterns_dashboard = []

@@ -1,0 +1,3 @@
+"""plans pages of the indicators (issue 5)."""
+
+urlpatterns_plans = []

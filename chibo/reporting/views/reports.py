@@ -1,0 +1,3 @@
+"""reports pages of the indicators (issue 5)."""
+
+urlpatterns_reports = []
