@@ -12,6 +12,9 @@ from chibo.meetings.api import router as meetings_router
 from chibo.members.api import org_router as members_org_router
 from chibo.members.api import router as members_router
 from chibo.orgs.api import router as orgs_router
+from chibo.resolutions.api import meeting_router as resolutions_meeting_router
+from chibo.resolutions.api import router as resolutions_router
+from chibo.resolutions.api import task_router
 
 DESCRIPTION = """API JSON của Chibo (Chibo's JSON API).
 
@@ -65,3 +68,6 @@ api.add_router("/orgs", orgs_router, tags=["Tổ chức đảng"])
 api.add_router("/orgs", members_org_router, tags=["Tổ chức đảng"])
 api.add_router("/members", members_router, tags=["Đảng viên"])
 api.add_router("/meetings", meetings_router, tags=["Sinh hoạt chi bộ"])
+api.add_router("/meetings", resolutions_meeting_router, tags=["Nghị quyết và nhiệm vụ"])
+api.add_router("/resolutions", resolutions_router, tags=["Nghị quyết và nhiệm vụ"])
+api.add_router("/tasks", task_router, tags=["Nghị quyết và nhiệm vụ"])

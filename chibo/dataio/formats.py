@@ -11,6 +11,7 @@ from chibo.common.text import fold
 from chibo.meetings.models import AttendanceStatus, MeetingKind
 from chibo.members.models import Gender, MembershipKind, PositionKind, TrainingKind, WorkStatus
 from chibo.orgs.models import CellKind, OrgKind
+from chibo.resolutions.models import TaskStatus
 
 
 class CellError(ValueError):
@@ -50,6 +51,7 @@ POSITION_KIND = Choice(_labels(PositionKind))
 TRAINING_KIND = Choice(_labels(TrainingKind))
 MEETING_KIND = Choice(_labels(MeetingKind))
 ATTENDANCE_STATUS = Choice(_labels(AttendanceStatus))
+TASK_STATUS = Choice(_labels(TaskStatus))
 
 
 @dataclass(frozen=True)
@@ -57,7 +59,7 @@ class Column:
     header: str
     attr: str
     required: bool = False
-    type: str = "text"  # text, date, time, bool, choice, citizen_id
+    type: str = "text"  # text, date, time, bool, choice, citizen_id, int
     choice: Choice | None = None
     max_length: int | None = None
 
@@ -203,6 +205,24 @@ FORMATS: dict[str, Format] = {
             ),
             key=("cell", "kind", "day", "start", "card"),
         ),
+        # Tasks given at past meetings (issue 4): chibo/dataio/tasks_import.py checks them.
+        Format(
+            "tasks",
+            "Nhiệm vụ",
+            (
+                CELL,
+                Column("Ngày sinh hoạt", "day", required=True, type="date"),
+                Column("Loại sinh hoạt", "kind", type="choice", choice=MEETING_KIND),
+                CARD,
+                Column("Nội dung nhiệm vụ", "text", required=True, max_length=2000),
+                Column("Hạn hoàn thành", "due_on", required=True, type="date"),
+                Column("Trạng thái", "status", required=True, type="choice", choice=TASK_STATUS),
+                Column("Tiến độ (%)", "progress", type="int"),
+                Column("Đánh giá của chi bộ", "evaluation", max_length=2000),
+                Column("Ngày đánh giá", "evaluated_on", type="date"),
+            ),
+            key=("cell", "day", "kind", "card", "text"),
+        ),
     )
 }
 # Dependency order: a workbook's sheets are read in this order, whatever their order in the file.
@@ -322,6 +342,21 @@ def parse_choice(value, choice: Choice) -> str:
     return code
 
 
+_INT = re.compile(r"^-?\d+$")
+
+
+def parse_int(value) -> int:
+    """A whole number (Excel sends 50.0; a percent sign is allowed: «50%»)."""
+    if isinstance(value, bool):
+        raise CellError(f"Giá trị «{value}» không phải là số nguyên.")
+    if isinstance(value, int):
+        return value
+    text = text_of(value).removesuffix("%").strip()
+    if not _INT.match(text):
+        raise CellError(f"Giá trị «{text_of(value)}» không phải là số nguyên.")
+    return int(text)
+
+
 _DIGITS12 = re.compile(r"^\d{12}$")
 
 
@@ -345,6 +380,8 @@ def format_value(value, column: Column, *, for_xlsx: bool):
         return value.strftime("%H:%M")
     if column.type == "bool":
         return "có" if value else "không"
+    if column.type == "int":
+        return value if for_xlsx else str(value)
     if column.type == "choice":
         return column.choice.values.get(value, value)
     return str(value)

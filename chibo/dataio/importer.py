@@ -30,6 +30,7 @@ from chibo.dataio.formats import (
     parse_choice,
     parse_citizen_id,
     parse_date,
+    parse_int,
     parse_time,
     text_of,
 )
@@ -236,6 +237,7 @@ _PARSERS: dict[str, Callable] = {
     "time": parse_time,
     "bool": parse_bool,
     "citizen_id": parse_citizen_id,
+    "int": parse_int,
 }
 
 
@@ -798,6 +800,12 @@ class Checker:
 
         plan_attendances(self, plan, rows)
 
+    # -- tasks given at past meetings (issue 4) -----------------------------------------------------
+    def _plan_tasks(self, plan: Plan, rows) -> None:
+        from chibo.dataio.tasks_import import plan_tasks
+
+        plan_tasks(self, plan, rows)
+
 
 # -- writing ---------------------------------------------------------------------------------------
 
@@ -871,6 +879,12 @@ def write_plans(plans: list[Plan], ctx: Context, *, audit_rows: bool = True) -> 
                     from chibo.dataio.meetings_import import write_plan
 
                     write_plan(plan, ctx, audit_rows=audit_rows)
+                    timings["write"] += time.perf_counter() - start
+                    continue
+                if plan.kind == "tasks":
+                    from chibo.dataio.tasks_import import write_plan as write_tasks
+
+                    write_tasks(plan, ctx, audit_rows=audit_rows)
                     timings["write"] += time.perf_counter() - start
                     continue
                 model = MODELS[plan.kind]

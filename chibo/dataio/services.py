@@ -288,6 +288,10 @@ def _iter_rows(kind: str, org):
         from chibo.dataio.meetings_import import export_rows as meeting_rows
 
         return meeting_rows(kind, org)
+    if kind == "tasks":
+        from chibo.dataio.tasks_import import export_rows as task_rows
+
+        return task_rows(org)
     return export_rows(kind, org).iterator(chunk_size=5000)
 
 

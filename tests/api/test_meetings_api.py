@@ -393,6 +393,9 @@ def test_schema_lists_the_meeting_operations_with_their_error_answers(client, db
         "minutes_build",
         "minutes_approve",
         "minutes_amend",
+        "resolution_build",
+        "task_assign",
+        "task_coverage",
     }
     for (method, path), op in ops.items():
         codes = set(op["responses"])

@@ -26,6 +26,18 @@ EXPECTED = {
     ("post", "/api/v1/meetings/{meeting_id}/minutes/build"): "minutes_build",
     ("post", "/api/v1/meetings/{meeting_id}/minutes/approve"): "minutes_approve",
     ("post", "/api/v1/meetings/{meeting_id}/minutes/amendments"): "minutes_amend",
+    ("post", "/api/v1/meetings/{meeting_id}/resolution"): "resolution_build",
+    ("post", "/api/v1/meetings/{meeting_id}/tasks"): "task_assign",
+    ("get", "/api/v1/meetings/{meeting_id}/task-coverage"): "task_coverage",
+    ("get", "/api/v1/resolutions"): "resolution_list",
+    ("get", "/api/v1/resolutions/{resolution_id}"): "resolution_detail",
+    ("patch", "/api/v1/resolutions/{resolution_id}"): "resolution_update",
+    ("post", "/api/v1/resolutions/{resolution_id}/approve"): "resolution_approve",
+    ("get", "/api/v1/tasks"): "task_list",
+    ("get", "/api/v1/tasks/{task_id}"): "task_detail",
+    ("patch", "/api/v1/tasks/{task_id}"): "task_update",
+    ("post", "/api/v1/tasks/{task_id}/notes"): "task_report",
+    ("post", "/api/v1/tasks/{task_id}/evaluate"): "task_evaluate",
 }
 
 
