@@ -16,6 +16,7 @@ from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
 from chibo.audit.models import Action, AuditEntry
+from chibo.dataio.changes import notify_import
 from chibo.dataio.formats import ALL, FORMATS, KINDS, format_value
 from chibo.dataio.importer import Checker, Context, ImportRejected, Plan, RowError, write_plans
 from chibo.dataio.models import ImportJob, JobStatus
@@ -98,6 +99,7 @@ def _import(*, data, filename, kind, user, dry_run, progress) -> ImportResult:
         with transaction.atomic():
             result.timings.update(write_plans(plans, ctx, audit_rows=audit_rows))
             _audit_import(user=user, filename=filename, kind=kind, result=result, rows_audited=audit_rows)
+            notify_import(plans)
     except ImportRejected as exc:
         result.errors.extend(exc.errors)
         return result

@@ -356,6 +356,14 @@ def _resum(month: dt.date, org_ids: set[int]) -> None:
             fact.save()
 
 
+def rebuild_unbuilt() -> int:
+    """Rebuild the months flagged for a whole rebuild (rebuilt_at empty: a mass change marked them)."""
+    months = list(FactMonth.objects.filter(rebuilt_at__isnull=True).values_list("month", flat=True))
+    for month in months:
+        rebuild_month(month)
+    return len(months)
+
+
 def refresh_stale(*, limit: int | None = None, org: Organisation | None = None) -> int:
     """Recompute stale (cell, month) pairs, optionally only those under `org`. Marks are taken (deleted)
     before computing, so a write that lands meanwhile marks the pair again and is not lost."""
@@ -372,7 +380,11 @@ def refresh_stale(*, limit: int | None = None, org: Organisation | None = None) 
         StaleCellMonth.objects.filter(pk__in=[r[0] for r in rows]).delete()
     for _pk, cell_id, month in rows:
         taken[month].add(cell_id)
-    built = set(FactMonth.objects.filter(month__in=list(taken)).values_list("month", flat=True))
+    built = set(
+        FactMonth.objects.filter(month__in=list(taken), rebuilt_at__isnull=False).values_list(
+            "month", flat=True
+        )
+    )
     done = 0
     for month, cell_ids in sorted(taken.items()):
         if month in built:  # months never built are computed by `chibo facts rebuild`, not cell by cell

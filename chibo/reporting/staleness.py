@@ -14,6 +14,8 @@ from chibo.common.dates import add_months, today
 from chibo.common.signals import cell_month_changed
 from chibo.reporting.models import FactMonth, StaleCellMonth
 
+STALE_ROWS_MAX = 20000
+
 
 def months_between(first: dt.date, last: dt.date) -> list[dt.date]:
     month, end, out = first.replace(day=1), last.replace(day=1), []
@@ -31,7 +33,12 @@ def quarter_end_month(day: dt.date) -> dt.date:
 def mark_stale(sender, *, cell_ids, first_day, last_day=None, **kwargs):
     last_day = max(last_day or first_day, first_day)
     current = today().replace(day=1)
-    earliest = FactMonth.objects.order_by("month").values_list("month", flat=True).first()
+    earliest = (
+        FactMonth.objects.filter(rebuilt_at__isnull=False)
+        .order_by("month")
+        .values_list("month", flat=True)
+        .first()
+    )
     if earliest is None:
         return  # nothing built yet: the first rebuild computes everything
     if quarter_end_month(last_day) < earliest:
@@ -42,7 +49,14 @@ def mark_stale(sender, *, cell_ids, first_day, last_day=None, **kwargs):
     if first_day.replace(day=1) > last_month:
         return
     wanted = months_between(first_day, last_month)
-    built = set(FactMonth.objects.filter(month__in=wanted).values_list("month", flat=True))
+    built = set(
+        FactMonth.objects.filter(month__in=wanted, rebuilt_at__isnull=False).values_list("month", flat=True)
+    )
+    if len(built) * len(cell_ids) > STALE_ROWS_MAX:
+        # A mass change (a city-wide import): rebuilding whole months is cheaper than cell by cell.
+        FactMonth.objects.filter(month__in=built).update(rebuilt_at=None)
+        transaction.on_commit(_enqueue_refresh)
+        return
     rows = [StaleCellMonth(cell_id=pk, month=m) for m in wanted if m in built for pk in cell_ids]
     if rows:
         StaleCellMonth.objects.bulk_create(rows, ignore_conflicts=True, batch_size=2000)

@@ -114,3 +114,33 @@ def test_quarter_and_year_sum_months_and_read_thematic_at_quarter_end(cast, buil
     assert quarter["attendance_rate"] == tuple(sum(m["attendance_rate"][i] for m in months) for i in (0, 1))
     assert quarter["thematic_meeting_rate"] == months[2]["thematic_meeting_rate"]  # read in March
     assert pairs(engine.from_facts(cast.ward, periods.quarter(2025, 1))) == quarter
+
+
+def test_an_import_marks_what_it_changed(cast, built):
+    from chibo.dataio.services import import_data
+    from tests.factories import make_member
+
+    newcomer = make_member(None, full_name="Trịnh Văn Mới")
+    StaleCellMonth.objects.all().delete()
+    csv = (
+        f"Số thẻ đảng viên,Mã chi bộ,Hình thức,Từ ngày\n{newcomer.card_number},BD-02,chính thức,10/03/2025\n"
+    )
+    result = import_data(data=csv.encode(), filename="sinhhoat.csv", kind="memberships", user=None)
+    assert result.written, result.errors
+    assert set(StaleCellMonth.objects.values_list("cell_id", flat=True)) == {cast.cell2.pk}
+    facts.refresh_stale()
+    assert_facts_exact(cast.ward, cast.city)
+    bd = pairs(engine.from_facts(cast.ward, periods.month(2025, 3)))
+    assert bd["task_coverage_rate"] == (2, 8)  # the newcomer is one more working member without a task
+
+
+def test_a_mass_change_flags_whole_months_for_rebuild(cast, built, monkeypatch):
+    from chibo.common.signals import cells_changed
+    from chibo.reporting import staleness
+
+    monkeypatch.setattr(staleness, "STALE_ROWS_MAX", 2)
+    cells_changed([cast.cell.pk, cast.cell2.pk], dt.date(2025, 1, 5), dt.date(2025, 3, 31))
+    assert set(FactMonth.objects.filter(rebuilt_at__isnull=True).values_list("month", flat=True)) == set(Q1)
+    assert facts.rebuild_unbuilt() == 3
+    assert not FactMonth.objects.filter(rebuilt_at__isnull=True).exists()
+    assert_facts_exact(cast.ward)

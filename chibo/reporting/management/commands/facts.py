@@ -36,6 +36,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"{m:%m/%Y}: {cells} chi bộ, {time.monotonic() - started:.1f} giây")
             return
         while True:
+            facts.rebuild_unbuilt()
             done = facts.refresh_stale()
             if done or not loop:
                 self.stdout.write(f"{timezone.localtime():%H:%M:%S} đã tính lại {done} chi bộ-tháng")
