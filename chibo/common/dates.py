@@ -7,6 +7,11 @@ def today() -> dt.date:
     return timezone.localdate()
 
 
+def local_midnight(day: dt.date) -> dt.datetime:
+    """The start of a local calendar day (Asia/Ho_Chi_Minh), for half-open datetime ranges of dates."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
 def add_months(day: dt.date, months: int) -> dt.date:
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from chibo.audit.models import Action
 from chibo.audit.services import audit_bulk, snapshot
-from chibo.common.dates import fmt
+from chibo.common.dates import fmt, local_midnight
 from chibo.common.signals import cells_changed
 from chibo.dataio.importer import BATCH, Checker, Context, Plan, fetch_in
 from chibo.dataio.meetings_import import Entry, _state
@@ -43,10 +43,6 @@ def _held_on(state, cell: Organisation, day: dt.date, kind: str | None) -> list[
         # Two meetings that day and no type given: the regular one, as documented.
         found = [e for e in found if e.meeting.kind == MeetingKind.REGULAR] or found
     return found
-
-
-def _midnight(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time()))
 
 
 def _clean(text: str) -> str:
@@ -173,7 +169,7 @@ def _values(checker, plan, number, state, entry: Entry, v: dict, day, today) -> 
             checker._err(plan, number, "evaluated_on", f"Ngày {fmt(evaluated_on)} chưa tới.")
             return None
         evaluated_on = evaluated_on or min(v["due_on"], today)
-        evaluated_at = _midnight(evaluated_on)
+        evaluated_at = local_midnight(evaluated_on)
         others = [e for e in _held_on(state, entry.cell, evaluated_on, None) if e is not entry]
         evaluated_in = others[0].meeting if len(others) == 1 else None
     if status == TaskStatus.DONE:

@@ -17,7 +17,7 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from chibo.common.dates import add_months, month_end
+from chibo.common.dates import add_months, local_midnight, month_end
 from chibo.meetings import rules as meeting_rules
 from chibo.meetings.models import (
     Attendance,
@@ -58,10 +58,6 @@ def quarter_start(month: dt.date) -> dt.date:
     return dt.date(month.year, 3 * ((month.month - 1) // 3) + 1, 1)
 
 
-def _midnight(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time.min, tzinfo=ZoneInfo(settings.TIME_ZONE))
-
-
 def ancestor_ids(path: str) -> list[int]:
     """Every organisation on the path, root first, the cell itself last (paths are zero-filled ids)."""
     return [int(path[i : i + SEGMENT]) for i in range(0, len(path), SEGMENT)]
@@ -89,9 +85,9 @@ def compute_cell_facts(month: dt.date, cell_ids=None) -> dict[int, dict]:
 
     out = {pk: _empty() | {"cells": 1} for pk in cells}
     start, end, q_start = (
-        _midnight(month),
-        _midnight(last + dt.timedelta(days=1)),
-        _midnight(quarter_start(month)),
+        local_midnight(month),
+        local_midnight(last + dt.timedelta(days=1)),
+        local_midnight(quarter_start(month)),
     )
     held = Meeting.objects.filter(status=MeetingStatus.HELD).annotate(
         moment=Coalesce("started_at", "scheduled_at")

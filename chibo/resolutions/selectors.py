@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Coalesce
 
-from chibo.common.dates import month_end
+from chibo.common.dates import local_midnight, month_end
 from chibo.meetings.models import Meeting, MeetingKind, MeetingStatus
 from chibo.members.selectors import roster_on
 from chibo.orgs.models import Organisation
@@ -15,14 +15,10 @@ from chibo.resolutions import rules
 from chibo.resolutions.models import Task, TaskStatus
 
 
-def _local_midnight(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time.min, tzinfo=ZoneInfo(settings.TIME_ZONE))
-
-
 def meetings_in_month(cell_ids, year: int, month: int, *, statuses=(MeetingStatus.HELD,)) -> QuerySet:
     """Meetings of these cells whose (local) date falls in the month: the recorded start, else the schedule."""
-    start = _local_midnight(dt.date(year, month, 1))
-    end = _local_midnight(month_end(year, month) + dt.timedelta(days=1))
+    start = local_midnight(dt.date(year, month, 1))
+    end = local_midnight(month_end(year, month) + dt.timedelta(days=1))
     return (
         Meeting.objects.filter(cell_id__in=cell_ids, status__in=statuses)
         .annotate(moment=Coalesce("started_at", "scheduled_at"))
@@ -83,8 +79,8 @@ def cell_completion(cell: Organisation, year: int) -> list[dict]:
         Task.objects.filter(cell=cell)
         .annotate(moment=Coalesce("meeting__started_at", "meeting__scheduled_at"))
         .filter(
-            moment__gte=_local_midnight(dt.date(year, 1, 1)),
-            moment__lt=_local_midnight(dt.date(year + 1, 1, 1)),
+            moment__gte=local_midnight(dt.date(year, 1, 1)),
+            moment__lt=local_midnight(dt.date(year + 1, 1, 1)),
         )
         .values_list("moment", "status", "evaluated_at")
     )

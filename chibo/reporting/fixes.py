@@ -1,0 +1,450 @@
+"""What to fix (cần khắc phục): for an organisation and a period, the cells, meetings and people behind
+each indicator that fell short (DOMAIN §8).
+
+Every function reads with a fixed number of queries whatever the number of cells or members (a few per
+month of the period at most) and returns small dataclasses for a page or a spreadsheet. The rules are
+those of facts.py, so for a month a list's length is the gap in the indicator it explains. A quarter or
+a year covers each of its months up to the current one; the removal list covers the period's year.
+Cell-level lists read the fact tables (call engine.ensure_fresh first); the others read base tables.
+"""
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from decimal import Decimal
+
+from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from chibo.common.collation import sort_key
+from chibo.common.dates import add_months, local_midnight, month_end, today
+from chibo.meetings import rules as meeting_rules
+from chibo.meetings.models import Meeting, MeetingKind, MeetingStatus, MeetingStep
+from chibo.meetings.warnings import RemovalCase, removal_cases
+from chibo.members.models import (
+    Exemption,
+    Member,
+    Membership,
+    Position,
+    PositionKind,
+    TrainingKind,
+    TrainingRecord,
+    WorkStatus,
+)
+from chibo.orgs.models import Organisation, OrgKind
+from chibo.reporting import facts
+from chibo.reporting.indicators import Indicator, fmt_percent
+from chibo.reporting.models import CellMonthFact
+from chibo.reporting.periods import Period
+from chibo.resolutions.models import Task
+
+MATERIALS_BEFORE = dt.timedelta(hours=24)
+POSITION_RANK = {PositionKind.SECRETARY: 0, PositionKind.DEPUTY: 1, PositionKind.COMMITTEE: 2}
+
+
+# --- rows -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CellMonth:
+    """A cell without a regular meeting held in the month."""
+
+    cell: Organisation
+    month: dt.date
+
+
+@dataclass(frozen=True)
+class LowAttendance:
+    cell: Organisation
+    month: dt.date
+    present: int
+    required: int
+
+    @property
+    def percent(self) -> Decimal | None:
+        return Indicator("attendance_rate", self.present, self.required).percent
+
+    @property
+    def percent_text(self) -> str:
+        return fmt_percent(self.percent)
+
+
+@dataclass(frozen=True)
+class MeetingGap:
+    """A regular meeting with a mandatory step not done, or no material 24 h before it began."""
+
+    meeting: Meeting  # with its cell
+    held_at: dt.datetime  # local time
+    missing_steps: tuple[str, ...]
+    materials_published_at: dt.datetime | None  # local time
+    materials_late: bool
+
+    @property
+    def cell(self) -> Organisation:
+        return self.meeting.cell
+
+
+@dataclass(frozen=True)
+class TaskGap:
+    """A cell with working, non-exempt members without a task from the month's meetings. `members` is
+    None until with_member_names() fills it."""
+
+    cell: Organisation
+    month: dt.date
+    without_task: int
+    counted: int  # working, non-exempt members on the roster at the month's end
+    members: tuple[Member, ...] | None = None
+
+
+@dataclass(frozen=True)
+class UntrainedLeader:
+    member: Member
+    cell: Organisation
+    positions: tuple[str, ...]  # Vietnamese labels, highest first
+    last_training: dt.date | None  # last completed party-work training, however old
+    months: tuple[dt.date, ...]  # the months of the period at whose end they were untrained
+
+
+@dataclass(frozen=True)
+class LateMinutes:
+    meeting: Meeting  # with its cell
+    held_at: dt.datetime  # local time
+    deadline: dt.date
+    approved_on: dt.date | None  # None: not approved yet
+
+    @property
+    def cell(self) -> Organisation:
+        return self.meeting.cell
+
+    @property
+    def status_text(self) -> str:
+        if self.approved_on is None:
+            return "chưa thông qua"
+        late = (self.approved_on - self.deadline).days
+        return f"thông qua {self.approved_on:%d/%m/%Y}, trễ {late} ngày"
+
+
+# --- shared pieces ----------------------------------------------------------------------------------
+
+
+def months_of(period: Period) -> list[dt.date]:
+    """The period's months up to the current one: later months have no facts and nothing to fix yet."""
+    current = today().replace(day=1)
+    return [m for m in period.months if m <= current]
+
+
+def _last_day(month: dt.date) -> dt.date:
+    return month_end(month.year, month.month)
+
+
+def _active_q(day: dt.date, prefix: str = "") -> Q:
+    """Organisation.objects.active_on as a condition, through a relation (`cell__`)."""
+    return (Q(**{f"{prefix}founded_on__isnull": True}) | Q(**{f"{prefix}founded_on__lte": day})) & (
+        Q(**{f"{prefix}dissolved_on__isnull": True}) | Q(**{f"{prefix}dissolved_on__gt": day})
+    )
+
+
+def _subtree_facts(org: Organisation, months):
+    return CellMonthFact.objects.filter(
+        month__in=list(months), path__gte=org.path, path__lt=org.path_upper
+    ).select_related("cell")
+
+
+def _held(org: Organisation, months, kind: str | None = None):
+    """Meetings held in the months by cells of `org`'s subtree, each month counting only the cells active
+    on its last day (facts.compute_cell_facts ignores the others). Annotated with `moment`."""
+    when = Q(pk__in=[])
+    for month in months:
+        last = _last_day(month)
+        start = local_midnight(month)
+        end = local_midnight(last + dt.timedelta(days=1))
+        when |= Q(moment__gte=start, moment__lt=end) & _active_q(last, "cell__")
+    qs = (
+        Meeting.objects.filter(
+            status=MeetingStatus.HELD,
+            cell__kind=OrgKind.CELL,
+            cell__path__gte=org.path,
+            cell__path__lt=org.path_upper,
+        )
+        .annotate(moment=Coalesce("started_at", "scheduled_at"))
+        .filter(when)
+    )
+    return qs if kind is None else qs.filter(kind=kind)
+
+
+def _by_name(member: Member):
+    return (sort_key(member.given_name), sort_key(member.sort_name), member.pk)
+
+
+# --- the lists --------------------------------------------------------------------------------------
+
+
+def cells_without_regular_meeting(org: Organisation, period: Period) -> list[CellMonth]:
+    """T1: cells counted in the month (active on its last day) with no regular meeting held in it."""
+    rows = _subtree_facts(org, months_of(period)).filter(regular_ok=0).order_by("month", "path")
+    return [CellMonth(cell=f.cell, month=f.month) for f in rows]
+
+
+def cells_below_attendance(org: Organisation, period: Period) -> list[LowAttendance]:
+    """T4: cells whose own Σ present ÷ Σ required over the month's regular meetings is under 90%."""
+    num, den = facts.ATTENDANCE_OK
+    rows = (
+        _subtree_facts(org, months_of(period))
+        .filter(required__gt=0)
+        .alias(shortfall=F("required") * num - F("present") * den)
+        .filter(shortfall__gt=0)
+        .order_by("month", "path")
+    )
+    return [LowAttendance(cell=f.cell, month=f.month, present=f.present, required=f.required) for f in rows]
+
+
+def meetings_missing_steps_or_materials(org: Organisation, period: Period) -> list[MeetingGap]:
+    """T2 and T3: regular meetings with a mandatory step not done, or whose materials were not visible to
+    members 24 h before the meeting began (none published, or published later)."""
+    regular = _held(org, months_of(period), MeetingKind.REGULAR)
+    missing = MeetingStep.objects.filter(meeting__in=regular.values("pk"), mandatory=True, done=False)
+    late_materials = Q(materials_published_at__isnull=True) | Q(
+        materials_published_at__gt=F("moment") - MATERIALS_BEFORE
+    )
+    meetings = list(
+        regular.filter(Exists(missing.filter(meeting=OuterRef("pk"))) | late_materials)
+        .select_related("cell")
+        .order_by("moment", "pk")
+    )
+    steps = defaultdict(list)
+    for meeting_id, title in missing.order_by("meeting_id", "order", "pk").values_list("meeting_id", "title"):
+        steps[meeting_id].append(title)
+    out = []
+    for m in meetings:
+        published = m.materials_published_at
+        out.append(
+            MeetingGap(
+                meeting=m,
+                held_at=timezone.localtime(m.moment),
+                missing_steps=tuple(steps.get(m.pk, ())),
+                materials_published_at=timezone.localtime(published) if published else None,
+                materials_late=published is None or published > m.moment - MATERIALS_BEFORE,
+            )
+        )
+    return out
+
+
+def members_without_task(org: Organisation, period: Period) -> list[TaskGap]:
+    """T5, per cell and month, from the facts: the names come from with_member_names() for the rows a page
+    shows, so a city-level page reads one query here."""
+    rows = (
+        _subtree_facts(org, months_of(period))
+        .filter(task_members__gt=F("task_covered"))
+        .order_by("month", "path")
+    )
+    return [
+        TaskGap(
+            cell=f.cell, month=f.month, without_task=f.task_members - f.task_covered, counted=f.task_members
+        )
+        for f in rows
+    ]
+
+
+def with_member_names(rows: list[TaskGap]) -> list[TaskGap]:
+    """The rows with `members` filled: the working, non-exempt members on each cell's roster at the month's
+    end without a task from that cell's meetings held in the month (facts._task_coverage's rule, for
+    these cells only). Four queries per distinct month, whatever the number of rows."""
+    by_month = defaultdict(set)
+    for row in rows:
+        by_month[row.month].add(row.cell.pk)
+    gaps = {}
+    for month, cell_ids in by_month.items():
+        last = _last_day(month)
+        ids = sorted(cell_ids)
+        roster = facts.roster_at(last, ids)
+        here = Membership.objects.on(last).filter(cell_id__in=ids).values("member_id")
+        members = Member.objects.filter(pk__in=here).only(
+            "pk", "full_name", "given_name", "sort_name", "work_status"
+        )
+        members = {m.pk: m for m in members}
+        exempt = set(
+            Exemption.objects.on(last).filter(member_id__in=here).values_list("member_id", flat=True)
+        )
+        held = (
+            Meeting.objects.filter(status=MeetingStatus.HELD, cell_id__in=ids)
+            .annotate(moment=Coalesce("started_at", "scheduled_at"))
+            .filter(moment__gte=local_midnight(month), moment__lt=local_midnight(last + dt.timedelta(days=1)))
+        )
+        tasked = set(Task.objects.filter(meeting__in=held.values("pk")).values_list("cell_id", "member_id"))
+        for cell_id in ids:
+            people = [
+                members[m]
+                for m in roster.get(cell_id, ())
+                if m in members
+                and m not in exempt
+                and members[m].work_status == WorkStatus.WORKING
+                and (cell_id, m) not in tasked
+            ]
+            gaps[(cell_id, month)] = tuple(sorted(people, key=_by_name))
+    return [replace(row, members=gaps.get((row.cell.pk, row.month), ())) for row in rows]
+
+
+def untrained_leaders(org: Organisation, period: Period) -> list[UntrainedLeader]:
+    """T6: people holding a secretary, deputy or committee position in a cell of the subtree on a month's
+    last day without a completed party-work training within the validity window before that day. One row
+    per person and cell, with the months it applies to."""
+    months = months_of(period)
+    if not months:
+        return []
+    lasts = [_last_day(m) for m in months]
+    positions = Position.objects.filter(
+        kind__in=facts.LEADER_KINDS,
+        cell__kind=OrgKind.CELL,
+        cell__path__gte=org.path,
+        cell__path__lt=org.path_upper,
+        valid_from__lte=lasts[-1],
+    ).filter(Q(valid_until__isnull=True) | Q(valid_until__gt=lasts[0]))
+    held = list(positions.select_related("member", "cell").order_by())
+    if not held:
+        return []
+    trainings = defaultdict(list)
+    for member_id, done_on in (
+        TrainingRecord.objects.filter(
+            kind=TrainingKind.PARTY_WORK, completed=True, member_id__in=positions.values("member_id")
+        )
+        .annotate(done_on=Coalesce("ended_on", "started_on"))
+        .filter(done_on__lte=lasts[-1])
+        .values_list("member_id", "done_on")
+    ):
+        trainings[member_id].append(done_on)
+    valid = facts.training_valid_months()
+    found = {}
+    for p in held:
+        for month, last in zip(months, lasts, strict=True):
+            if not (p.is_valid_on(last) and p.cell.is_active_on(last)):
+                continue
+            since = add_months(last, -valid)
+            if any(since <= day <= last for day in trainings[p.member_id]):
+                continue
+            entry = found.setdefault((p.cell_id, p.member_id), {"p": p, "kinds": set(), "months": set()})
+            entry["kinds"].add(p.kind)
+            entry["months"].add(month)
+    keyed = []
+    for (_cell_id, member_id), entry in found.items():
+        p, latest = entry["p"], _last_day(max(entry["months"]))
+        done = [day for day in trainings[member_id] if day <= latest]
+        kinds = sorted(entry["kinds"], key=lambda k: POSITION_RANK.get(k, 9))
+        row = UntrainedLeader(
+            member=p.member,
+            cell=p.cell,
+            positions=tuple(PositionKind(k).label for k in kinds),
+            last_training=max(done) if done else None,
+            months=tuple(sorted(entry["months"])),
+        )
+        keyed.append(((p.cell.path, POSITION_RANK.get(kinds[0], 9), *_by_name(p.member)), row))
+    return [row for _key, row in sorted(keyed, key=lambda item: item[0])]
+
+
+def late_minutes(org: Organisation, period: Period) -> list[LateMinutes]:
+    """Meetings held in the month whose minutes were not approved within the rule set's days (a meeting
+    still waiting counts as late, as in the indicator)."""
+    meetings = (
+        _held(org, months_of(period))
+        .annotate(approved_at=F("minutes__approved_at"), days_after=F("rule_set__minutes_days_after"))
+        .select_related("cell")
+        .order_by("moment", "pk")
+    )
+    out = []
+    for m in meetings:
+        day = timezone.localtime(m.moment).date()
+        approved_on = timezone.localtime(m.approved_at).date() if m.approved_at else None
+        on_time = meeting_rules.minutes_on_time(
+            approved_on=approved_on, meeting_day=day, days_after=m.days_after, today=dt.date.max
+        )
+        if not on_time:
+            out.append(
+                LateMinutes(
+                    meeting=m,
+                    held_at=timezone.localtime(m.moment),
+                    deadline=meeting_rules.minutes_deadline(day, m.days_after),
+                    approved_on=approved_on,
+                )
+            )
+    return out
+
+
+def removal_risks(org: Organisation, period: Period) -> list[RemovalCase]:
+    """Members absent without reason in 3 different months of the period's year (DOMAIN §5)."""
+    return removal_cases(org=org, year=period.first.year)
+
+
+# --- the catalogue ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FixList:
+    code: str  # in URLs
+    title: str
+    rule: str  # one sentence saying what is listed
+    build: Callable[[Organisation, Period], list]
+    personal: bool  # rows are people: their names need can_read_members_of
+
+
+LISTS: dict[str, FixList] = {
+    f.code: f
+    for f in (
+        FixList(
+            "chua-sinh-hoat",
+            "Chi bộ chưa sinh hoạt thường kỳ",
+            "Chi bộ đang hoạt động đến cuối tháng nhưng không có buổi sinh hoạt thường kỳ nào đã tổ chức "
+            "trong tháng (T1).",
+            cells_without_regular_meeting,
+            False,
+        ),
+        FixList(
+            "du-hop-duoi-90",
+            "Chi bộ có tỷ lệ dự sinh hoạt dưới 90%",
+            "Tổng số đảng viên có mặt chia cho tổng số phải dự các buổi sinh hoạt thường kỳ trong tháng "
+            "(không tính người được miễn) dưới 90% (T4).",
+            cells_below_attendance,
+            False,
+        ),
+        FixList(
+            "thieu-buoc-tai-lieu",
+            "Buổi sinh hoạt thiếu bước bắt buộc hoặc tài liệu gửi muộn",
+            "Buổi sinh hoạt thường kỳ còn bước bắt buộc chưa thực hiện (T3), hoặc tài liệu không được gửi "
+            "đến đảng viên trước ít nhất 24 giờ (T2).",
+            meetings_missing_steps_or_materials,
+            False,
+        ),
+        FixList(
+            "chua-giao-nhiem-vu",
+            "Đảng viên đang công tác chưa được phân công nhiệm vụ",
+            "Đảng viên đang công tác, không được miễn sinh hoạt, có tên ở chi bộ ngày cuối tháng nhưng "
+            "không nhận nhiệm vụ nào từ các buổi sinh hoạt của chi bộ trong tháng (T5).",
+            members_without_task,
+            False,  # cells and counts; the names are shown only to those who may read members
+        ),
+        FixList(
+            "chua-boi-duong",
+            "Bí thư, phó bí thư, chi ủy viên chưa được bồi dưỡng",
+            "Người giữ chức vụ ngày cuối tháng chưa hoàn thành lớp bồi dưỡng nghiệp vụ công tác Đảng "
+            "trong thời hạn hiệu lực (T6).",
+            untrained_leaders,
+            True,
+        ),
+        FixList(
+            "bien-ban-tre-han",
+            "Biên bản chưa thông qua đúng hạn",
+            "Buổi sinh hoạt đã tổ chức trong tháng có biên bản không được thông qua trong thời hạn quy định "
+            "sau buổi sinh hoạt.",
+            late_minutes,
+            False,
+        ),
+        FixList(
+            "xoa-ten",
+            "Đảng viên vắng không lý do 3 tháng trong năm",
+            "Đảng viên vắng sinh hoạt không có lý do trong 3 tháng khác nhau của năm: trường hợp xem xét "
+            "xóa tên.",
+            removal_risks,
+            True,
+        ),
+    )
+}

@@ -1,0 +1,119 @@
+"""Report jobs: a report file made in the background worker, with its progress for the page that polls.
+
+The job's lifecycle is QUEUED → RUNNING → DONE or FAILED; each step is a single UPDATE, so the page
+(another process) sees the progress while the job runs, and a job runs only once even if its task is
+delivered twice.
+"""
+
+import logging
+
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.http import Http404
+from django.utils import timezone
+
+from chibo.audit.models import Action
+from chibo.audit.services import audit_log
+from chibo.orgs.access import can_see_org, is_staff_of
+from chibo.orgs.models import Organisation
+from chibo.reporting import periods, reports
+from chibo.reporting.models import ReportFormat, ReportJob, ReportStatus
+
+logger = logging.getLogger(__name__)
+
+FAILED_MESSAGE = (
+    "Không lập được báo cáo do lỗi hệ thống. Hãy thử lại sau; nếu vẫn lỗi, báo quản trị viên (lượt số {})."
+)
+
+
+def report_job_create(*, user, org: Organisation, period: periods.Period, fmt: str) -> ReportJob:
+    if fmt not in ReportFormat.values:
+        raise ValueError("Định dạng báo cáo không hợp lệ: chọn Excel (.xlsx) hoặc Word (.docx).")
+    return ReportJob.objects.create(
+        user=user if getattr(user, "is_authenticated", False) else None,
+        org=org,
+        period=period.code,
+        format=fmt,
+        step="Đang chờ đến lượt",
+    )
+
+
+def report_job_start(job: ReportJob) -> None:
+    """Hand the job to the worker (run at once in tests: the immediate backend)."""
+    from chibo.reporting.tasks import report_job_task
+
+    report_job_task.enqueue(job.pk)
+
+
+def report_job_progress(job: ReportJob, percent: int, step: str) -> None:
+    percent = max(0, min(100, int(percent)))
+    ReportJob.objects.filter(pk=job.pk).update(progress=percent, step=step[:255])
+    job.progress, job.step = percent, step[:255]
+
+
+def report_job_fail(job: ReportJob, message: str) -> ReportJob:
+    ReportJob.objects.filter(pk=job.pk).update(
+        status=ReportStatus.FAILED, error=message, step="", finished_at=timezone.now()
+    )
+    job.refresh_from_db()
+    return job
+
+
+def report_job_run(*, job_id: int) -> ReportJob:
+    """Build the job's file, recording progress; any error marks it FAILED with a Vietnamese message."""
+    # Take the job: only one run moves it from QUEUED, however often the task is delivered.
+    taken = ReportJob.objects.filter(pk=job_id, status=ReportStatus.QUEUED).update(
+        status=ReportStatus.RUNNING, progress=1, step="Bắt đầu lập báo cáo", error=""
+    )
+    job = ReportJob.objects.select_related("org", "org__parent", "user").get(pk=job_id)
+    if not taken:
+        return job
+    try:
+        period = periods.parse(job.period)
+    except ValueError as exc:
+        return report_job_fail(job, str(exc))
+    try:
+        content = reports.build(
+            job.org, period, job.format, user=job.user, progress=lambda p, s: report_job_progress(job, p, s)
+        )
+        report_job_progress(job, 95, "Đang lưu tệp")
+        job.file.save(reports.filename(job.org, period, job.format), ContentFile(content), save=False)
+    except Exception:
+        logger.exception("Report job %s failed", job.pk)
+        return report_job_fail(job, FAILED_MESSAGE.format(job.pk))
+    ReportJob.objects.filter(pk=job.pk).update(
+        status=ReportStatus.DONE,
+        progress=100,
+        step="Đã lập xong",
+        file=job.file.name,
+        finished_at=timezone.now(),
+    )
+    job.refresh_from_db()
+    return job
+
+
+# --- access -----------------------------------------------------------------------------------------
+
+
+def can_see_job(user, job: ReportJob) -> bool:
+    """The person who asked for it, or committee staff over the organisation (who answer for its reports)."""
+    if not can_see_org(user, job.org):
+        return False
+    return job.user_id == user.pk or is_staff_of(user, job.org)
+
+
+def get_report_job_for_user(user, pk) -> ReportJob:
+    job = ReportJob.objects.select_related("org", "user").filter(pk=pk).first()
+    if job is None or not can_see_job(user, job):
+        raise Http404("Không tìm thấy báo cáo.")
+    return job
+
+
+def report_job_download_logged(*, job: ReportJob, by) -> bytes:
+    """The file's bytes; the download is an export of data, so it is logged."""
+    if job.status != ReportStatus.DONE or not job.file:
+        raise PermissionDenied("Báo cáo chưa lập xong.")
+    with job.file.open("rb") as fh:
+        content = fh.read()
+    audit_log(user=by, action=Action.EXPORT, obj=job, org_path=job.org.path)
+    return content
