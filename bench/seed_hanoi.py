@@ -5,9 +5,10 @@
     .venv/bin/python bench/seed_hanoi.py --cells 2000 --members-per-cell 25 --keep
 
 It creates the database `chibo_bench_seed` (dropped at the end unless --keep), migrates it, runs the
-demo generator (members with their history, and the months' meetings with their roll calls, steps,
-votes, minutes, materials and scores) and prints the row counts, the build time and the peak memory
-of this process.
+demo generator (members with their history, the months' meetings with their roll calls, steps,
+votes, minutes, materials and scores, and their resolutions, conclusions and tasks) and prints the
+row counts, the build time and the peak memory of this process. bench/indicators.py reuses its
+functions (create_database, setup_django, build, print_counts).
 """
 
 import argparse
@@ -29,6 +30,75 @@ def peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
 
 
+def create_database(server: str, db: str) -> None:
+    """Drop `db` if it exists and create it empty."""
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{db}"')
+        admin.execute(f'CREATE DATABASE "{db}"')
+
+
+def drop_database(server: str, db: str) -> None:
+    from django.db import connections
+
+    connections.close_all()
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{db}"')
+
+
+def setup_django(server: str, db: str) -> None:
+    """Point Django at the bench database (before anything imports a model)."""
+    os.environ["DATABASE_URL"] = f"{server}/{db}"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "chibo.settings"
+    os.environ.setdefault("CHIBO_DATA_DIR", tempfile.mkdtemp(prefix="chibo-bench-"))
+
+    import django
+
+    django.setup()
+
+
+def build(*, cells: int, members_per_cell: int, months: int, seed: int):
+    """Run the demo generator; returns (SeedResult, seconds)."""
+    from chibo.demo.generator import SeedSpec
+    from chibo.demo.generator import seed as run_seed
+
+    started = time.perf_counter()
+    result = run_seed(SeedSpec(cells=cells, members_per_cell=members_per_cell, months=months, seed=seed))
+    return result, time.perf_counter() - started
+
+
+def print_counts(result, db: str) -> int:
+    """Print the rows written; returns the number of members."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM orgs_organisation WHERE kind = 'cell'")
+        (cells,) = cursor.fetchone()
+        cursor.execute("SELECT count(*) FROM members_member")
+        (members,) = cursor.fetchone()
+        cursor.execute("SELECT pg_size_pretty(pg_database_size(current_database()))")
+        (size,) = cursor.fetchone()
+    counts = result.counts
+    print(f"database        {db} ({connection.pg_version // 10000}), size {size}")
+    print(f"organisations   {counts['organisation']:,}")
+    print(f"cells           {cells:,} in {len(result.ward_ids)} wards")
+    print(f"members         {members:,}")
+    print(f"memberships     {counts['membership']:,}")
+    print(f"positions       {counts['position']:,}")
+    print(f"exemptions      {counts['exemption']:,}")
+    print(f"trainings       {counts['trainingrecord']:,}")
+    print(f"meetings        {counts['meeting']:,}")
+    print(f"meeting steps   {counts['meetingstep']:,}")
+    print(f"attendances     {counts['attendance']:,}")
+    print(f"speeches        {counts['speech']:,}")
+    print(f"votes           {counts['vote']:,}")
+    print(f"minutes         {counts['minutes']:,}")
+    print(f"materials       {counts['meetingmaterial']:,}")
+    print(f"scores          {counts['score']:,} ({counts['scoreitem']:,} items)")
+    print(f"resolutions     {counts['resolution']:,} (resolutions and conclusions)")
+    print(f"tasks           {counts['task']:,} ({counts['tasknote']:,} progress notes)")
+    return members
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -48,66 +118,30 @@ def main() -> int:
     elif args.small:
         args.cells = 50
 
-    with psycopg.connect(f"{args.server}/postgres", autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{args.db}"')
-        admin.execute(f'CREATE DATABASE "{args.db}"')
-    os.environ["DATABASE_URL"] = f"{args.server}/{args.db}"
-    os.environ["DJANGO_SETTINGS_MODULE"] = "chibo.settings"
-    os.environ.setdefault("CHIBO_DATA_DIR", tempfile.mkdtemp(prefix="chibo-bench-"))
-
-    import django
-
-    django.setup()
+    create_database(args.server, args.db)
+    setup_django(args.server, args.db)
     from django.core.management import call_command
-    from django.db import connection, connections
-
-    from chibo.demo.generator import SeedSpec, seed
 
     try:
         started = time.perf_counter()
         call_command("migrate", verbosity=0)
         migrated = time.perf_counter() - started
         before = peak_mib()
-        started = time.perf_counter()
-        result = seed(
-            SeedSpec(
-                cells=args.cells, members_per_cell=args.members_per_cell, months=args.months, seed=args.seed
-            )
+        result, built = build(
+            cells=args.cells, members_per_cell=args.members_per_cell, months=args.months, seed=args.seed
         )
-        built = time.perf_counter() - started
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT count(*) FROM orgs_organisation WHERE kind = 'cell'")
-            (cells,) = cursor.fetchone()
-            cursor.execute("SELECT count(*) FROM members_member")
-            (members,) = cursor.fetchone()
-            cursor.execute("SELECT pg_size_pretty(pg_database_size(current_database()))")
-            (size,) = cursor.fetchone()
-        counts = result.counts
-        print(f"database        {args.db} ({connection.pg_version // 10000}), size {size}")
         print(f"migrate         {migrated:.1f} s")
-        print(f"organisations   {counts['organisation']:,}")
-        print(f"cells           {cells:,} in {len(result.ward_ids)} wards")
-        print(f"members         {members:,}")
-        print(f"memberships     {counts['membership']:,}")
-        print(f"positions       {counts['position']:,}")
-        print(f"exemptions      {counts['exemption']:,}")
-        print(f"trainings       {counts['trainingrecord']:,}")
-        print(f"meetings        {counts['meeting']:,}")
-        print(f"meeting steps   {counts['meetingstep']:,}")
-        print(f"attendances     {counts['attendance']:,}")
-        print(f"speeches        {counts['speech']:,}")
-        print(f"votes           {counts['vote']:,}")
-        print(f"minutes         {counts['minutes']:,}")
-        print(f"materials       {counts['meetingmaterial']:,}")
-        print(f"scores          {counts['score']:,} ({counts['scoreitem']:,} items)")
-        rows = sum(counts.values())
+        members = print_counts(result, args.db)
+        rows = sum(result.counts.values())
         print(f"build time      {built:.1f} s ({members / built:,.0f} members/s, {rows / built:,.0f} rows/s)")
         print(f"peak memory     {peak_mib():.0f} MiB (before seeding {before:.0f} MiB)")
     finally:
-        connections.close_all()
-        if not args.keep:
-            with psycopg.connect(f"{args.server}/postgres", autocommit=True) as admin:
-                admin.execute(f'DROP DATABASE IF EXISTS "{args.db}"')
+        if args.keep:
+            from django.db import connections
+
+            connections.close_all()
+        else:
+            drop_database(args.server, args.db)
     return 0
 
 

@@ -8,6 +8,7 @@ from django.db import transaction
 from chibo.demo.generator import SeedResult
 from chibo.members.models import Member
 from chibo.orgs.models import Organisation, Role, RoleKind
+from chibo.resolutions.models import Resolution, Task, TaskNote
 
 
 @dataclass(frozen=True)
@@ -62,4 +63,11 @@ def create_demo_accounts(result: SeedResult) -> list[DemoAccount]:
         Role.objects.create(user=user, organisation=where[account.role], role=account.role)
         if member is not None:
             Member.objects.filter(pk=member.pk).update(user=user)
+        if account.role == RoleKind.CELL_LEADER:
+            # The generator wrote no users: the showcase cell's records now name its secretary.
+            Task.objects.filter(cell=cell).update(created_by=user)
+            Task.objects.filter(cell=cell).exclude(evaluated_at=None).update(evaluated_by=user)
+            Resolution.objects.filter(cell=cell).exclude(approved_at=None).update(approved_by=user)
+        elif account.role == RoleKind.MEMBER:
+            TaskNote.objects.filter(task__member=member, author=None).update(author=user)
     return DEMO_ACCOUNTS

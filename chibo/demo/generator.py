@@ -26,7 +26,7 @@ from django.utils import timezone
 from chibo.audit.models import Action, AuditEntry
 from chibo.common.dates import add_months, today
 from chibo.common.text import fold
-from chibo.demo import meetings, names
+from chibo.demo import meetings, names, tasks
 from chibo.members.models import (
     Exemption,
     Gender,
@@ -173,6 +173,7 @@ class _Writer:
         Exemption,
         TrainingRecord,
         *meetings.MODELS,
+        *tasks.MODELS,
     ]
 
     def __init__(self, using: str = "default"):
@@ -610,6 +611,8 @@ class _Generator:
             names={row[0]: row[1] for row in self.rows[Member]},
             official_on={p.id: p.official_on for c in cells for p in c.people},
             ward_place=ward_place,
+            work={p.id: p.work_status for c in cells for p in c.people},
+            showcase=self.result.showcase_member_id,
         )
         self._flush()
         self.meetings.write()
@@ -917,7 +920,7 @@ def seed(spec: SeedSpec | None = None, *, using: str = "default") -> SeedResult:
             object_id=str(result.root_id),
             object_repr=(
                 f"Dữ liệu mẫu: {writer.counts['organisation']} tổ chức, {writer.counts['member']} đảng viên, "
-                f"{writer.counts['meeting']} buổi sinh hoạt "
+                f"{writer.counts['meeting']} buổi sinh hoạt, {writer.counts['task']} nhiệm vụ "
                 f"(seed {spec.seed}, {spec.months} tháng)"
             )[:255],
             org_path=root_path,

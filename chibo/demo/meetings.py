@@ -9,6 +9,8 @@ materials) so that the dashboards have something to show.
 
 The rosters are computed from the ward's rows still in memory (memberships, exemptions, positions),
 the rule sets are read once per seed: the number of queries does not depend on the number of cells.
+Once a cell's meetings are drawn, chibo.demo.tasks turns its held ones into resolutions, conclusions
+and tasks, from the same records.
 """
 
 import datetime as dt
@@ -17,6 +19,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from chibo.common.dates import add_months
+from chibo.demo import tasks
 from chibo.meetings import rules
 from chibo.meetings import scoring_rules as sr
 from chibo.meetings.models import (
@@ -38,6 +41,7 @@ from chibo.meetings.models import (
     Speech,
     Vote,
 )
+from chibo.meetings.services.minutes import attendance_counts
 from chibo.meetings.services.rulesets import pick_rule_set, rule_sets_between
 from chibo.members.models import Exemption, Membership, MembershipKind, Position, PositionKind
 from chibo.orgs.models import SEGMENT, CellKind
@@ -309,12 +313,27 @@ class MeetingMaker:
         self.rows = {model: [] for model in MODELS}
         self.excuse_values = [v for v, _ in EXCUSES]
         self.excuse_weights = [w for _, w in EXCUSES]
+        self.tasks = tasks.TaskMaker(writer=writer, today=today)
+        # The held meetings of the cell being drawn, handed to the task maker once the cell is done.
+        self._records = []
+        self._regulars = []
 
     # -- per ward -------------------------------------------------------------------------------------
-    def ward(self, index: int, cells: list, rows: dict, names: dict, official_on: dict, ward_place: str):
+    def ward(
+        self,
+        index: int,
+        cells: list,
+        rows: dict,
+        names: dict,
+        official_on: dict,
+        ward_place: str,
+        work: dict | None = None,
+        showcase: int | None = None,
+    ):
         if not self.book.candidates:
             return  # no rule set installed: nothing a meeting could be judged by
         where = _Ward(rows, official_on)
+        self.tasks.ward(names=names, work=work or {}, showcase=showcase)
         ward_rng = random.Random(f"{self.seed}:meetings:{index}")
         for cell in cells:
             rng = random.Random(ward_rng.getrandbits(64))  # one stream per cell: local changes stay local
@@ -324,6 +343,7 @@ class MeetingMaker:
         for model in MODELS:
             self.w.write(model, COLUMNS[model], self.rows[model])
             self.rows[model] = []
+        self.tasks.write()
 
     # -- per cell -------------------------------------------------------------------------------------
     def _cell(self, rng: random.Random, cell, where: _Ward, names: dict, ward_place: str) -> None:
@@ -340,6 +360,7 @@ class MeetingMaker:
         else:
             place = f"Phòng họp {cell.name.removeprefix('Chi bộ ')}"
         missed = rng.randrange(len(self.months)) if rng.random() < 0.07 and len(self.months) > 2 else None
+        self._records, self._regulars = [], []
         regular = {}  # month -> the held regular meeting's record, for a shared thematic session
         numbers = []  # (start, minutes row): numbered in the order the meetings took place
         for m, month in enumerate(self.months):
@@ -380,6 +401,8 @@ class MeetingMaker:
         for start, row in sorted(numbers, key=lambda pair: pair[0]):
             per_year[start.year] += 1
             row[2] = f"{per_year[start.year]:02d}-BB/CB"
+        # Resolutions and tasks from their own stream, drawn after the meetings: these stay as they were.
+        self.tasks.cell(random.Random(rng.getrandbits(64)), cell, self._records, self._regulars)
 
     def _day(self, rng, cell, month: dt.date, first: int, last: int) -> dt.date | None:
         """A day of the month between `first` and `last` on which the cell exists, or None."""
@@ -424,6 +447,8 @@ class MeetingMaker:
         ]  # fmt: skip
         self.rows[Meeting].append(row)
         row[drafter_i] = drafter
+        if kind == MeetingKind.REGULAR:
+            self._regulars.append((scheduled, mid, day))
         if day >= self.today:
             return None  # still ahead: planned
         if shares is None and rng.random() < 0.02:
@@ -547,6 +572,7 @@ class MeetingMaker:
 
         # The vote on the resolution (regular meetings end with one, when the step was done).
         vote_text = ""
+        vote_id = None
         if kind == MeetingKind.REGULAR and "vote" in done_codes:
             entitled = rules.vote_entitled(lines)
             voters = rules.voters_present(lines)
@@ -555,9 +581,11 @@ class MeetingMaker:
                 abstain = 1 if voters - against > 3 and rng.random() < 0.05 else 0
                 in_favour = voters - against - abstain
                 passed = rules.vote_passed(kind=MotionKind.RESOLUTION, in_favour=in_favour, entitled=entitled)
+                vid = w.next_id(Vote)
+                vote_id = vid if passed else None
                 self.rows[Vote].append(
                     (
-                        w.next_id(Vote), mid, MotionKind.RESOLUTION,
+                        vid, mid, MotionKind.RESOLUTION,
                         f"Thông qua nghị quyết chi bộ tháng {month_text}",
                         in_favour, against, abstain, entitled, passed, ended - 10 * MINUTE,
                     )
@@ -619,6 +647,7 @@ class MeetingMaker:
 
         # The score, for most meetings, from the sheet of the rule set.
         sheet, criteria = info.sheets.get(kind) or info.sheets.get("") or (None, [])
+        score = None
         if sheet is not None and criteria and rng.random() < 0.9:
             speaking, in_room = len(speakers), len(present_all)
             shared = shares is not None
@@ -676,6 +705,15 @@ class MeetingMaker:
             self.rows[Score].append(
                 (score_id, mid, sheet.pk, outcome.total, outcome.grade, None, None, confirmed)
             )
+            score = (outcome.total, outcome.grade)
+
+        self._records.append(
+            tasks.Record(
+                id=mid, kind=kind, day=day, started=started, ended=ended, place=place, topic=topic,
+                roster=roster, counts=attendance_counts(lines), chair=chair, taker=taker,
+                done_codes=done_codes, vote_id=vote_id, score=score,
+            )
+        )  # fmt: skip
 
         if kind == MeetingKind.REGULAR:
             return _Held(mid, day, ended, length, True, statuses, reasons)

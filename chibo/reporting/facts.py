@@ -17,7 +17,7 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from chibo.common.dates import add_months, local_midnight, month_end
+from chibo.common.dates import add_months, local_midnight, month_end, today
 from chibo.meetings import rules as meeting_rules
 from chibo.meetings.models import (
     Attendance,
@@ -350,6 +350,12 @@ def _resum(month: dt.date, org_ids: set[int]) -> None:
             for name, value in counts.items():
                 setattr(fact, name, value)
             fact.save()
+
+
+def recent_months(count: int) -> list[dt.date]:
+    """The last `count` months up to the current one, oldest first."""
+    current = today().replace(day=1)
+    return [add_months(current, -i) for i in range(count - 1, -1, -1)]
 
 
 def rebuild_unbuilt() -> int:

@@ -24,6 +24,7 @@ from chibo.demo.accounts import accounts_exist, create_demo_accounts
 from chibo.demo.console import needs_migrations, print_accounts
 from chibo.demo.generator import DEFAULT_ROOT_CODE, SeedSpec, seed
 from chibo.orgs.models import Organisation
+from chibo.reporting import facts
 
 HIDDEN = argparse.SUPPRESS
 
@@ -156,6 +157,9 @@ class Command(BaseCommand):
                 result = seed(spec)
                 if not accounts_exist():
                     create_demo_accounts(result)
+                # The dashboards read facts: build them for the seeded months now, not on the first visit.
+                for month in facts.recent_months(spec.months):
+                    facts.rebuild_month(month)
             self.say(
                 f"Đã nạp {options['cells']} chi bộ, {result.counts['member']} đảng viên "
                 f"trong {time.perf_counter() - started:.1f} giây."

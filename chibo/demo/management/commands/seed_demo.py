@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from chibo.demo.accounts import accounts_exist, create_demo_accounts
 from chibo.demo.console import needs_migrations, print_accounts
 from chibo.demo.generator import DEFAULT_ROOT_CODE, SeedError, SeedSpec, seed
+from chibo.reporting import facts
 
 
 class Command(BaseCommand):
@@ -48,12 +49,16 @@ class Command(BaseCommand):
             result = seed(spec)
         except SeedError as error:
             raise CommandError(str(error)) from error
+        # The dashboards read facts: build them for the seeded months now, not on the first visit.
+        for month in facts.recent_months(spec.months):
+            facts.rebuild_month(month)
         counts = result.counts
         self.stdout.write(
             f"Đã sinh {counts['organisation']} tổ chức, {counts['member']} đảng viên, "
             f"{counts['membership']} lượt sinh hoạt, {counts['position']} chức vụ, "
             f"{counts['exemption']} miễn sinh hoạt, {counts['trainingrecord']} lượt bồi dưỡng, "
-            f"{counts['meeting']} buổi sinh hoạt, {counts['attendance']} lượt điểm danh "
+            f"{counts['meeting']} buổi sinh hoạt, {counts['attendance']} lượt điểm danh, "
+            f"{counts['resolution']} nghị quyết, kết luận, {counts['task']} nhiệm vụ "
             f"trong {time.perf_counter() - started:.1f} giây."
         )
         if options["no_accounts"]:

@@ -3,7 +3,6 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from chibo.common.dates import add_months, today
 from chibo.reporting import facts, periods
 
 
@@ -28,8 +27,7 @@ class Command(BaseCommand):
                 except ValueError as exc:
                     raise CommandError(str(exc)) from exc
             else:
-                current = today().replace(day=1)
-                chosen = [add_months(current, -i) for i in range(months - 1, -1, -1)]
+                chosen = facts.recent_months(months)
             for m in chosen:
                 started = time.monotonic()
                 cells = facts.rebuild_month(m)
