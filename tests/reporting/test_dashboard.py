@@ -245,3 +245,22 @@ def test_the_dashboard_links_to_what_to_fix_and_to_reports_for_those_who_may(cli
     html = client.get(url(cast.cell, ky="2025-03")).content.decode()
     assert reverse("reporting:fixes", args=[cast.cell.pk]) in html
     assert reverse("reporting:reports", args=[cast.cell.pk]) not in html  # reports name members
+
+
+def test_a_change_shows_on_the_next_dashboard_view(client, cast, scenario):
+    """Services mark the facts stale; the dashboard refreshes its subtree before reading (no waiting)."""
+    from chibo.meetings.models import Meeting
+    from chibo.resolutions.services import task_assign
+
+    facts.rebuild_month(MARCH)
+    client.force_login(cast.staff)
+    assert "2/7" in card(client.get(url(cast.ward, ky="2025-03")).content.decode(), "task_coverage_rate")[1]
+    second = Meeting.objects.get(cell=cast.cell, scheduled_at__day=20, scheduled_at__month=3)
+    task_assign(
+        meeting=second,
+        members=[cast.member],
+        text="Rà soát hộ nghèo",
+        due_on=dt.date(2025, 3, 31),
+        by=cast.staff,
+    )
+    assert "3/7" in card(client.get(url(cast.ward, ky="2025-03")).content.decode(), "task_coverage_rate")[1]
