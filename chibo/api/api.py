@@ -8,13 +8,17 @@ from ninja.security import django_auth
 
 from chibo.api import errors
 from chibo.api.auth import TokenAuth
+from chibo.materials.api import router as materials_router
 from chibo.meetings.api import router as meetings_router
 from chibo.members.api import org_router as members_org_router
 from chibo.members.api import router as members_router
 from chibo.orgs.api import router as orgs_router
+from chibo.portal.api import router as portal_router
 from chibo.resolutions.api import meeting_router as resolutions_meeting_router
 from chibo.resolutions.api import router as resolutions_router
 from chibo.resolutions.api import task_router
+from chibo.supervision.api import router as supervision_router
+from chibo.training.api import router as training_router
 
 DESCRIPTION = """API JSON của Chibo (Chibo's JSON API).
 
@@ -71,3 +75,7 @@ api.add_router("/meetings", meetings_router, tags=["Sinh hoạt chi bộ"])
 api.add_router("/meetings", resolutions_meeting_router, tags=["Nghị quyết và nhiệm vụ"])
 api.add_router("/resolutions", resolutions_router, tags=["Nghị quyết và nhiệm vụ"])
 api.add_router("/tasks", task_router, tags=["Nghị quyết và nhiệm vụ"])
+api.add_router("/materials", materials_router, tags=["Tài liệu sinh hoạt"])
+api.add_router("/training", training_router, tags=["Bồi dưỡng, tập huấn"])
+api.add_router("/supervision", supervision_router, tags=["Kiểm tra, giám sát"])
+api.add_router("/portal", portal_router, tags=["Cổng thông tin"])

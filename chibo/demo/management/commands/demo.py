@@ -22,6 +22,7 @@ from django.db import connections, transaction
 
 from chibo.demo.accounts import accounts_exist, create_demo_accounts
 from chibo.demo.console import needs_migrations, print_accounts
+from chibo.demo.extras import seed_extras
 from chibo.demo.generator import DEFAULT_ROOT_CODE, SeedSpec, seed
 from chibo.orgs.models import Organisation
 from chibo.reporting import facts
@@ -157,6 +158,7 @@ class Command(BaseCommand):
                 result = seed(spec)
                 if not accounts_exist():
                     create_demo_accounts(result)
+                seed_extras(result)
                 # The dashboards read facts: build them for the seeded months now, not on the first visit.
                 for month in facts.recent_months(spec.months):
                     facts.rebuild_month(month)

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from chibo.demo.accounts import accounts_exist, create_demo_accounts
 from chibo.demo.console import needs_migrations, print_accounts
+from chibo.demo.extras import seed_extras
 from chibo.demo.generator import DEFAULT_ROOT_CODE, SeedError, SeedSpec, seed
 from chibo.reporting import facts
 
@@ -49,6 +50,11 @@ class Command(BaseCommand):
             result = seed(spec)
         except SeedError as error:
             raise CommandError(str(error)) from error
+        made_accounts = False
+        if not options["no_accounts"] and not accounts_exist():
+            create_demo_accounts(result)
+            made_accounts = True
+        seed_extras(result)
         # The dashboards read facts: build them for the seeded months now, not on the first visit.
         for month in facts.recent_months(spec.months):
             facts.rebuild_month(month)
@@ -63,8 +69,7 @@ class Command(BaseCommand):
         )
         if options["no_accounts"]:
             return
-        if accounts_exist():
+        if not made_accounts:
             self.stdout.write("Các tài khoản dùng thử đã có sẵn; không tạo lại.")
             return
-        create_demo_accounts(result)
         print_accounts(self.stdout.write)

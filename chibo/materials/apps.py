@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MaterialsConfig(AppConfig):
+    name = "chibo.materials"
+    verbose_name = "Tài liệu sinh hoạt"
