@@ -219,6 +219,18 @@ def material_publish(*, material: MeetingMaterial, by=None) -> MeetingMaterial:
     return material
 
 
+@transaction.atomic
+def meeting_materials_visible(*, meeting: Meeting, at: dt.datetime) -> Meeting:
+    """Materials of another module (a committee's material attached to this meeting) became visible to
+    the meeting's members at `at`: the meeting keeps the earliest time, which is what T2 measures."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.materials_published_at is None or at < meeting.materials_published_at:
+        meeting.materials_published_at = at
+        meeting.save(update_fields=["materials_published_at"])
+        meeting_changed(meeting)
+    return meeting
+
+
 # --- the member's side --------------------------------------------------------------------------------------
 
 
