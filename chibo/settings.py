@@ -49,6 +49,8 @@ ALLOWED_HOSTS = [h.strip() for h in env_str("ALLOWED_HOSTS", "127.0.0.1,localhos
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in env_str("CSRF_TRUSTED_ORIGINS").split(",") if o.strip()]
 # The public address used in e-mailed links (jobs have no request to take it from), e.g. https://chibo.example.vn
 SITE_URL = env_str("SITE_URL").rstrip("/")
+# Behind our own reverse proxy that sets X-Forwarded-For: the portal's rate limits count that address.
+CHIBO_TRUSTED_PROXY = env_bool("CHIBO_TRUSTED_PROXY", False)
 
 INSTALLED_APPS = [
     "django.contrib.admin",

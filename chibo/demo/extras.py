@@ -7,7 +7,12 @@ from django.contrib.auth import get_user_model
 from chibo.demo.accounts import DEMO_ACCOUNTS
 
 # Dotted paths of `seed(result, users)` functions, run in this order.
-EXTRAS: list[str] = []
+EXTRAS: list[str] = [
+    "chibo.demo.materials.seed",
+    "chibo.demo.training.seed",
+    "chibo.demo.supervision.seed",
+    "chibo.demo.portal.seed",
+]
 
 
 def demo_users() -> dict:

@@ -47,6 +47,11 @@ def _role_paths(user, kinds=None) -> list[str]:
     return user._chibo_role_paths[key]
 
 
+def role_paths(user, kinds=None) -> list[str]:
+    """Paths of the organisations where the user holds an active role (of these kinds): each covers its subtree."""
+    return _role_paths(user, kinds)
+
+
 def orgs_visible_to(user):
     """Every organisation a user may see: the subtrees of their roles (all of them for a superuser)."""
     if getattr(user, "is_superuser", False):

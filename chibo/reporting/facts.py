@@ -22,7 +22,6 @@ from chibo.meetings import rules as meeting_rules
 from chibo.meetings.models import (
     Attendance,
     AttendanceStatus,
-    Guest,
     Meeting,
     MeetingKind,
     MeetingStatus,
@@ -35,19 +34,15 @@ from chibo.members.models import (
     MembershipKind,
     Position,
     PositionKind,
-    TrainingKind,
-    TrainingRecord,
     WorkStatus,
 )
-from chibo.orgs.models import SEGMENT, Organisation, Role, RoleKind
+from chibo.orgs.models import SEGMENT, Organisation
 from chibo.reporting.models import COUNT_FIELDS, CellMonthFact, FactMonth, OrgMonthFact, StaleCellMonth
+from chibo.supervision.selectors import supervised_cells
+from chibo.training.selectors import trained_member_ids
 
 LEADER_KINDS = (PositionKind.SECRETARY, PositionKind.DEPUTY, PositionKind.COMMITTEE)
 ATTENDANCE_OK = (9, 10)  # a cell's own attendance is fine from 90%
-
-
-def training_valid_months() -> int:
-    return int(getattr(settings, "CHIBO_TRAINING_VALID_MONTHS", 30))
 
 
 def first_of(day: dt.date) -> dt.date:
@@ -161,37 +156,13 @@ def compute_cell_facts(month: dt.date, cell_ids=None) -> dict[int, dict]:
         if cell_id in out:
             out[cell_id]["thematic_ok"] = 1
 
-    _supervision(out, cells, scoped(held.filter(moment__gte=q_start, moment__lt=end)), tz)
+    # supervision_rate: a meeting of the quarter (to the month's end) visited by an assigned supervisor.
+    for cell_id in supervised_cells(ids if cell_ids is not None else None, q_start, end):
+        if cell_id in out:
+            out[cell_id]["supervised"] = 1
     _task_coverage(out, cells, ids if cell_ids is not None else None, last, in_month)
     _leader_training(out, ids if cell_ids is not None else None, last)
     return out
-
-
-def _supervision(out, cells, quarter_meetings, tz) -> None:
-    """A cell is supervised when a meeting of its quarter (to the month's end) had, as an upper-level
-    guest, a user holding a supervisor role over the cell on that day."""
-    guests = list(
-        Guest.objects.filter(
-            meeting__in=quarter_meetings.values("pk"), is_upper_level=True, user__isnull=False
-        ).values_list("meeting__cell_id", "user_id", "meeting__started_at", "meeting__scheduled_at")
-    )
-    if not guests:
-        return
-    roles = defaultdict(list)
-    for user_id, path, valid_from, valid_until in Role.objects.filter(
-        role=RoleKind.SUPERVISOR, user_id__in={g[1] for g in guests}
-    ).values_list("user_id", "organisation__path", "valid_from", "valid_until"):
-        roles[user_id].append((path, valid_from, valid_until))
-    for cell_id, user_id, started, scheduled in guests:
-        if cell_id not in out:
-            continue
-        day = (started or scheduled).astimezone(tz).date()
-        for path, valid_from, valid_until in roles.get(user_id, ()):
-            covers = cells[cell_id].startswith(path)
-            valid = (valid_from is None or valid_from <= day) and (valid_until is None or valid_until > day)
-            if covers and valid:
-                out[cell_id]["supervised"] = 1
-                break
 
 
 def roster_at(day: dt.date, cell_ids=None) -> dict[int, set[int]]:
@@ -261,12 +232,7 @@ def _leader_training(out, cell_ids, last: dt.date) -> None:
         leaders[cell_id].add(member_id)
     if not leaders:
         return
-    since = add_months(last, -training_valid_months())
-    trainings = (
-        TrainingRecord.objects.filter(kind=TrainingKind.PARTY_WORK, completed=True)
-        .annotate(done_on=Coalesce("ended_on", "started_on"))
-        .filter(done_on__lte=last, done_on__gte=since)
-    )
+    trainings = trained_member_ids(last)  # the one T6 rule (chibo.training)
     if cell_ids is not None:
         trainings = trainings.filter(member_id__in=set().union(*leaders.values()))
     trained = set(trainings.values_list("member_id", flat=True).distinct())

@@ -19,7 +19,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from chibo.common.collation import sort_key
-from chibo.common.dates import add_months, local_midnight, month_end, today
+from chibo.common.dates import local_midnight, month_end, today
 from chibo.meetings import rules as meeting_rules
 from chibo.meetings.models import Meeting, MeetingKind, MeetingStatus, MeetingStep
 from chibo.meetings.warnings import RemovalCase, removal_cases
@@ -39,6 +39,7 @@ from chibo.reporting.indicators import Indicator, fmt_percent
 from chibo.reporting.models import CellMonthFact
 from chibo.reporting.periods import Period
 from chibo.resolutions.models import Task
+from chibo.training import rules as training_rules
 
 MATERIALS_BEFORE = dt.timedelta(hours=24)
 POSITION_RANK = {PositionKind.SECRETARY: 0, PositionKind.DEPUTY: 1, PositionKind.COMMITTEE: 2}
@@ -314,14 +315,12 @@ def untrained_leaders(org: Organisation, period: Period) -> list[UntrainedLeader
         .values_list("member_id", "done_on")
     ):
         trainings[member_id].append(done_on)
-    valid = facts.training_valid_months()
     found = {}
     for p in held:
         for month, last in zip(months, lasts, strict=True):
             if not (p.is_valid_on(last) and p.cell.is_active_on(last)):
                 continue
-            since = add_months(last, -valid)
-            if any(since <= day <= last for day in trainings[p.member_id]):
+            if any(training_rules.counts_on(day, last) for day in trainings[p.member_id]):
                 continue
             entry = found.setdefault((p.cell_id, p.member_id), {"p": p, "kinds": set(), "months": set()})
             entry["kinds"].add(p.kind)

@@ -6,7 +6,7 @@ ward BD
 │                  Miễn (exempted, comes anyway), Hưu (retired), Đi (moves to BD-02 on 15/03),
 │                  Tạm (official in HK-09, here on temporary activity)
 │    05/03: present Bình, An, Hưu, Đi, Miễn(exempt); Tạm excused → 4 / 5; materials 2 days before;
-│           minutes approved 06/03 (on time); a supervisor of the ward attended as an upper-level guest
+│           minutes approved 06/03 (on time); the ward's supervisor, assigned to BD-01, recorded a visit
 │    20/03: present Bình, An, Tạm; Hưu unexcused; Miễn excused(exempt) → 3 / 4; materials 2 hours
 │           before (late); minutes approved 25/03 (late)
 │    cell: 7 / 9 = 77.8% (< 90%); every mandatory step done in both meetings
@@ -23,7 +23,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from chibo.meetings.models import AttendanceStatus, Guest, MeetingKind, MeetingStep, Minutes, MinutesStatus
+from chibo.meetings.models import AttendanceStatus, MeetingKind, MeetingStep, Minutes, MinutesStatus
 from chibo.meetings.services.planning import meeting_cancel
 from chibo.meetings.services.running import attendance_mark, meeting_close, meeting_open
 from chibo.members.models import MembershipKind, PositionKind, TrainingKind, WorkStatus
@@ -36,6 +36,8 @@ from chibo.members.services import (
 )
 from chibo.orgs.models import OrgKind
 from chibo.resolutions.services import task_assign
+from chibo.supervision.models import ASPECTS, Rating
+from chibo.supervision.services import assignment_create, visit_create
 from tests.factories import make_member, make_org
 from tests.meetings.conftest import make_meeting
 
@@ -183,7 +185,16 @@ def build(cast, rules):
         published=at(2025, 3, 3, 19, 30),
         minutes_at=at(2025, 3, 6, 10),
     )
-    Guest.objects.create(meeting=first, name="Đồng chí phụ trách", is_upper_level=True, user=cast.supervisor)
+    # The ward's supervisor is assigned to BD-01 and records a visit at its first March meeting.
+    assignment = assignment_create(
+        committee=cast.ward, user=cast.supervisor, unit=cast.cell, valid_from=dt.date(2025, 1, 1), by=staff
+    )
+    visit_create(
+        meeting=first,
+        assignment=assignment,
+        by=cast.supervisor,
+        observation={code: Rating.GOOD for code, _label in ASPECTS},
+    )
     task_assign(
         meeting=first,
         members=[cast.secretary, huu, di],

@@ -1,0 +1,219 @@
+"""Writes of the materials app: publish, add a file, attach to a meeting, record an opening."""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from chibo.audit.models import Action
+from chibo.audit.services import audit_log
+from chibo.common.text import fold
+from chibo.materials import files as file_rules
+from chibo.materials.access import material_reaches
+from chibo.materials.models import (
+    Audience,
+    Material,
+    MaterialAttachment,
+    MaterialFile,
+    MaterialKind,
+    MaterialOpen,
+    MaterialText,
+    MaterialUnit,
+)
+from chibo.meetings.models import Meeting, MeetingStatus
+from chibo.meetings.services.preparation import meeting_materials_visible
+from chibo.orgs.models import Organisation
+
+MAX_FILES = 10
+
+
+def _read(upload) -> bytes:
+    if hasattr(upload, "seek"):
+        upload.seek(0)
+    return upload.read()
+
+
+@transaction.atomic
+def material_publish(
+    *,
+    publisher: Organisation,
+    kind: str,
+    title: str,
+    summary: str = "",
+    month: dt.date | None = None,
+    topic: str = "",
+    period_start: dt.date | None = None,
+    period_end: dt.date | None = None,
+    publish_at: dt.datetime | None = None,
+    audience: str = Audience.SUBTREE,
+    units: list[Organisation] | None = None,
+    uploads: list | None = None,
+    by=None,
+) -> Material:
+    """A committee publishes a material to its subtree or to chosen units below it; members see it from
+    `publish_at` (now when empty). Every file is checked before anything is stored (all or nothing)."""
+    errors: dict[str, list[str]] = {}
+    title = (title or "").strip()
+    topic = (topic or "").strip()
+    if publisher.is_cell:
+        errors.setdefault("publisher", []).append("Chi bộ không ban hành tài liệu cho cấp dưới.")
+    if kind not in MaterialKind.values:
+        errors.setdefault("kind", []).append("Loại tài liệu: lựa chọn không hợp lệ.")
+    if not title:
+        errors.setdefault("title", []).append("Tiêu đề: không được để trống.")
+    if kind == MaterialKind.MONTHLY and month is None:
+        errors.setdefault("month", []).append("Tháng: tài liệu sinh hoạt tháng phải ghi tháng (mm/yyyy).")
+    if kind == MaterialKind.THEMATIC and not topic:
+        errors.setdefault("topic", []).append("Chuyên đề: hướng dẫn chuyên đề phải ghi chuyên đề.")
+    if period_start and period_end and period_end < period_start:
+        errors.setdefault("period_end", []).append("Dùng đến ngày: phải sau hoặc cùng ngày bắt đầu.")
+    units = list(units or [])
+    if audience not in Audience.values:
+        errors.setdefault("audience", []).append("Gửi đến: lựa chọn không hợp lệ.")
+    elif audience == Audience.UNITS:
+        if not units:
+            errors.setdefault("units", []).append("Đơn vị nhận: hãy chọn ít nhất một đơn vị.")
+        outside = [u.name for u in units if u.pk == publisher.pk or not u.path.startswith(publisher.path)]
+        if outside:
+            errors.setdefault("units", []).append(
+                "Đơn vị nhận: " + ", ".join(outside) + " không trực thuộc " + publisher.name + "."
+            )
+    checked = _check_uploads(uploads or [], errors)
+    if errors:
+        raise ValidationError(errors)
+    material = Material.objects.create(
+        publisher=publisher,
+        kind=kind,
+        title=title,
+        summary=(summary or "").strip(),
+        month=month.replace(day=1) if month else None,
+        topic=topic,
+        period_start=period_start,
+        period_end=period_end,
+        publish_at=publish_at or timezone.now(),
+        audience=audience,
+        created_by=by if getattr(by, "pk", None) else None,
+    )
+    if audience == Audience.UNITS:
+        MaterialUnit.objects.bulk_create(MaterialUnit(material=material, organisation=u) for u in units)
+    MaterialText.objects.create(material=material, text=fold(f"{material.title}\n{material.summary}"))
+    audit_log(user=by, action=Action.CREATE, obj=material, org_path=publisher.path)
+    for name, data in checked:
+        _store_file(material, name, data, by)
+    return material
+
+
+def _check_uploads(uploads, errors) -> list[tuple[str, bytes]]:
+    checked = []
+    if len(uploads) > MAX_FILES:
+        errors.setdefault("files", []).append(f"Tệp: tối đa {MAX_FILES} tệp một lần.")
+        return []
+    for upload in uploads:
+        name = getattr(upload, "name", "") or ""
+        size = getattr(upload, "size", None)
+        # A file over the limit is refused without reading it.
+        too_large = size is not None and size > file_rules.MATERIAL_MAX_BYTES
+        data = b"" if too_large else _read(upload)
+        problem = file_rules.file_problem(name, data, size if too_large else None)
+        if problem:
+            errors.setdefault("files", []).append(problem)
+        else:
+            checked.append((name, data))
+    return checked
+
+
+def _store_file(material: Material, name: str, data: bytes, by) -> MaterialFile:
+    short = name.rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
+    stored = MaterialFile(
+        material=material,
+        name=short[:255],
+        content_type=file_rules.content_type(short),
+        size=len(data),
+        uploaded_by=by if getattr(by, "pk", None) else None,
+    )
+    stored.file.save(short, ContentFile(data), save=False)
+    stored.save()
+    text = fold(file_rules.extract_text(short, data))
+    if text:
+        MaterialText.objects.create(material=material, file=stored, text=text)
+    audit_log(user=by, action=Action.CREATE, obj=stored, org_path=material.publisher.path)
+    return stored
+
+
+@transaction.atomic
+def material_file_add(*, material: Material, uploads: list, by=None) -> list[MaterialFile]:
+    errors: dict[str, list[str]] = {}
+    if not uploads:
+        errors["files"] = ["Tệp: hãy chọn tệp tài liệu."]
+    elif material.files.count() + len(uploads) > MAX_FILES:
+        errors["files"] = [f"Tệp: mỗi tài liệu tối đa {MAX_FILES} tệp."]
+    checked = _check_uploads(uploads, errors) if not errors else []
+    if errors:
+        raise ValidationError(errors)
+    return [_store_file(material, name, data, by) for name, data in checked]
+
+
+def visible_at(material: Material, attached_at: dt.datetime) -> dt.datetime:
+    """When members of the meeting see an attached material: once attached and published."""
+    return max(material.publish_at, attached_at)
+
+
+@transaction.atomic
+def material_attach(*, material: Material, meeting: Meeting, by=None) -> MaterialAttachment:
+    """A cell attaches a material that reached it to one of its meetings. The meeting's T2 time becomes
+    the moment its members can see it (now, or the scheduled publication if later)."""
+    if meeting.status in (MeetingStatus.HELD, MeetingStatus.CANCELLED):
+        raise ValidationError(
+            {
+                "meeting": f"Buổi sinh hoạt {meeting.get_status_display().lower()}: không gắn thêm tài liệu được."
+            }
+        )
+    if not material_reaches(material, meeting.cell):
+        raise ValidationError({"meeting": f"Tài liệu này không được gửi đến {meeting.cell.name}."})
+    existing = MaterialAttachment.objects.filter(material=material, meeting=meeting).first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            attachment = MaterialAttachment.objects.create(
+                material=material, meeting=meeting, attached_by=by if getattr(by, "pk", None) else None
+            )
+    except IntegrityError:  # the same attach sent twice at once
+        return MaterialAttachment.objects.get(material=material, meeting=meeting)
+    audit_log(user=by, action=Action.CREATE, obj=attachment, org_path=meeting.cell.path)
+    meeting_materials_visible(meeting=meeting, at=visible_at(material, attachment.attached_at))
+    return attachment
+
+
+@transaction.atomic
+def material_detach(*, attachment: MaterialAttachment, by=None) -> None:
+    meeting = attachment.meeting
+    if meeting.status != MeetingStatus.PLANNED:
+        raise ValidationError("Buổi sinh hoạt đã bắt đầu: không gỡ tài liệu được nữa.")
+    audit_log(user=by, action=Action.DELETE, obj=attachment, org_path=meeting.cell.path)
+    attachment.delete()
+
+
+def material_open(*, material: Material, user) -> MaterialOpen | None:
+    """Record that `user` opened the material (its page or a file): one row per user, counted.
+    Not audited: it is a read, kept for the publisher's report."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    now = timezone.now()
+    updated = MaterialOpen.objects.filter(material=material, user=user).update(
+        last_at=now, count=F("count") + 1
+    )
+    if updated:
+        return MaterialOpen.objects.get(material=material, user=user)
+    member = getattr(user, "member", None)
+    try:
+        with transaction.atomic():
+            return MaterialOpen.objects.create(
+                material=material, user=user, member=member, first_at=now, last_at=now, count=1
+            )
+    except IntegrityError:  # opened twice at the same moment
+        MaterialOpen.objects.filter(material=material, user=user).update(last_at=now, count=F("count") + 1)
+        return MaterialOpen.objects.get(material=material, user=user)

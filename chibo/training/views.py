@@ -1,0 +1,268 @@
+"""Pages of training: courses (list, page, create, edit, enrol, status), the XLSX import and the leaders'
+gap list. Thin: access helper → form → service."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from chibo.common.dates import today
+from chibo.common.forms import add_service_errors
+from chibo.common.paging import paginate
+from chibo.common.text import fold
+from chibo.members.models import Member
+from chibo.members.selectors import current_membership
+from chibo.orgs.access import can_write_org, get_org_for_user, visible_ancestors
+from chibo.training import importer, selectors, services
+from chibo.training.access import (
+    courses_visible_to,
+    get_course_for_user,
+    get_participation_for_user,
+    organiser_choices,
+    participations_visible_to,
+)
+from chibo.training.forms import (
+    CourseFilterForm,
+    CourseForm,
+    EnrolForm,
+    EnrolMissingForm,
+    GapDayForm,
+    ImportForm,
+    StatusForm,
+)
+from chibo.training.models import ParticipationStatus
+
+IMPORT_DENIED = "Chỉ cấp ủy được tổ chức lớp bồi dưỡng mới nhập được danh sách."
+
+
+def course_list(request):
+    form = CourseFilterForm(request.GET or None)
+    courses = courses_visible_to(request.user).select_related("organiser")
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["q"].strip():
+            wanted = fold(data["q"])
+            ids = [pk for pk, title in courses.values_list("pk", "title") if wanted in fold(title)]
+            courses = courses.filter(pk__in=ids)
+        if data["kind"]:
+            courses = courses.filter(kind=data["kind"])
+        if data["sap_toi"]:
+            courses = courses.filter(ends_on__gte=today())
+    return render(
+        request,
+        "training/course_list.html",
+        {
+            "form": form,
+            "page": paginate(request, courses.order_by("-starts_on", "title")),
+            "can_create": organiser_choices(request.user).exists(),
+        },
+    )
+
+
+def _course_form_page(request, form, course=None):
+    return render(request, "training/course_form.html", {"form": form, "course": course})
+
+
+def course_create(request):
+    organisers = organiser_choices(request.user)
+    if not organisers.exists():
+        raise PermissionDenied("Bạn không có quyền tổ chức lớp bồi dưỡng.")
+    form = CourseForm(request.POST or None, organisers=organisers)
+    if request.method == "POST" and form.is_valid():
+        try:
+            course = services.course_create(by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Đã tạo lớp bồi dưỡng.")
+            return redirect(course)
+    return _course_form_page(request, form)
+
+
+def course_edit(request, pk: int):
+    course = get_course_for_user(request.user, pk, write=True)
+    form = CourseForm(request.POST or None, instance=course, organisers=organiser_choices(request.user))
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        course.refresh_from_db()  # the ModelForm already assigned the values; the service compares them
+        try:
+            services.course_update(course=course, by=request.user, **fields)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Đã lưu lớp bồi dưỡng.")
+            return redirect(course)
+    return _course_form_page(request, form, course)
+
+
+def course_detail(request, pk: int):
+    course = get_course_for_user(request.user, pk)
+    rows = participations_visible_to(request.user, course).select_related("member", "cell")
+    page = paginate(request, rows.order_by("member__sort_name", "pk"))
+    for p in page:
+        p.can_write = can_write_org(request.user, p.cell)
+        p.form = StatusForm(
+            initial={
+                "status": p.status,
+                "certificate_number": p.certificate_number,
+                "completed_on": p.completed_on,
+            },
+            prefix=f"p{p.pk}",
+        )
+    counts = {s: 0 for s in ParticipationStatus.values}
+    for status in rows.values_list("status", flat=True):
+        counts[status] += 1
+    return render(
+        request,
+        "training/course_detail.html",
+        {
+            "course": course,
+            "page": page,
+            "counts": [(label, counts[value]) for value, label in ParticipationStatus.choices],
+            "can_edit": can_write_org(request.user, course.organiser),
+            "can_enrol": course.ends_on >= today() and _may_enrol_into(request.user, course),
+            "enrol_form": EnrolForm(),
+        },
+    )
+
+
+def _may_enrol_into(user, course) -> bool:
+    return organiser_choices(user).filter(path__startswith=course.organiser.path).exists() or can_write_org(
+        user, course.organiser
+    )
+
+
+@require_POST
+def course_enrol(request, pk: int):
+    course = get_course_for_user(request.user, pk)
+    form = EnrolForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Số thẻ đảng viên: không được để trống.")
+        return redirect(course)
+    members = {m.card_number: m for m in Member.objects.filter(card_number__in=form.numbers())}
+    people, problems = [], []
+    for number in form.numbers():
+        member = members.get(number)
+        membership = current_membership(member, today()) if member else None
+        if membership is None or not can_write_org(request.user, membership.cell):
+            problems.append(f"Số thẻ {number}: không có đảng viên này trong chi bộ bạn quản lý.")
+        else:
+            people.append((member, membership.cell))
+    if problems:
+        for text in problems:
+            messages.error(request, text)
+        return redirect(course)
+    try:
+        created, skipped = services.participations_enrol(course=course, people=people, by=request.user)
+    except ValidationError as error:
+        for text in error.messages:
+            messages.error(request, text)
+    else:
+        messages.success(request, f"Đã ghi danh {len(created)} người; {skipped} người đã có trong lớp.")
+    return redirect(course)
+
+
+@require_POST
+def participation_status(request, pk: int):
+    participation = get_participation_for_user(request.user, pk, write=True)
+    form = StatusForm(request.POST, prefix=f"p{pk}")
+    if form.is_valid():
+        try:
+            services.participation_set_status(
+                participation=participation, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+    if form.errors:
+        for errors in form.errors.values():
+            for text in errors:
+                messages.error(request, f"{participation.member.full_name}: {text}")
+    else:
+        messages.success(request, f"Đã cập nhật {participation.member.full_name}.")
+    return redirect(participation.course)
+
+
+def course_import(request):
+    organisers = organiser_choices(request.user)
+    if not organisers.exists():
+        raise PermissionDenied(IMPORT_DENIED)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        result = importer.import_courses(
+            form.cleaned_data["file"].read(),
+            may_write=lambda org: can_write_org(request.user, org),
+            by=request.user,
+            dry_run=form.cleaned_data["dry_run"],
+        )
+    return render(request, "training/import.html", {"form": form, "result": result})
+
+
+def _gap_day(request):
+    form = GapDayForm(request.GET or None)
+    day = form.cleaned_data["ngay"] if form.is_valid() and form.cleaned_data["ngay"] else today()
+    return form, day
+
+
+def gap_list(request, org_pk: int):
+    org = get_org_for_user(request.user, org_pk, read_members=True)
+    form, day = _gap_day(request)
+    summary = selectors.gap_summary(org, day)
+    page = Paginator(summary.cell_ids, 20).get_page(request.GET.get("trang"))
+    courses = selectors.courses_for_cell_of(
+        selectors.upcoming_courses(courses_visible_to(request.user), today()), org
+    )
+    return render(
+        request,
+        "training/gaps.html",
+        {
+            "org": org,
+            "ancestors": visible_ancestors(request.user, org),
+            "form": form,
+            "day": day,
+            "summary": summary,
+            "page": page,
+            "cells": selectors.cell_gaps(list(page), day),
+            "can_enrol": can_write_org(request.user, org),
+            "enrol_form": EnrolMissingForm(courses=courses),
+        },
+    )
+
+
+@require_POST
+def gap_enrol(request, org_pk: int):
+    org = get_org_for_user(request.user, org_pk, write=True)
+    _, day = _gap_day(request)
+    courses = selectors.courses_for_cell_of(
+        selectors.upcoming_courses(courses_visible_to(request.user), today()), org
+    )
+    form = EnrolMissingForm(request.POST, courses=courses)
+    back = reverse("training:gaps", args=[org.pk]) + (
+        f"?ngay={day:%d/%m/%Y}" if "ngay" in request.GET else ""
+    )
+    if not form.is_valid():
+        messages.error(request, "Khóa bồi dưỡng: hãy chọn một khóa chưa kết thúc.")
+        return redirect(back)
+    chosen = request.POST.getlist("member") if request.POST.get("scope") == "selected" else None
+    if chosen is not None and not chosen:
+        messages.error(request, "Hãy đánh dấu ít nhất một người, hoặc chọn «tất cả người chưa bồi dưỡng».")
+        return redirect(back)
+    try:
+        member_ids = [int(x) for x in chosen] if chosen is not None else None
+    except ValueError:
+        member_ids = []
+    try:
+        created, skipped, outside = services.enrol_missing(
+            course=form.cleaned_data["course"], org=org, day=day, member_ids=member_ids, by=request.user
+        )
+    except ValidationError as error:
+        for text in error.messages:
+            messages.error(request, text)
+        return redirect(back)
+    text = f"Đã ghi danh {len(created)} người vào khóa; {skipped} người đã có trong khóa."
+    if outside:
+        text += f" {outside} người thuộc chi bộ ngoài phạm vi của cấp ủy tổ chức khóa, không ghi danh."
+    messages.success(request, text)
+    return redirect(back)

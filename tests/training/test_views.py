@@ -1,0 +1,258 @@
+"""The pages: each works for the legitimate user and answers 404 to the sibling branch."""
+
+import datetime as dt
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from openpyxl import Workbook
+
+from chibo.common.dates import today
+from chibo.members.models import PositionKind
+from chibo.members.services import position_assign
+from chibo.training import services
+from chibo.training.models import Course, Participation, ParticipationStatus
+from tests.factories import make_member, make_org
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def course(make_course):
+    return make_course(starts_in=-2, length=5)
+
+
+def login(client, user):
+    client.force_login(user)
+    return client
+
+
+def test_nav_link_and_course_list(client, cast, course, make_course):
+    other = services.course_create(
+        title="Lớp của phường Hoàn Kiếm", organiser=cast.ward2, starts_on=today(), ends_on=today()
+    )
+    city = services.course_create(
+        title="Lớp của Thành ủy", organiser=cast.city, starts_on=today(), ends_on=today()
+    )
+    html = login(client, cast.leader_user).get(reverse("training:courses")).content.decode()
+    assert 'href="/boi-duong/"' in html and "Bồi dưỡng" in html
+    assert course.title in html and city.title in html  # own ward's and the city's, above
+    assert other.title not in html  # the sibling ward's
+    html = login(client, cast.outsider).get(reverse("training:courses")).content.decode()
+    assert course.title not in html and other.title in html and city.title in html
+
+
+def test_course_page_for_the_ward_and_404_for_the_sibling(client, cast, course):
+    assert login(client, cast.staff).get(course.get_absolute_url()).status_code == 200
+    assert login(client, cast.outsider).get(course.get_absolute_url()).status_code == 404
+    assert login(client, cast.sibling_leader).get(course.get_absolute_url()).status_code == 404
+
+
+def test_city_course_shows_each_branch_only_its_own_participants(client, cast, scene):
+    course = services.course_create(
+        title="Lớp của Thành ủy",
+        organiser=cast.city,
+        starts_on=today(),
+        ends_on=today() + dt.timedelta(days=1),
+    )
+    services.participations_enrol(
+        course=course, people=[(scene.secretary2, cast.cell2), (scene.hk_secretary, cast.other_cell)]
+    )
+    html = login(client, cast.outsider).get(course.get_absolute_url()).content.decode()
+    assert "Đỗ Văn Giang" in html and "Hoàng Thị Dung" not in html
+    html = login(client, cast.staff).get(course.get_absolute_url()).content.decode()
+    assert "Hoàng Thị Dung" in html and "Đỗ Văn Giang" not in html
+
+
+def test_create_and_edit_a_course(client, cast):
+    login(client, cast.staff)
+    response = client.post(
+        reverse("training:course_create"),
+        {
+            "title": "Cập nhật kiến thức mới quý IV",
+            "kind": "new_knowledge",
+            "organiser": cast.ward.pk,
+            "starts_on": "01/12/2026",
+            "ends_on": "02/12/2026",
+            "place": "",
+            "online": "on",
+            "hours": "8",
+        },
+    )
+    course = Course.objects.get()
+    assert response.status_code == 302 and response.url == course.get_absolute_url()
+    assert course.online and course.starts_on == dt.date(2026, 12, 1)
+    response = client.post(
+        reverse("training:course_edit", args=[course.pk]),
+        {
+            "title": "Cập nhật kiến thức mới quý IV/2026",
+            "kind": "new_knowledge",
+            "organiser": cast.ward.pk,
+            "starts_on": "01/12/2026",
+            "ends_on": "30/11/2026",
+            "hours": "8",
+        },
+    )
+    assert response.status_code == 200
+    assert "Đến ngày" in response.content.decode()  # the error names the field
+    assert (
+        login(client, cast.outsider).get(reverse("training:course_edit", args=[course.pk])).status_code == 404
+    )
+    assert (
+        login(client, cast.leader_user).get(reverse("training:course_edit", args=[course.pk])).status_code
+        == 403
+    )
+
+
+def test_the_sibling_cannot_create_in_our_ward(client, cast):
+    response = login(client, cast.outsider).post(
+        reverse("training:course_create"),
+        {
+            "title": "X",
+            "kind": "party_work",
+            "organiser": cast.ward.pk,
+            "starts_on": "01/12/2026",
+            "ends_on": "01/12/2026",
+        },
+    )
+    assert response.status_code == 200 and not Course.objects.exists()
+
+
+def test_enrol_by_card_number_and_record_completion(client, cast, scene, course):
+    login(client, cast.leader_user)
+    client.post(reverse("training:course_enrol", args=[course.pk]), {"card_numbers": "01000002"})
+    p = Participation.objects.get(course=course)
+    assert p.member == scene.deputy and p.cell == cast.cell
+    response = client.post(
+        reverse("training:participation_status", args=[p.pk]),
+        {f"p{p.pk}-status": "completed", f"p{p.pk}-certificate_number": "77/CC", f"p{p.pk}-completed_on": ""},
+    )
+    assert response.status_code == 302
+    p.refresh_from_db()
+    assert p.status == ParticipationStatus.COMPLETED and p.record is not None
+    # A card of the sibling ward is refused with a message naming it.
+    response = client.post(
+        reverse("training:course_enrol", args=[course.pk]), {"card_numbers": "01000005"}, follow=True
+    )
+    assert "Số thẻ 01000005" in response.content.decode()
+    assert Participation.objects.filter(course=course).count() == 1
+
+
+def test_status_change_is_404_for_the_sibling(client, cast, scene, course):
+    (p,), _ = services.participations_enrol(course=course, people=[(scene.deputy, cast.cell)])
+    url = reverse("training:participation_status", args=[p.pk])
+    for user in (cast.outsider, cast.sibling_leader):
+        assert login(client, user).post(url, {f"p{p.pk}-status": "attended"}).status_code == 404
+    assert login(client, cast.supervisor).post(url, {f"p{p.pk}-status": "attended"}).status_code == 403
+    assert (
+        login(client, cast.outsider).post(reverse("training:course_enrol", args=[course.pk]), {}).status_code
+        == 404
+    )
+
+
+def test_gap_page_lists_names_and_enrols_the_missing(client, cast, scene, make_course):
+    course = make_course()
+    url = reverse("training:gaps", args=[cast.ward.pk])
+    html = login(client, cast.staff).get(url).content.decode()
+    assert "Phạm Văn Cường" in html and "Hoàng Thị Dung" in html and "Vũ Văn Em" not in html
+    assert "Ghi danh vào khóa" in html and course.title in html
+    response = client.post(
+        reverse("training:gap_enrol", args=[cast.ward.pk]), {"course": course.pk, "scope": "all"}
+    )
+    assert response.status_code == 302
+    assert set(Participation.objects.values_list("member__full_name", flat=True)) == {
+        "Phạm Văn Cường",
+        "Hoàng Thị Dung",
+    }
+    client.post(reverse("training:gap_enrol", args=[cast.ward.pk]), {"course": course.pk, "scope": "all"})
+    assert Participation.objects.count() == 2  # idempotent
+
+
+def test_gap_page_selected_only(client, cast, scene, make_course):
+    course = make_course()
+    login(client, cast.staff).post(
+        reverse("training:gap_enrol", args=[cast.ward.pk]),
+        {"course": course.pk, "scope": "selected", "member": [scene.secretary2.pk]},
+    )
+    assert list(Participation.objects.values_list("member", flat=True)) == [scene.secretary2.pk]
+
+
+def test_gap_page_and_enrol_are_404_for_the_sibling(client, cast, scene, make_course):
+    course = make_course()
+    for user in (cast.outsider, cast.sibling_leader):
+        login(client, user)
+        assert client.get(reverse("training:gaps", args=[cast.ward.pk])).status_code == 404
+        response = client.post(reverse("training:gap_enrol", args=[cast.ward.pk]), {"course": course.pk})
+        assert response.status_code == 404
+    assert not Participation.objects.exists()
+
+
+def test_gap_page_on_a_given_day(client, cast, scene):
+    day = today() - dt.timedelta(days=2)
+    url = reverse("training:gaps", args=[cast.cell2.pk]) + f"?ngay={day:%d/%m/%Y}"
+    assert "Vũ Văn Em" in login(client, cast.staff).get(url).content.decode()
+
+
+def test_org_panel_counts(client, cast, scene):
+    html = login(client, cast.staff).get(reverse("orgs:detail", args=[cast.ward.pk])).content.decode()
+    assert "Bồi dưỡng cấp ủy chi bộ" in html
+    assert "<strong>1</strong>/3" in html
+    assert reverse("training:gaps", args=[cast.ward.pk]) in html
+    html = login(client, cast.member_user).get(reverse("orgs:detail", args=[cast.cell.pk])).content.decode()
+    assert "Bồi dưỡng cấp ủy chi bộ" not in html  # an ordinary member does not read the others' records
+
+
+def test_import_page(client, cast, scene):
+    book = Workbook()
+    book.active.append(["Mã cấp ủy tổ chức", "Tên lớp", "Từ ngày", "Đến ngày", "Số thẻ đảng viên"])
+    book.active.append(["BD", "Lớp nhập từ trang web", "01/12/2026", "03/12/2026", "01000003"])
+    data = io.BytesIO()
+    book.save(data)
+    data.seek(0)
+    data.name = "lop.xlsx"
+    login(client, cast.staff)
+    html = client.post(reverse("training:import"), {"file": data, "dry_run": "on"}).content.decode()
+    assert "Tệp hợp lệ (chưa ghi)" in html and not Course.objects.exists()
+    data.seek(0)
+    html = client.post(reverse("training:import"), {"file": data}).content.decode()
+    assert "Đã nhập xong" in html and Participation.objects.get().member == scene.secretary2
+    assert login(client, cast.member_user).get(reverse("training:import")).status_code == 403
+
+
+def test_import_page_errors_name_row_and_column(client, cast, scene):
+    book = Workbook()
+    book.active.append(["Mã cấp ủy tổ chức", "Tên lớp", "Từ ngày", "Đến ngày", "Số thẻ đảng viên"])
+    book.active.append(["BD", "Lớp", "1/13/2026", "03/12/2026", "01000003"])
+    data = io.BytesIO()
+    book.save(data)
+    data.seek(0)
+    data.name = "lop.xlsx"
+    html = login(client, cast.staff).post(reverse("training:import"), {"file": data}).content.decode()
+    assert "Dòng 2, cột «Từ ngày»" in html
+
+
+def _queries(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx)
+
+
+def test_pages_query_counts_do_not_grow_with_rows(client, cast, scene, course):
+    login(client, cast.staff)
+    urls = [
+        reverse("training:gaps", args=[cast.ward.pk]),
+        course.get_absolute_url(),
+        reverse("training:courses"),
+        reverse("orgs:detail", args=[cast.ward.pk]),
+    ]
+    services.participations_enrol(course=course, people=[(scene.deputy, cast.cell)])
+    before = [_queries(client, url) for url in urls]
+    for n in range(3):
+        cell = make_org(f"Chi bộ thêm {n}", parent=cast.ward)
+        leader = make_member(cell)
+        position_assign(member=leader, cell=cell, kind=PositionKind.SECRETARY, valid_from=dt.date(2024, 1, 1))
+        services.participations_enrol(course=course, people=[(leader, cell)])
+        services.course_create(title=f"Lớp thêm {n}", organiser=cast.ward, starts_on=today(), ends_on=today())
+    assert [_queries(client, url) for url in urls] == before
