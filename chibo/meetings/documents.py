@@ -399,31 +399,46 @@ def _docx_document(document, doc: MinutesDocument) -> None:
             _docx_blocks(document, a.blocks)
 
 
-def _docx_cover(document, cover: BookCover) -> None:
+def docx_cover(
+    document, cover: BookCover, *, title: str, heading: str, number_label: str, empty: str = ""
+) -> None:
+    """The cover page of a yearly book (minutes, resolutions) with its list of contents."""
     _para(document, cover.upper_name, align="center", after=0)
     _para(document, cover.cell_name, bold=True, align="center", after=0)
     _para(document, "*", align="center", after=0)
     _para(document, PARTY, bold=True, underline=True, align="center", before=24)
-    _para(document, "SỔ BIÊN BẢN SINH HOẠT CHI BỘ", bold=True, align="center", size=18, before=96)
+    _para(document, title, bold=True, align="center", size=18, before=96)
     _para(document, cover.cell_name, bold=True, align="center", size=14)
     _para(document, f"NĂM {cover.year}", bold=True, align="center", size=14, after=36)
-    _para(document, "Danh mục các buổi sinh hoạt", bold=True, before=24)
+    _para(document, heading, bold=True, before=24)
     if not cover.entries:
-        _para(document, "Chi bộ không có buổi sinh hoạt nào đã họp trong năm.", italic=True)
+        if empty:
+            _para(document, empty, italic=True)
         return
     table = document.add_table(rows=1, cols=5)
     table.style = "Table Grid"
     for cell, text in zip(
-        table.rows[0].cells, ["STT", "Ngày", "Loại", "Số biên bản", "Tình trạng"], strict=True
+        table.rows[0].cells, ["STT", "Ngày", "Loại", number_label, "Tình trạng"], strict=True
     ):
         _cell_para(cell, True, text, bold=True, after=0)
     for i, entry in enumerate(cover.entries, 1):
-        cells = table.add_row().cells
-        for cell, text in zip(cells, [str(i), *entry], strict=True):
+        for cell, text in zip(table.add_row().cells, [str(i), *entry], strict=True):
             _cell_para(cell, True, text, after=0)
 
 
-def render_docx(docs: list[MinutesDocument], *, cover: BookCover | None = None) -> bytes:
+def _docx_cover(document, cover: BookCover) -> None:
+    docx_cover(
+        document,
+        cover,
+        title="SỔ BIÊN BẢN SINH HOẠT CHI BỘ",
+        heading="Danh mục các buổi sinh hoạt",
+        number_label="Số biên bản",
+        empty="Chi bộ không có buổi sinh hoạt nào đã họp trong năm.",
+    )
+
+
+def docx_book(docs, *, write_document, write_cover=None) -> bytes:
+    """One DOCX of party documents, each on its own page, after an optional cover (`write_cover(document)`)."""
     document = _docx_setup()
     # The template's first, empty paragraph would push the header down a line.
     body = document.element.body
@@ -431,17 +446,22 @@ def render_docx(docs: list[MinutesDocument], *, cover: BookCover | None = None) 
         if p.tag.endswith("}p"):
             body.remove(p)
     first = True
-    if cover is not None:
-        _docx_cover(document, cover)
+    if write_cover is not None:
+        write_cover(document)
         first = False
     for doc in docs:
         if not first:
             document.add_page_break()
-        _docx_document(document, doc)
+        write_document(document, doc)
         first = False
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def render_docx(docs: list[MinutesDocument], *, cover: BookCover | None = None) -> bytes:
+    write_cover = (lambda document: _docx_cover(document, cover)) if cover is not None else None
+    return docx_book(docs, write_document=_docx_document, write_cover=write_cover)
 
 
 # --- entry points ---------------------------------------------------------------------------------

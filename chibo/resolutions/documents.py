@@ -6,7 +6,6 @@ and date on the right, the title, the situation of the meeting, the four section
 signature "T/M CHI BỘ / BÍ THƯ" beside the recipients ("Nơi nhận").
 """
 
-import io
 import re
 from dataclasses import dataclass
 
@@ -21,14 +20,16 @@ from chibo.meetings.documents import (
     PARTY,
     PDF,
     Block,
+    BookCover,
     Signature,
     _cell_para,
     _docx_blocks,
-    _docx_setup,
     _para,
     _two_columns,
     body_blocks,
     date_line,
+    docx_book,
+    docx_cover,
     locality,
 )
 from chibo.meetings.models import MeetingKind
@@ -185,14 +186,6 @@ def _with_related(queryset):
 # --- PDF (WeasyPrint) -------------------------------------------------------------------------------
 
 
-@dataclass
-class BookCover:
-    upper_name: str
-    cell_name: str
-    year: int
-    entries: list[tuple[str, str, str, str]]  # date, kind, number, status
-
-
 def render_pdf(docs: list[ResolutionDocument], *, cover: BookCover | None = None) -> bytes:
     from weasyprint import HTML  # heavy import: only when a PDF is asked for
 
@@ -237,42 +230,18 @@ def _docx_document(document, doc: ResolutionDocument) -> None:
 
 
 def _docx_cover(document, cover: BookCover) -> None:
-    _para(document, cover.upper_name, align="center", after=0)
-    _para(document, cover.cell_name, bold=True, align="center", after=0)
-    _para(document, "*", align="center", after=0)
-    _para(document, PARTY, bold=True, underline=True, align="center", before=24)
-    _para(document, "SỔ NGHỊ QUYẾT, KẾT LUẬN CỦA CHI BỘ", bold=True, align="center", size=18, before=96)
-    _para(document, cover.cell_name, bold=True, align="center", size=14)
-    _para(document, f"NĂM {cover.year}", bold=True, align="center", size=14, after=36)
-    _para(document, "Danh mục nghị quyết, kết luận", bold=True, before=24)
-    table = document.add_table(rows=1, cols=5)
-    table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, ["STT", "Ngày", "Loại", "Số", "Tình trạng"], strict=True):
-        _cell_para(cell, True, text, bold=True, after=0)
-    for i, entry in enumerate(cover.entries, 1):
-        for cell, text in zip(table.add_row().cells, [str(i), *entry], strict=True):
-            _cell_para(cell, True, text, after=0)
+    docx_cover(
+        document,
+        cover,
+        title="SỔ NGHỊ QUYẾT, KẾT LUẬN CỦA CHI BỘ",
+        heading="Danh mục nghị quyết, kết luận",
+        number_label="Số",
+    )
 
 
 def render_docx(docs: list[ResolutionDocument], *, cover: BookCover | None = None) -> bytes:
-    document = _docx_setup()
-    # The template's first, empty paragraph would push the header down a line.
-    body = document.element.body
-    for p in list(body.iterchildren()):
-        if p.tag.endswith("}p"):
-            body.remove(p)
-    first = True
-    if cover is not None:
-        _docx_cover(document, cover)
-        first = False
-    for doc in docs:
-        if not first:
-            document.add_page_break()
-        _docx_document(document, doc)
-        first = False
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+    write_cover = (lambda document: _docx_cover(document, cover)) if cover is not None else None
+    return docx_book(docs, write_document=_docx_document, write_cover=write_cover)
 
 
 # --- entry points ---------------------------------------------------------------------------------
