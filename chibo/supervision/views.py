@@ -340,42 +340,46 @@ def recommendation_detail(request, pk: int):
     return _rec_page(request, access.get_recommendation_for_user(request.user, pk))
 
 
-@require_POST
-def recommendation_answer(request, pk: int):
-    rec = access.get_recommendation_for_user(request.user, pk, answer=True)
-    form = AnswerForm(request.POST)
+def _rec_write(request, rec, form, action, *, success: str, form_name: str):
+    """Answer or close: a state problem (already closed) is said above the page, field problems on the form."""
     if form.is_valid():
         try:
-            services.recommendation_answer(recommendation=rec, by=request.user, **form.cleaned_data)
+            action(form.cleaned_data)
         except ValidationError as error:
             if not hasattr(error, "error_dict"):
-                # A state problem (already closed), not a field: say it above the page.
                 messages.error(request, " ".join(error.messages))
                 return redirect(rec)
             add_service_errors(form, error)
         else:
-            messages.success(request, "Đã gửi trả lời kiến nghị.")
+            messages.success(request, success)
             return redirect(rec)
-    return _rec_page(request, rec, answer_form=form, status=422)
+    return _rec_page(request, rec, status=422, **{form_name: form})
+
+
+@require_POST
+def recommendation_answer(request, pk: int):
+    rec = access.get_recommendation_for_user(request.user, pk, answer=True)
+    return _rec_write(
+        request,
+        rec,
+        AnswerForm(request.POST),
+        lambda data: services.recommendation_answer(recommendation=rec, by=request.user, **data),
+        success="Đã gửi trả lời kiến nghị.",
+        form_name="answer_form",
+    )
 
 
 @require_POST
 def recommendation_close(request, pk: int):
     rec = access.get_recommendation_for_user(request.user, pk, close=True)
-    form = CloseForm(request.POST)
-    if form.is_valid():
-        try:
-            services.recommendation_close(recommendation=rec, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            if not hasattr(error, "error_dict"):
-                # A state problem (already closed), not a field: say it above the page.
-                messages.error(request, " ".join(error.messages))
-                return redirect(rec)
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Đã kết thúc kiến nghị.")
-            return redirect(rec)
-    return _rec_page(request, rec, close_form=form, status=422)
+    return _rec_write(
+        request,
+        rec,
+        CloseForm(request.POST),
+        lambda data: services.recommendation_close(recommendation=rec, by=request.user, **data),
+        success="Đã kết thúc kiến nghị.",
+        form_name="close_form",
+    )
 
 
 def org_recommendations(request, pk: int):
