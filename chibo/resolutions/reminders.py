@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
 
+from chibo.common.dates import fmt
 from chibo.meetings.services.minutes import meeting_date
 from chibo.members.models import Position, PositionKind
 from chibo.resolutions.models import ACTIVE_STATUSES, ReminderKind, Task, TaskReminder
@@ -63,15 +64,11 @@ def member_email(member) -> str:
     return member.email or (member.user.email if member.user_id and member.user else "")
 
 
-def _fmt(day: dt.date) -> str:
-    return day.strftime("%d/%m/%Y")
-
-
 def _task_lines(task: Task) -> list[str]:
     return [
         f"- Nội dung: {task.text.strip()}",
-        f"- Hạn hoàn thành: {_fmt(task.due_on)}",
-        f"- Giao tại buổi sinh hoạt ngày {_fmt(meeting_date(task.meeting))} của {task.cell.name}",
+        f"- Hạn hoàn thành: {fmt(task.due_on)}",
+        f"- Giao tại buổi sinh hoạt ngày {fmt(meeting_date(task.meeting))} của {task.cell.name}",
         f"- Tiến độ hiện tại: {task.progress}% ({task.get_status_display().lower()})",
     ]
 
@@ -80,11 +77,11 @@ def _member_mail(task: Task, kind: str, day: dt.date, to: str) -> EmailMessage:
     days = (task.due_on - day).days
     if kind == ReminderKind.DUE_SOON:
         when = "hôm nay" if days == 0 else f"còn {days} ngày"
-        subject = f"Nhiệm vụ sắp đến hạn {_fmt(task.due_on)} ({when})"
+        subject = f"Nhiệm vụ sắp đến hạn {fmt(task.due_on)} ({when})"
         intro = f"Nhiệm vụ chi bộ giao cho đồng chí sắp đến hạn hoàn thành ({when}):"
         ask = "Đồng chí cập nhật tiến độ hoặc báo hoàn thành tại:"
     else:
-        subject = f"Nhiệm vụ đã quá hạn {_fmt(task.due_on)}"
+        subject = f"Nhiệm vụ đã quá hạn {fmt(task.due_on)}"
         intro = f"Nhiệm vụ chi bộ giao cho đồng chí đã quá hạn {-days} ngày mà chưa báo hoàn thành:"
         ask = "Đồng chí báo tiến độ, kết quả hoặc khó khăn để chi bộ nắm tại:"
     body = [
@@ -102,19 +99,19 @@ def _member_mail(task: Task, kind: str, day: dt.date, to: str) -> EmailMessage:
 
 
 def _digest_mail(cell, secretary, tasks: list[Task], day: dt.date, to: str) -> EmailMessage:
-    subject = f"{cell.name}: {len(tasks)} nhiệm vụ quá hạn ngày {_fmt(day)}"
+    subject = f"{cell.name}: {len(tasks)} nhiệm vụ quá hạn ngày {fmt(day)}"
     body = [
         f"Kính gửi đồng chí {secretary.full_name},",
         "",
-        f"Đến ngày {_fmt(day)}, {cell.name} có {len(tasks)} nhiệm vụ đã quá hạn mà chưa hoàn thành:",
+        f"Đến ngày {fmt(day)}, {cell.name} có {len(tasks)} nhiệm vụ đã quá hạn mà chưa hoàn thành:",
         "",
     ]
     for i, task in enumerate(tasks, 1):
         late = (day - task.due_on).days
         body += [
             f"{i}. Đồng chí {task.member.full_name}: {task.text.strip()}",
-            f"   Hạn {_fmt(task.due_on)} (quá {late} ngày); tiến độ {task.progress}%; "
-            f"giao tại buổi sinh hoạt ngày {_fmt(meeting_date(task.meeting))}.",
+            f"   Hạn {fmt(task.due_on)} (quá {late} ngày); tiến độ {task.progress}%; "
+            f"giao tại buổi sinh hoạt ngày {fmt(meeting_date(task.meeting))}.",
             f"   {site_url()}{task.get_absolute_url()}",
         ]
     body += ["", "Chi ủy nhắc nhở, đôn đốc và đánh giá các nhiệm vụ này tại buổi sinh hoạt tới.", "", FOOTER]

@@ -12,6 +12,7 @@ from django.utils import timezone
 from chibo.audit.models import Action
 from chibo.audit.services import audit_log, snapshot
 from chibo.common.collation import name_order
+from chibo.common.dates import fmt
 from chibo.common.signals import cells_changed
 from chibo.meetings.models import Attendance, Meeting, MeetingKind, MeetingStatus, MotionKind, Vote
 from chibo.meetings.services.minutes import attendance_counts, local_dt, meeting_date, percent
@@ -39,10 +40,6 @@ def _user(by):
 def _lock_cell(cell_id: int) -> None:
     # Serialises numbering and duplicate checks within a cell.
     Organisation.objects.select_for_update().filter(pk=cell_id).first()
-
-
-def _fmt(day: dt.date | None) -> str:
-    return day.strftime("%d/%m/%Y") if day else ""
 
 
 # --- resolutions and conclusions ---------------------------------------------------------------------
@@ -97,9 +94,9 @@ def results_text(meeting: Meeting) -> str:
         verdict = (
             t.get_status_display() if t.evaluated_at else f"chưa đánh giá ({t.get_status_display().lower()})"
         )
-        line = f"- Đồng chí {t.member.full_name}: {t.text.strip()} (hạn {_fmt(t.due_on)}) — {verdict}"
+        line = f"- Đồng chí {t.member.full_name}: {t.text.strip()} (hạn {fmt(t.due_on)}) — {verdict}"
         if t.status == TaskStatus.CARRIED_OVER and getattr(t, "carried_to", None):
-            line += f", hạn mới {_fmt(t.carried_to.due_on)}"
+            line += f", hạn mới {fmt(t.carried_to.due_on)}"
         if t.evaluation:
             line += f". {t.evaluation.strip()}"
         out.append(line)
@@ -113,11 +110,11 @@ def assignments_text(meeting: Meeting) -> str:
     out = []
     for t in tasks:
         report = (
-            f"; báo cáo tại buổi sinh hoạt {_fmt(meeting_date(t.report_meeting))}"
+            f"; báo cáo tại buổi sinh hoạt {fmt(meeting_date(t.report_meeting))}"
             if t.report_meeting_id
             else ""
         )
-        out.append(f"- Đồng chí {t.member.full_name}: {t.text.strip()} (hạn {_fmt(t.due_on)}{report})")
+        out.append(f"- Đồng chí {t.member.full_name}: {t.text.strip()} (hạn {fmt(t.due_on)}{report})")
     return "\n".join(out) + "\n"
 
 
