@@ -36,20 +36,32 @@ def _subtree_q(paths: list[str]) -> Q:
     return q
 
 
-def _role_paths(user, kinds=None) -> list[str]:
-    if not hasattr(user, "_chibo_role_paths"):
-        user._chibo_role_paths = {}
-    key = tuple(sorted(kinds)) if kinds else None
-    if key not in user._chibo_role_paths:
-        user._chibo_role_paths[key] = list(
-            _active_roles(user, kinds).values_list("organisation__path", flat=True)
+def _roles(user) -> list[tuple[str, str, str]]:
+    """(role kind, organisation path, organisation kind) of the user's active roles: one query per
+    request, kept on the user object (every page asks several questions of the same roles)."""
+    if not hasattr(user, "_chibo_roles"):
+        user._chibo_roles = list(
+            _active_roles(user).values_list("role", "organisation__path", "organisation__kind")
         )
-    return user._chibo_role_paths[key]
+    return user._chibo_roles
+
+
+def _role_paths(user, kinds=None) -> list[str]:
+    return [path for role, path, _kind in _roles(user) if kinds is None or role in kinds]
 
 
 def role_paths(user, kinds=None) -> list[str]:
     """Paths of the organisations where the user holds an active role (of these kinds): each covers its subtree."""
     return _role_paths(user, kinds)
+
+
+def holds_role(user, kinds=None, *, above_cells: bool = False) -> bool:
+    """Whether the user holds an active role (of these kinds; on a committee, not a cell, with
+    `above_cells`), without a query once the request has read the roles."""
+    return any(
+        (kinds is None or role in kinds) and not (above_cells and org_kind == OrgKind.CELL)
+        for role, _path, org_kind in _roles(user)
+    )
 
 
 def orgs_visible_to(user):

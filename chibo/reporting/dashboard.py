@@ -240,34 +240,36 @@ class Cell:
 @dataclass
 class ChildRow:
     org: Organisation
-    cells: list[Cell]
     values: dict[str, Indicator] = field(repr=False)
+    href: str = ""
+    cells: list[Cell] | None = None  # filled only for the rows of the page shown
 
 
-def child_rows(children, values: dict[int, dict], targets: dict[int, dict]) -> list[ChildRow]:
-    rows = []
-    for child in children:
-        own = targets[child.pk]
-        per_key = values[child.pk]
-        cells = [
-            Cell(
-                fmt_percent(per_key[key].percent),
-                fraction_text(per_key[key]),
-                status(per_key[key], own.get(key)),
-                status_word(per_key[key], own.get(key)),
-            )
-            for key in KEYS
-        ]
-        rows.append(ChildRow(child, cells, per_key))
-    return rows
+def child_rows(children, values: dict[int, dict], link: str = "") -> list[ChildRow]:
+    """One row per child; `link` is the dashboard address with `{pk}` in place of the child's id."""
+    return [ChildRow(child, values[child.pk], link.replace("{pk}", str(child.pk))) for child in children]
+
+
+def fill_cells(rows, targets: dict[int, dict]) -> None:
+    """The table cells of the rows shown: formatting ten indicators against two targets is most of the
+    Python a dashboard costs, so it is not done for the rows on other pages."""
+    for row in rows:
+        own = targets[row.org.pk]
+        cells = []
+        for key in KEYS:
+            ind = row.values[key]
+            code = status(ind, own.get(key))
+            word = STATUS_WORDS[code] if code != "none" else status_word(ind, own.get(key))
+            cells.append(Cell(fmt_percent(ind.percent), fraction_text(ind), code, word))
+        row.cells = cells
 
 
 def sort_children(rows: list[ChildRow], key: str | None, direction: str | None) -> list[ChildRow]:
     """Server-side sort by name or by an indicator's value; units without a value always come last."""
     descending = direction == DESCENDING
     if key in KEYS:
-        with_value = [r for r in rows if r.values[key].ratio is not None]
-        without = [r for r in rows if r.values[key].ratio is None]
+        with_value = [r for r in rows if r.values[key].denominator]
+        without = [r for r in rows if not r.values[key].denominator]
         with_value.sort(key=lambda r: (r.values[key].ratio, sort_key(r.org.name)), reverse=descending)
         return with_value + sorted(without, key=lambda r: sort_key(r.org.name))
     return sorted(rows, key=lambda r: (sort_key(r.org.name), r.org.code), reverse=descending)

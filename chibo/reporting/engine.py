@@ -73,6 +73,12 @@ def from_facts(org: Organisation, period: Period) -> dict[str, Indicator]:
     return _combine({month: rows.get((org.pk, month), {}) for month in period.months}, period)
 
 
+def from_month_counts(per_month: dict[dt.date, dict], period: Period) -> dict[str, Indicator]:
+    """The period's indicators from a unit's monthly fact counts already read (a dashboard reads its
+    trend's months and the period's in one query)."""
+    return _combine(per_month, period)
+
+
 def children_from_facts(orgs, period: Period) -> dict[int, dict[str, Indicator]]:
     """Indicators of many units in one query (a dashboard's child table)."""
     ids = [o.pk for o in orgs]

@@ -339,13 +339,16 @@ def refresh_stale(*, limit: int | None = None, org: Organisation | None = None) 
     if org is not None:
         marks = marks.filter(cell_id__in=Organisation.objects.subtree_of(org).values("pk"))
     taken = defaultdict(set)
-    with transaction.atomic():
-        rows = list(
-            marks.values_list("pk", "cell_id", "month")[:limit]
-            if limit
-            else marks.values_list("pk", "cell_id", "month")
-        )
-        StaleCellMonth.objects.filter(pk__in=[r[0] for r in rows]).delete()
+    # No transaction around reading and deleting the marks: every dashboard view calls this and usually
+    # finds nothing, and two refreshers taking the same mark only compute the same sums twice.
+    rows = list(
+        marks.values_list("pk", "cell_id", "month")[:limit]
+        if limit
+        else marks.values_list("pk", "cell_id", "month")
+    )
+    if not rows:
+        return 0
+    StaleCellMonth.objects.filter(pk__in=[r[0] for r in rows]).delete()
     for _pk, cell_id, month in rows:
         taken[month].add(cell_id)
     built = set(

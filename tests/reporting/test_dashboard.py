@@ -88,6 +88,37 @@ def test_the_ward_drills_down_to_its_cells(client, cast, scenario):
     assert f'href="{url(cast.ward, ky="2025-03")}"' in cell_html
 
 
+def test_each_child_row_shows_its_numbers_and_colours(client, cast, scenario):
+    client.force_login(cast.staff)
+    html = client.get(url(cast.ward, ky="2025-03")).content.decode()
+    row = re.search(rf'<a href="{re.escape(url(cast.cell, ky="2025-03"))}">.*?</tr>', html, re.S).group(0)
+    cells = re.findall(
+        r'<td class="st-(\w+)" title="([^"]*)"><span class="pct">([^<]*)</span>'
+        r'<span class="word">([^<]*)</span></td>',
+        row,
+    )
+    assert len(cells) == 10
+    attendance = cells[list(data.KEYS).index("attendance_rate")]
+    assert attendance == ("far", "7/9 lượt", "77,8%", "Chưa đạt")  # 7/9 against the city's 90%
+
+
+def test_child_cells_are_built_for_the_page_shown_only(client, cast, settings):
+    settings.CHIBO_PAGE_SIZE = 10
+    ward = make_org("Đảng bộ phường Trang", kind=OrgKind.GRASSROOTS, parent=cast.city, code="TR")
+    user = make_user("canbo_trang", role=RoleKind.STAFF, org=ward)
+    for n in range(30):
+        make_org(f"Chi bộ <b>{n:02d}</b>", parent=ward)
+    facts.rebuild_month(MARCH)
+    client.force_login(user)
+    response = client.get(url(ward, ky="2025-03", trang=2))
+    page = response.context["page"]
+    assert page.number == 2 and len(page) == 10
+    assert all(row.cells is not None for row in page)
+    assert all(row.cells is None for row in page.paginator.object_list if row not in page.object_list)
+    html = response.content.decode()
+    assert "Chi bộ &lt;b&gt;" in html and "<b>2" not in html  # names are escaped
+
+
 def test_sorting_the_children_by_an_indicator(client, cast, scenario):
     client.force_login(cast.staff)
     down = client.get(url(cast.ward, ky="2025-03", sap_xep="attendance_rate", chieu="giam"))

@@ -5,7 +5,8 @@ from django import template
 
 from chibo.meetings.models import MeetingStatus
 from chibo.meetings.services.preparation import member_is_on_roster
-from chibo.orgs.access import can_write_org
+from chibo.orgs.access import can_write_org, holds_role
+from chibo.orgs.models import WRITE_ROLES
 from chibo.portal.access import can_read_questions, comments_moderated_by, own_member, publishers_for
 from chibo.portal.forms import QuestionForm
 from chibo.portal.models import CommentStatus, MeetingQuestion
@@ -19,7 +20,12 @@ PANEL_ARTICLES = 5
 @register.inclusion_tag("portal/_nav_links.html", takes_context=True)
 def portal_nav(context):
     user = context["user"]
-    moderator = publishers_for(user).exists()
+    # Committees' writers moderate: a write role above the cells (cells have no sub-units), read from the
+    # roles the request already holds.
+    if getattr(user, "is_superuser", False):
+        moderator = publishers_for(user).exists()
+    else:
+        moderator = holds_role(user, WRITE_ROLES, above_cells=True)
     pending = comments_moderated_by(user).filter(status=CommentStatus.PENDING).count() if moderator else 0
     return {"moderator": moderator, "pending": pending}
 

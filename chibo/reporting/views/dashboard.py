@@ -3,7 +3,7 @@ a 12-month trend, and its child units to drill down into (issue 5)."""
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
-from django.urls import path
+from django.urls import path, reverse
 
 from chibo.common.paging import paginate
 from chibo.orgs.access import can_read_members_of, get_org_for_user, orgs_visible_to, visible_ancestors
@@ -28,13 +28,13 @@ def dashboard(request, pk: int):
     engine.ensure_fresh(org, data.trend_range(period))
 
     own, city, plan = targets.targets_for(org, period)
-    rows = data.indicator_rows(engine.from_facts(org, period), own, city)
+    months = data.trend_months(period)
+    per_month = data.unit_months(org, sorted(set(months) | set(period.months)))
+    rows = data.indicator_rows(engine.from_month_counts(per_month, period), own, city)
 
     chart_key = request.GET.get("chi_tieu")
     if chart_key not in KEYS:
         chart_key = "attendance_rate"
-    months = data.trend_months(period)
-    per_month = data.unit_months(org, months)
     trend = data.trend_values(months, per_month)
     chart = charts.line_chart(
         months,
@@ -78,9 +78,12 @@ def dashboard(request, pk: int):
         if sort_key != data.SORT_NAME and sort_key not in KEYS:
             sort_key = data.SORT_NAME
         direction = data.DESCENDING if request.GET.get("chieu") == data.DESCENDING else data.ASCENDING
-        child_rows = data.sort_children(data.child_rows(children, values, child_targets), sort_key, direction)
+        link = reverse("reporting:dashboard", args=[0]).replace("/0/", "/{pk}/") + f"?ky={period.code}"
+        child_rows = data.sort_children(data.child_rows(children, values, link), sort_key, direction)
+        page = paginate(request, child_rows)
+        data.fill_cells(page.object_list, child_targets)
         context.update(
-            page=paginate(request, child_rows),
+            page=page,
             headers=data.sort_links(sort_key, direction),
             sort_key=sort_key,
             direction=direction,
