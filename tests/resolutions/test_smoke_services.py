@@ -8,7 +8,10 @@ from tests.resolutions.conftest import hold_meeting, local
 
 def test_assign_review_carry_and_resolution(cast, held, next_meeting, task_rules):
     tasks = services.task_assign(
-        meeting=held, members=[cast.secretary, cast.member], text="Vận động đóng quỹ", due_on=dt.date(2025, 3, 30),
+        meeting=held,
+        members=[cast.secretary, cast.member],
+        text="Vận động đóng quỹ",
+        due_on=dt.date(2025, 3, 30),
         by=cast.leader_user,
     )
     assert [t.report_meeting_id for t in tasks] == [next_meeting.pk, next_meeting.pk]
@@ -21,7 +24,10 @@ def test_assign_review_carry_and_resolution(cast, held, next_meeting, task_rules
     assert {t.pk for t in review_tasks(april)} == {t.pk for t in tasks}
     services.task_evaluate(task=tasks[0], meeting=april, outcome=TaskStatus.DONE, by=cast.leader_user)
     services.task_evaluate(
-        task=tasks[1], meeting=april, outcome=TaskStatus.CARRIED_OVER, new_due_on=dt.date(2025, 4, 30),
+        task=tasks[1],
+        meeting=april,
+        outcome=TaskStatus.CARRIED_OVER,
+        new_due_on=dt.date(2025, 4, 30),
         by=cast.leader_user,
     )
     tasks[1].refresh_from_db()
