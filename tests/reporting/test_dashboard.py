@@ -40,6 +40,18 @@ def child_names(response) -> list[str]:
     return [row.org.code for row in response.context["page"]]
 
 
+def ward_with_cells(client, cast, code: str, numbers, name: str):
+    """A new ward under the city with cells named `name.format(n=...)`, its month built, and the client
+    logged in as its staff."""
+    ward = make_org(f"Đảng bộ phường {code}", kind=OrgKind.GRASSROOTS, parent=cast.city, code=code)
+    user = make_user(f"canbo_{code.lower()}", role=RoleKind.STAFF, org=ward)
+    for n in numbers:
+        make_org(name.format(n=n), parent=ward)
+    facts.rebuild_month(MARCH)
+    client.force_login(user)
+    return ward
+
+
 # --- the scenario ward ---------------------------------------------------------------------------------
 
 
@@ -104,12 +116,7 @@ def test_each_child_row_shows_its_numbers_and_colours(client, cast, scenario):
 
 def test_child_cells_are_built_for_the_page_shown_only(client, cast, settings):
     settings.CHIBO_PAGE_SIZE = 10
-    ward = make_org("Đảng bộ phường Trang", kind=OrgKind.GRASSROOTS, parent=cast.city, code="TR")
-    user = make_user("canbo_trang", role=RoleKind.STAFF, org=ward)
-    for n in range(30):
-        make_org(f"Chi bộ <b>{n:02d}</b>", parent=ward)
-    facts.rebuild_month(MARCH)
-    client.force_login(user)
+    ward = ward_with_cells(client, cast, "TR", range(30), "Chi bộ <b>{n:02d}</b>")
     response = client.get(url(ward, ky="2025-03", trang=2))
     page = response.context["page"]
     assert page.number == 2 and len(page) == 10
@@ -251,12 +258,7 @@ def _queries(client, page_url) -> int:
 
 
 def test_query_count_does_not_grow_with_the_number_of_children(client, cast):
-    ward = make_org("Đảng bộ phường Thử", kind=OrgKind.GRASSROOTS, parent=cast.city, code="TH")
-    user = make_user("canbo_thu", role=RoleKind.STAFF, org=ward)
-    for n in range(3):
-        make_org(f"Chi bộ thử {n}", parent=ward)
-    facts.rebuild_month(MARCH)
-    client.force_login(user)
+    ward = ward_with_cells(client, cast, "TH", range(3), "Chi bộ thử {n}")
     page_url = url(ward, ky="2025-03", sap_xep="attendance_rate")
     few = _queries(client, page_url)
     for n in range(3, 30):
