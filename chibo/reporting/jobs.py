@@ -5,8 +5,10 @@ The job's lifecycle is QUEUED → RUNNING → DONE or FAILED; each step is a sin
 delivered twice.
 """
 
+import datetime as dt
 import logging
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.http import Http404
@@ -24,6 +26,44 @@ logger = logging.getLogger(__name__)
 FAILED_MESSAGE = (
     "Không lập được báo cáo do lỗi hệ thống. Hãy thử lại sau; nếu vẫn lỗi, báo quản trị viên (lượt số {})."
 )
+
+
+INTERRUPTED_MESSAGE = (
+    "Báo cáo chưa lập xong sau {} phút: tiến trình nền có thể đã dừng giữa chừng. "
+    "Hãy lập lại báo cáo; nếu vẫn vậy, báo quản trị viên."
+)
+RUNNING_STATUSES = (ReportStatus.QUEUED, ReportStatus.RUNNING)
+
+
+def report_jobs_expire(jobs=None, *, now=None) -> int:
+    """Mark jobs still queued or running past CHIBO_REPORT_JOB_TIMEOUT_MINUTES as failed, so their page
+    stops polling and says what to do. A worker that stopped mid-way (restart, crash) leaves its job
+    RUNNING for ever otherwise; one finishing late still writes DONE over this."""
+    minutes = settings.CHIBO_REPORT_JOB_TIMEOUT_MINUTES
+    cutoff = (now or timezone.now()) - dt.timedelta(minutes=minutes)
+    jobs = ReportJob.objects.all() if jobs is None else jobs
+    return jobs.filter(status__in=RUNNING_STATUSES, created_at__lt=cutoff).update(
+        status=ReportStatus.FAILED,
+        error=INTERRUPTED_MESSAGE.format(minutes),
+        step="",
+        finished_at=now or timezone.now(),
+    )
+
+
+def report_files_cleanup(*, days: int | None = None, now=None) -> tuple[int, int]:
+    """Delete report jobs (and their files) made more than `days` days ago: the files can be made again
+    from the facts at any time, and they list members by name. Returns (jobs, files) deleted."""
+    days = settings.CHIBO_REPORT_FILES_KEEP_DAYS if days is None else days
+    cutoff = (now or timezone.now()) - dt.timedelta(days=days)
+    old = ReportJob.objects.filter(created_at__lt=cutoff).exclude(status__in=RUNNING_STATUSES)
+    jobs = files = 0
+    for job in old.iterator():
+        if job.file:
+            job.file.delete(save=False)  # a file already gone is not an error
+            files += 1
+        job.delete()
+        jobs += 1
+    return jobs, files
 
 
 def report_job_create(*, user, org: Organisation, period: periods.Period, fmt: str) -> ReportJob:

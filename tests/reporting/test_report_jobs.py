@@ -2,10 +2,13 @@
 tests, so a POST runs the job at once). Only the person who asked, or committee staff over the unit,
 sees a job; a sibling organisation gets 404 everywhere."""
 
+import datetime as dt
 import io
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from chibo.audit.models import Action, AuditEntry
@@ -217,8 +220,91 @@ def test_the_form_page_reads_a_fixed_number_of_queries(client, cast, django_asse
             user=cast.staff, org=cast.ward, period=f"2024-{i % 12 + 1:02d}", format="xlsx"
         )
     login(client, cast.staff)
-    # 12 for the page, 3 for the navigation of the later modules (supervision, portal moderation).
-    with django_assert_max_num_queries(15):
+    # 10 when written: the page with its jobs, one UPDATE for stuck jobs, the menu (roles read once).
+    with django_assert_max_num_queries(10):
         response = client.get(reverse("reporting:reports", args=[cast.ward.pk]))
     assert response.status_code == 200
     assert "Trang 1/2" in response.content.decode()
+
+
+# --- interrupted jobs and old files --------------------------------------------------------------------
+
+
+def _aged(job: ReportJob, minutes: int) -> ReportJob:
+    ReportJob.objects.filter(pk=job.pk).update(created_at=timezone.now() - dt.timedelta(minutes=minutes))
+    job.refresh_from_db()
+    return job
+
+
+def test_a_job_left_running_by_a_stopped_worker_is_shown_as_interrupted(client, cast, settings):
+    settings.CHIBO_REPORT_JOB_TIMEOUT_MINUTES = 30
+    stuck = _aged(
+        ReportJob.objects.create(
+            user=cast.staff, org=cast.ward, period="2025-03", format="xlsx", status=ReportStatus.RUNNING
+        ),
+        31,
+    )
+    young = _aged(
+        ReportJob.objects.create(user=cast.staff, org=cast.ward, period="2025-02", format="xlsx"), 29
+    )
+    login(client, cast.staff)
+    url = reverse("reporting:report_job", args=[stuck.pk])
+    partial = client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert "hx-trigger" not in partial  # polling stops
+    assert "Báo cáo chưa lập xong sau 30 phút" in partial and "Lập lại báo cáo" in partial
+    stuck.refresh_from_db()
+    assert stuck.status == ReportStatus.FAILED and stuck.finished_at is not None
+    young_html = client.get(reverse("reporting:report_job", args=[young.pk])).content.decode()
+    assert 'hx-trigger="every 2s"' in young_html
+    young.refresh_from_db()
+    assert young.status == ReportStatus.QUEUED
+
+
+def test_the_list_page_marks_its_stuck_jobs_and_a_late_worker_skips_them(client, cast, settings):
+    settings.CHIBO_REPORT_JOB_TIMEOUT_MINUTES = 30
+    queued = _aged(
+        ReportJob.objects.create(user=cast.staff, org=cast.ward, period="2025-03", format="xlsx"), 45
+    )
+    login(client, cast.staff).get(reverse("reporting:reports", args=[cast.ward.pk]))
+    queued.refresh_from_db()
+    assert queued.status == ReportStatus.FAILED
+    assert jobs.report_job_run(job_id=queued.pk).status == ReportStatus.FAILED  # not taken any more
+
+
+def test_cleanup_deletes_old_jobs_and_their_files_and_keeps_recent_ones(cast, done_job, settings):
+    settings.CHIBO_REPORT_FILES_KEEP_DAYS = 30
+    storage, name = done_job.file.storage, done_job.file.name
+    assert storage.exists(name)
+    recent = ReportJob.objects.create(user=cast.staff, org=cast.ward, period="2025-02", format="xlsx")
+    assert jobs.report_files_cleanup() == (0, 0)
+    _aged(done_job, 31 * 24 * 60)
+    gone = _aged(
+        ReportJob.objects.create(
+            user=cast.staff, org=cast.ward, period="2025-01", format="xlsx", status=ReportStatus.FAILED
+        ),
+        40 * 24 * 60,
+    )
+    assert jobs.report_files_cleanup() == (2, 1)
+    assert not storage.exists(name)
+    assert set(ReportJob.objects.values_list("pk", flat=True)) == {recent.pk}
+    assert not ReportJob.objects.filter(pk=gone.pk).exists()
+
+
+def test_the_cleanup_command(cast, settings):
+    settings.CHIBO_REPORT_JOB_TIMEOUT_MINUTES = 30
+    _aged(ReportJob.objects.create(user=cast.staff, org=cast.ward, period="2025-03", format="xlsx"), 60)
+    _aged(
+        ReportJob.objects.create(
+            user=cast.staff, org=cast.ward, period="2025-02", format="xlsx", status=ReportStatus.DONE
+        ),
+        10 * 24 * 60,
+    )
+    out = io.StringIO()
+    call_command("reports_cleanup", "--days", "7", stdout=out)
+    # The stuck one (an hour old) is marked interrupted and kept; the 10-day-old one is deleted.
+    assert out.getvalue().strip() == (
+        "Đã xóa 1 lượt báo cáo (0 tệp); 1 lượt chờ quá lâu được đánh dấu bị gián đoạn."
+    )
+    assert list(ReportJob.objects.values_list("status", flat=True)) == [ReportStatus.FAILED]
+    with pytest.raises(CommandError, match="--days"):
+        call_command("reports_cleanup", "--days", "-1")

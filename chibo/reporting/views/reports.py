@@ -19,6 +19,7 @@ from chibo.reporting.jobs import (
     report_job_create,
     report_job_download_logged,
     report_job_start,
+    report_jobs_expire,
 )
 from chibo.reporting.models import ReportFormat, ReportJob, ReportStatus
 from chibo.reporting.reports import CONTENT_TYPES, filename
@@ -85,7 +86,9 @@ def reports(request, pk: int):
         )
         report_job_start(job)
         return redirect("reporting:report_job", job_pk=job.pk)
-    page = paginate(request, ReportJob.objects.filter(org=org, user=request.user), JOBS_PER_PAGE)
+    jobs = ReportJob.objects.filter(org=org, user=request.user)
+    report_jobs_expire(jobs)
+    page = paginate(request, jobs, JOBS_PER_PAGE)
     return render(
         request,
         "reporting/reports.html",
@@ -102,6 +105,8 @@ def reports(request, pk: int):
 
 def report_job(request, job_pk: int):
     job = get_report_job_for_user(request.user, job_pk)
+    if job.status in RUNNING and report_jobs_expire(ReportJob.objects.filter(pk=job.pk)):
+        job.refresh_from_db()
     context = {
         "job": job,
         "org": job.org,
