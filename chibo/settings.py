@@ -176,9 +176,9 @@ CHIBO_IMPORT_BACKGROUND_ROWS = env_int("CHIBO_IMPORT_BACKGROUND_ROWS", 2000)
 # Imports changing more rows than this get one audit entry for the whole file, not one per row.
 CHIBO_IMPORT_AUDIT_ROWS_MAX = env_int("CHIBO_IMPORT_AUDIT_ROWS_MAX", 50000)
 CHIBO_PAGE_SIZE = 50
-# A report job still waiting or running after this many minutes is shown as interrupted (the worker
-# stopped mid-way); report files older than this many days are removed by `chibo reports-cleanup`.
-CHIBO_REPORT_JOB_TIMEOUT_MINUTES = env_int("CHIBO_REPORT_JOB_TIMEOUT_MINUTES", 30)
+# An import or report job still waiting or running after this many minutes is shown as interrupted (the
+# worker stopped mid-way); report files older than this many days are removed by `chibo reports-cleanup`.
+CHIBO_JOB_TIMEOUT_MINUTES = env_int("CHIBO_JOB_TIMEOUT_MINUTES", 30)
 CHIBO_REPORT_FILES_KEEP_DAYS = env_int("CHIBO_REPORT_FILES_KEEP_DAYS", 30)
 # T6: a leader's party-work training counts for this many months (DOMAIN §8, default 30).
 CHIBO_TRAINING_VALID_MONTHS = env_int("CHIBO_TRAINING_VALID_MONTHS", 30)

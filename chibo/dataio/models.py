@@ -16,6 +16,10 @@ class JobStatus(models.TextChoices):
     FAILED = "failed", "Lỗi hệ thống"
 
 
+# A job in these states is waiting for or being worked on by the web process or the worker.
+RUNNING_STATUSES = (JobStatus.PENDING, JobStatus.CHECKING, JobStatus.QUEUED, JobStatus.IMPORTING)
+
+
 class ImportJob(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -37,6 +41,7 @@ class ImportJob(models.Model):
     errors = models.JSONField("lỗi", default=list, blank=True)
     counts = models.JSONField("kết quả", default=dict, blank=True)
     created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
+    started_at = models.DateTimeField("bắt đầu chạy lúc", null=True, blank=True)  # the current step's start
     checked_at = models.DateTimeField("kiểm tra lúc", null=True, blank=True)
     finished_at = models.DateTimeField("ghi xong lúc", null=True, blank=True)
 
@@ -53,7 +58,7 @@ class ImportJob(models.Model):
 
     @property
     def is_running(self) -> bool:
-        return self.status in (JobStatus.PENDING, JobStatus.CHECKING, JobStatus.QUEUED, JobStatus.IMPORTING)
+        return self.status in RUNNING_STATUSES
 
     @property
     def percent(self) -> int:

@@ -1,6 +1,7 @@
 """Import and export of organisations, members and their dated history (issue 2 §5)."""
 
 import csv
+import datetime as dt
 import gc
 import getpass
 import io
@@ -12,14 +13,14 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from chibo.audit.models import Action, AuditEntry
 from chibo.dataio.changes import notify_import
 from chibo.dataio.formats import ALL, FORMATS, KINDS, format_value
 from chibo.dataio.importer import Checker, Context, ImportRejected, Plan, RowError, write_plans
-from chibo.dataio.models import ImportJob, JobStatus
+from chibo.dataio.models import RUNNING_STATUSES, ImportJob, JobStatus
 from chibo.dataio.readers import FileProblem, read_tables
 from chibo.members.models import Exemption, Member, Membership, Position, TrainingRecord
 from chibo.orgs.models import Organisation
@@ -159,11 +160,35 @@ def import_job_start(job: ImportJob) -> None:
         import_job_run(job_id=job.pk)
 
 
+INTERRUPTED_MESSAGE = (
+    "Lượt nhập chưa xong sau {} phút: tiến trình nền có thể đã dừng giữa chừng. Nhập dữ liệu là tất cả "
+    "hoặc không, nên lượt dừng giữa chừng không ghi dòng nào. Hãy tải tệp lên lại."
+)
+
+
+def import_jobs_expire(jobs=None, *, now=None) -> int:
+    """Mark jobs whose current step (check or write) has waited or run past CHIBO_JOB_TIMEOUT_MINUTES as
+    failed, so their page stops polling and says what to do: a worker that stopped mid-way leaves them
+    running for ever otherwise. A worker that was only slow still writes its result over this."""
+    minutes = settings.CHIBO_JOB_TIMEOUT_MINUTES
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(minutes=minutes)
+    jobs = ImportJob.objects.all() if jobs is None else jobs
+    return jobs.filter(
+        Q(started_at__lt=cutoff) | Q(started_at__isnull=True, created_at__lt=cutoff),
+        status__in=RUNNING_STATUSES,
+    ).update(
+        status=JobStatus.FAILED,
+        errors=[RowError(0, "", INTERRUPTED_MESSAGE.format(minutes)).as_dict()],
+        finished_at=now,
+    )
+
+
 def import_job_confirm(*, job: ImportJob) -> bool:
     """The user confirmed a clean check. Only the first confirm moves the job on: a re-posted form
     finds it no longer CHECKED, so the file is never written twice."""
     moved = ImportJob.objects.filter(pk=job.pk, status=JobStatus.CHECKED).update(
-        status=JobStatus.QUEUED, dry_run=False, processed_rows=0
+        status=JobStatus.QUEUED, dry_run=False, processed_rows=0, started_at=timezone.now()
     )
     if moved:
         job.refresh_from_db()
@@ -178,7 +203,9 @@ def import_job_run(*, job_id: int) -> ImportJob:
     if job.status not in (JobStatus.PENDING, JobStatus.QUEUED):
         return job
     ImportJob.objects.filter(pk=job.pk).update(
-        status=JobStatus.IMPORTING if writing else JobStatus.CHECKING, processed_rows=0
+        status=JobStatus.IMPORTING if writing else JobStatus.CHECKING,
+        processed_rows=0,
+        started_at=timezone.now(),
     )
 
     def progress(n: int) -> None:

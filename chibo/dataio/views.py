@@ -18,6 +18,7 @@ from chibo.dataio.services import (
     import_job_confirm,
     import_job_create,
     import_job_start,
+    import_jobs_expire,
     import_template,
 )
 from chibo.orgs.access import can_see_org, can_write_org
@@ -44,6 +45,7 @@ def index(request):
     export_form = ExportForm(
         initial={"org": roots[0].code if roots else "", "format": "xlsx"}, auto_id="export_%s"
     )
+    import_jobs_expire(ImportJob.objects.filter(user=request.user))
     jobs = ImportJob.objects.filter(user=request.user)[:10]
     return render(
         request,
@@ -69,9 +71,16 @@ def template(request, kind: str):
     return response
 
 
+def _current(job: ImportJob) -> ImportJob:
+    """The job, marked interrupted first if its worker has been silent too long."""
+    if job.is_running and import_jobs_expire(ImportJob.objects.filter(pk=job.pk)):
+        job.refresh_from_db()
+    return job
+
+
 def job_detail(request, pk: int):
     require_data_manager(request.user)
-    job = get_job_for_user(request.user, pk)
+    job = _current(get_job_for_user(request.user, pk))
     counts = [(FORMATS[kind].title, c) for kind, c in job.counts.items()]
     return render(
         request,
@@ -101,7 +110,7 @@ def job_errors(request, pk: int):
 def job_progress(request, pk: int):
     """Polled by htmx every second while the job runs; once it stops, the whole page reloads."""
     require_data_manager(request.user)
-    job = get_job_for_user(request.user, pk)
+    job = _current(get_job_for_user(request.user, pk))
     response = render(request, "dataio/_progress.html", {"job": job})
     if not job.is_running:
         response["HX-Refresh"] = "true"

@@ -36,10 +36,10 @@ RUNNING_STATUSES = (ReportStatus.QUEUED, ReportStatus.RUNNING)
 
 
 def report_jobs_expire(jobs=None, *, now=None) -> int:
-    """Mark jobs still queued or running past CHIBO_REPORT_JOB_TIMEOUT_MINUTES as failed, so their page
+    """Mark jobs still queued or running past CHIBO_JOB_TIMEOUT_MINUTES as failed, so their page
     stops polling and says what to do. A worker that stopped mid-way (restart, crash) leaves its job
     RUNNING for ever otherwise; one finishing late still writes DONE over this."""
-    minutes = settings.CHIBO_REPORT_JOB_TIMEOUT_MINUTES
+    minutes = settings.CHIBO_JOB_TIMEOUT_MINUTES
     cutoff = (now or timezone.now()) - dt.timedelta(minutes=minutes)
     jobs = ReportJob.objects.all() if jobs is None else jobs
     return jobs.filter(status__in=RUNNING_STATUSES, created_at__lt=cutoff).update(

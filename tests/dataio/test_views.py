@@ -1,12 +1,14 @@
 """The upload page: check first, show every error or a summary, write only on confirm, never twice;
 large files go to the background with progress; exports are scoped and logged."""
 
+import datetime as dt
 import io
 from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from chibo.audit.models import Action, AuditEntry
@@ -185,6 +187,49 @@ def test_with_the_database_queue_the_worker_does_the_check(client, cast, setting
     call_command("db_worker", "--batch", "--no-startup-delay", "--queue-name", "*", verbosity=0)
     job.refresh_from_db()
     assert job.status == JobStatus.CHECKED and job.counts["members"]["created"] == 2
+
+
+def test_a_job_whose_worker_stopped_is_shown_as_interrupted_after_the_timeout(client, cast, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}  # nobody runs the queue
+    settings.CHIBO_IMPORT_BACKGROUND_ROWS = 1
+    settings.CHIBO_JOB_TIMEOUT_MINUTES = 30
+    client.force_login(cast.staff)
+    members, _ = member_rows(2)
+    upload(client, "members", members)
+    job = ImportJob.objects.get()
+    # Checked long ago, confirmed just now: the write's own clock starts at the confirmation.
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=JobStatus.CHECKED, created_at=timezone.now() - dt.timedelta(days=1)
+    )
+    client.post(reverse("dataio:confirm", args=[job.pk]))
+    job.refresh_from_db()
+    assert job.status == JobStatus.QUEUED
+    assert 'hx-trigger="every 1s"' in client.get(reverse("dataio:job", args=[job.pk])).content.decode()
+
+    # The worker took it and died mid-write: 31 minutes later the page says so and stops polling.
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=JobStatus.IMPORTING, started_at=timezone.now() - dt.timedelta(minutes=31)
+    )
+    progress = client.get(reverse("dataio:progress", args=[job.pk]))
+    assert progress["HX-Refresh"] == "true"
+    page = client.get(reverse("dataio:job", args=[job.pk])).content.decode()
+    assert "hx-trigger" not in page and "Lượt nhập chưa xong sau 30 phút" in page
+    assert "Hãy tải tệp lên lại" in page
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED and job.finished_at is not None
+    assert not Member.objects.filter(card_number__startswith="U").exists()
+
+
+def test_the_upload_page_marks_its_stuck_jobs(client, cast, settings):
+    settings.CHIBO_JOB_TIMEOUT_MINUTES = 30
+    client.force_login(cast.staff)
+    old = ImportJob.objects.create(user=cast.staff, kind="members", file_name="cu.csv")
+    young = ImportJob.objects.create(user=cast.staff, kind="members", file_name="moi.csv")
+    ImportJob.objects.filter(pk=old.pk).update(created_at=timezone.now() - dt.timedelta(minutes=45))
+    assert client.get(INDEX).status_code == 200
+    old.refresh_from_db()
+    young.refresh_from_db()
+    assert (old.status, young.status) == (JobStatus.FAILED, JobStatus.PENDING)
 
 
 def test_the_upload_form_refuses_other_file_types_and_a_csv_for_every_kind(client, cast):

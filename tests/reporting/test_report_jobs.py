@@ -237,7 +237,7 @@ def _aged(job: ReportJob, minutes: int) -> ReportJob:
 
 
 def test_a_job_left_running_by_a_stopped_worker_is_shown_as_interrupted(client, cast, settings):
-    settings.CHIBO_REPORT_JOB_TIMEOUT_MINUTES = 30
+    settings.CHIBO_JOB_TIMEOUT_MINUTES = 30
     stuck = _aged(
         ReportJob.objects.create(
             user=cast.staff, org=cast.ward, period="2025-03", format="xlsx", status=ReportStatus.RUNNING
@@ -261,7 +261,7 @@ def test_a_job_left_running_by_a_stopped_worker_is_shown_as_interrupted(client, 
 
 
 def test_the_list_page_marks_its_stuck_jobs_and_a_late_worker_skips_them(client, cast, settings):
-    settings.CHIBO_REPORT_JOB_TIMEOUT_MINUTES = 30
+    settings.CHIBO_JOB_TIMEOUT_MINUTES = 30
     queued = _aged(
         ReportJob.objects.create(user=cast.staff, org=cast.ward, period="2025-03", format="xlsx"), 45
     )
@@ -291,7 +291,7 @@ def test_cleanup_deletes_old_jobs_and_their_files_and_keeps_recent_ones(cast, do
 
 
 def test_the_cleanup_command(cast, settings):
-    settings.CHIBO_REPORT_JOB_TIMEOUT_MINUTES = 30
+    settings.CHIBO_JOB_TIMEOUT_MINUTES = 30
     _aged(ReportJob.objects.create(user=cast.staff, org=cast.ward, period="2025-03", format="xlsx"), 60)
     _aged(
         ReportJob.objects.create(
