@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Coalesce
@@ -175,6 +176,21 @@ def _held(org: Organisation, months, kind: str | None = None):
     return qs if kind is None else qs.filter(kind=kind)
 
 
+# The fields the lists of people show and sort by (pages, workbook): a city's lists hold thousands.
+LISTED_MEMBER_FIELDS = ("full_name", "given_name", "sort_name")  # and the primary key, always loaded
+LISTED_CELL_FIELDS = ("code", "name", "path", "kind", "founded_on", "dissolved_on")
+
+
+class _Held(NamedTuple):
+    member_id: int
+    cell_id: int
+    kind: str
+    valid_from: dt.date
+    valid_until: dt.date | None
+    founded_on: dt.date | None
+    dissolved_on: dt.date | None
+
+
 def _by_name(member: Member):
     return (sort_key(member.given_name), sort_key(member.sort_name), member.pk)
 
@@ -302,7 +318,20 @@ def untrained_leaders(org: Organisation, period: Period) -> list[UntrainedLeader
         cell__path__lt=org.path_upper,
         valid_from__lte=lasts[-1],
     ).filter(Q(valid_until__isnull=True) | Q(valid_until__gt=lasts[0]))
-    held = list(positions.select_related("member", "cell").order_by())
+    # Narrow rows first: a city has about 100,000 leader positions, and model instances for all of them
+    # (with member and cell) cost seconds. Instances are loaded only for the people listed.
+    held = [
+        _Held(*row)
+        for row in positions.order_by().values_list(
+            "member_id",
+            "cell_id",
+            "kind",
+            "valid_from",
+            "valid_until",
+            "cell__founded_on",
+            "cell__dissolved_on",
+        )
+    ]
     if not held:
         return []
     trainings = defaultdict(list)
@@ -316,57 +345,70 @@ def untrained_leaders(org: Organisation, period: Period) -> list[UntrainedLeader
     ):
         trainings[member_id].append(done_on)
     found = {}
-    for p in held:
+    for h in held:
         for month, last in zip(months, lasts, strict=True):
-            if not (p.is_valid_on(last) and p.cell.is_active_on(last)):
+            # The models' own date rules, applied to the narrow row (they read only these attributes).
+            if not (Position.is_valid_on(h, last) and Organisation.is_active_on(h, last)):
                 continue
-            if any(training_rules.counts_on(day, last) for day in trainings[p.member_id]):
+            if any(training_rules.counts_on(day, last) for day in trainings[h.member_id]):
                 continue
-            entry = found.setdefault((p.cell_id, p.member_id), {"p": p, "kinds": set(), "months": set()})
-            entry["kinds"].add(p.kind)
+            entry = found.setdefault((h.cell_id, h.member_id), {"kinds": set(), "months": set()})
+            entry["kinds"].add(h.kind)
             entry["months"].add(month)
+    if not found:
+        return []
+    members = Member.objects.only(*LISTED_MEMBER_FIELDS).in_bulk({member_id for _c, member_id in found})
+    cells = Organisation.objects.only(*LISTED_CELL_FIELDS).in_bulk({cell_id for cell_id, _m in found})
     keyed = []
-    for (_cell_id, member_id), entry in found.items():
-        p, latest = entry["p"], _last_day(max(entry["months"]))
+    for (cell_id, member_id), entry in found.items():
+        member, cell, latest = members[member_id], cells[cell_id], _last_day(max(entry["months"]))
         done = [day for day in trainings[member_id] if day <= latest]
         kinds = sorted(entry["kinds"], key=lambda k: POSITION_RANK.get(k, 9))
         row = UntrainedLeader(
-            member=p.member,
-            cell=p.cell,
+            member=member,
+            cell=cell,
             positions=tuple(PositionKind(k).label for k in kinds),
             last_training=max(done) if done else None,
             months=tuple(sorted(entry["months"])),
         )
-        keyed.append(((p.cell.path, POSITION_RANK.get(kinds[0], 9), *_by_name(p.member)), row))
+        keyed.append(((cell.path, POSITION_RANK.get(kinds[0], 9), *_by_name(member)), row))
     return [row for _key, row in sorted(keyed, key=lambda item: item[0])]
 
 
 def late_minutes(org: Organisation, period: Period) -> list[LateMinutes]:
     """Meetings held in the month whose minutes were not approved within the rule set's days (a meeting
     still waiting counts as late, as in the indicator)."""
-    meetings = (
+    # Narrow rows for every held meeting, instances only for the late ones (a city holds ~20,000 a month).
+    held = (
         _held(org, months_of(period))
-        .annotate(approved_at=F("minutes__approved_at"), days_after=F("rule_set__minutes_days_after"))
-        .select_related("cell")
         .order_by("moment", "pk")
+        .values_list("pk", "moment", "minutes__approved_at", "rule_set__minutes_days_after")
     )
-    out = []
-    for m in meetings:
-        day = timezone.localtime(m.moment).date()
-        approved_on = timezone.localtime(m.approved_at).date() if m.approved_at else None
+    late = []
+    for pk, moment, approved_at, days_after in held:
+        day = timezone.localtime(moment).date()
+        approved_on = timezone.localtime(approved_at).date() if approved_at else None
         on_time = meeting_rules.minutes_on_time(
-            approved_on=approved_on, meeting_day=day, days_after=m.days_after, today=dt.date.max
+            approved_on=approved_on, meeting_day=day, days_after=days_after, today=dt.date.max
         )
         if not on_time:
-            out.append(
-                LateMinutes(
-                    meeting=m,
-                    held_at=timezone.localtime(m.moment),
-                    deadline=meeting_rules.minutes_deadline(day, m.days_after),
-                    approved_on=approved_on,
-                )
-            )
-    return out
+            late.append((pk, moment, approved_on, meeting_rules.minutes_deadline(day, days_after)))
+    if not late:
+        return []
+    meetings = (
+        Meeting.objects.select_related("cell")
+        .only("kind", "cell", *(f"cell__{name}" for name in LISTED_CELL_FIELDS))
+        .in_bulk([pk for pk, *_rest in late])
+    )
+    return [
+        LateMinutes(
+            meeting=meetings[pk],
+            held_at=timezone.localtime(moment),
+            deadline=deadline,
+            approved_on=approved_on,
+        )
+        for pk, moment, approved_on, deadline in late
+    ]
 
 
 def removal_risks(org: Organisation, period: Period) -> list[RemovalCase]:
