@@ -7,6 +7,7 @@ copy and adapt one for its subtree, and a meeting keeps the rule set it was judg
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from chibo.members.models import Member
@@ -234,6 +235,9 @@ class Meeting(models.Model):
             # a cell's meetings by date (schedule, indicators per month)
             models.Index(fields=["cell", "scheduled_at"], name="meeting_cell_date"),
             models.Index(fields=["status", "scheduled_at"], name="meeting_status_date"),
+            # the moment a meeting took place (started, else scheduled): month ranges of the indicators and
+            # the what-to-fix lists filter on it; the index also gives the planner statistics on it
+            models.Index(Coalesce("started_at", "scheduled_at"), name="meeting_moment"),
         ]
 
     def __str__(self):
