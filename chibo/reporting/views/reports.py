@@ -15,6 +15,7 @@ from chibo.common.paging import paginate
 from chibo.orgs.access import get_org_for_user, visible_ancestors
 from chibo.reporting import periods
 from chibo.reporting.jobs import (
+    RUNNING_STATUSES,
     get_report_job_for_user,
     report_job_create,
     report_job_download_logged,
@@ -25,7 +26,6 @@ from chibo.reporting.models import ReportFormat, ReportJob, ReportStatus
 from chibo.reporting.reports import CONTENT_TYPES, filename
 
 JOBS_PER_PAGE = 10
-RUNNING = (ReportStatus.QUEUED, ReportStatus.RUNNING)
 
 
 def period_choices(day=None) -> list[periods.Period]:
@@ -105,13 +105,13 @@ def reports(request, pk: int):
 
 def report_job(request, job_pk: int):
     job = get_report_job_for_user(request.user, job_pk)
-    if job.status in RUNNING and report_jobs_expire(ReportJob.objects.filter(pk=job.pk)):
+    if job.status in RUNNING_STATUSES and report_jobs_expire(ReportJob.objects.filter(pk=job.pk)):
         job.refresh_from_db()
     context = {
         "job": job,
         "org": job.org,
         "period_label": _label(job.period),
-        "running": job.status in RUNNING,
+        "running": job.status in RUNNING_STATUSES,
     }
     if request.htmx:
         # The polled part only: once the job stops, it comes back without the polling trigger.
