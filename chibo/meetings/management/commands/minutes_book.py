@@ -1,11 +1,7 @@
-from pathlib import Path
+from django.core.management.base import BaseCommand
 
-from django.core.management.base import BaseCommand, CommandError
-
-from chibo.audit.models import Action
-from chibo.audit.services import audit_log
 from chibo.meetings.documents import FORMATS, minutes_book
-from chibo.orgs.models import Organisation
+from chibo.orgs.books import add_book_arguments, book_target, write_book
 
 
 class Command(BaseCommand):
@@ -15,27 +11,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("cell_code", metavar="MA_CHI_BO", help="Mã chi bộ, ví dụ BD-01.")
-        parser.add_argument("--year", type=int, required=True, help="Năm, ví dụ 2025.")
-        parser.add_argument("-o", "--output", required=True, help="Tệp ghi ra: .pdf hoặc .docx.")
+        add_book_arguments(parser)
 
     def handle(self, *args, cell_code, year, output, **options):
-        fmt = Path(output).suffix.lower().lstrip(".")
-        if fmt not in FORMATS:
-            shown = f"«.{fmt}»" if fmt else "không có đuôi"
-            raise CommandError(f"Định dạng tệp {shown} không được hỗ trợ: hãy dùng tệp .pdf hoặc .docx.")
-        if not 1900 <= year <= 2100:
-            raise CommandError(f"Năm {year} không hợp lệ.")
-        cell = Organisation.objects.select_related("parent").filter(code=cell_code).first()
-        if cell is None:
-            raise CommandError(f"Không có chi bộ mã «{cell_code}».")
-        if not cell.is_cell:
-            raise CommandError(f"«{cell_code}» là {cell.get_kind_display().lower()}, không phải chi bộ.")
-        content = minutes_book(cell, year, fmt)
-        try:
-            Path(output).write_bytes(content)
-        except OSError as exc:
-            raise CommandError(f"Không ghi được tệp {output}: {exc.strerror}.") from exc
-        # The book carries names and absence reasons: the export is logged like any other.
-        audit_log(user=None, action=Action.EXPORT, obj=cell, org_path=cell.path)
+        cell, fmt = book_target(cell_code, year, output, FORMATS)
+        write_book(output, minutes_book(cell, year, fmt), cell)
         self.stdout.write(f"Đã ghi sổ biên bản năm {year} của {cell.name} vào {output}.")
