@@ -37,30 +37,41 @@ def as_user(client):
     return login
 
 
-@pytest.fixture
-def run_rules(cast):
+def rule_set_with_steps(owner, *, code, name, number, steps, thematic) -> RuleSet:
+    """A rule set owned by `owner` with these regular-meeting steps (code, phase, title, mandatory) and one
+    thematic step {code, title, phase?}."""
     rs = RuleSet.objects.create(
-        code="RUN-TEST",
-        name="Quy định phường Ba Đình (thử)",
-        document_number="01-HD/BD",
+        code=code,
+        name=name,
+        document_number=number,
         document_date=dt.date(2018, 1, 1),
         valid_from=dt.date(2018, 1, 1),
-        owner=cast.ward,
+        owner=owner,
     )
-    for order, (code, phase, title, mandatory) in enumerate(STEPS, start=1):
+    for order, (step_code, phase, title, mandatory) in enumerate(steps, start=1):
         RuleStep.objects.create(
             rule_set=rs,
             meeting_kind=MeetingKind.REGULAR,
             order=order,
-            code=code,
+            code=step_code,
             phase=phase,
             title=title,
             mandatory=mandatory,
         )
-    RuleStep.objects.create(
-        rule_set=rs, meeting_kind=MeetingKind.THEMATIC, order=1, code="topic", title="Trình bày chuyên đề"
-    )
+    RuleStep.objects.create(rule_set=rs, meeting_kind=MeetingKind.THEMATIC, order=1, **thematic)
     return rs
+
+
+@pytest.fixture
+def run_rules(cast):
+    return rule_set_with_steps(
+        cast.ward,
+        code="RUN-TEST",
+        name="Quy định phường Ba Đình (thử)",
+        number="01-HD/BD",
+        steps=STEPS,
+        thematic={"code": "topic", "title": "Trình bày chuyên đề"},
+    )
 
 
 def planned(cast, rules, **kw):

@@ -10,7 +10,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from chibo.meetings.models import MeetingKind, MotionKind, RuleSet, RuleStep
+from chibo.meetings.models import MeetingKind, MotionKind
 from chibo.meetings.rules import voters_present
 from chibo.meetings.services.running import (
     attendance_mark_all_present,
@@ -20,6 +20,7 @@ from chibo.meetings.services.running import (
     vote_record,
 )
 from tests.meetings.conftest import make_meeting
+from tests.meetings.running_fixtures import rule_set_with_steps
 
 STEPS = [
     ("roll_call", "open", "Điểm danh đảng viên", True),
@@ -36,33 +37,14 @@ def local(*args) -> dt.datetime:
 
 @pytest.fixture
 def task_rules(cast):
-    rs = RuleSet.objects.create(
+    return rule_set_with_steps(
+        cast.ward,
         code="TASK-TEST",
         name="Quy định phường Ba Đình (thử nhiệm vụ)",
-        document_number="02-HD/BD",
-        document_date=dt.date(2018, 1, 1),
-        valid_from=dt.date(2018, 1, 1),
-        owner=cast.ward,
+        number="02-HD/BD",
+        steps=STEPS,
+        thematic={"code": "conclusion", "phase": "close", "title": "Kết luận chuyên đề"},
     )
-    for order, (code, phase, title, mandatory) in enumerate(STEPS, start=1):
-        RuleStep.objects.create(
-            rule_set=rs,
-            meeting_kind=MeetingKind.REGULAR,
-            order=order,
-            code=code,
-            phase=phase,
-            title=title,
-            mandatory=mandatory,
-        )
-    RuleStep.objects.create(
-        rule_set=rs,
-        meeting_kind=MeetingKind.THEMATIC,
-        order=1,
-        code="conclusion",
-        phase="close",
-        title="Kết luận chuyên đề",
-    )
-    return rs
 
 
 def open_meeting(cast, rules, when: dt.datetime, **kw):
