@@ -12,15 +12,14 @@ from chibo.common.dates import today
 from chibo.orgs.models import READ_ALL_ROLES, WRITE_ROLES, Organisation, OrgKind, Role, RoleKind
 
 
-def _active_roles(user, kinds=None):
+def _active_roles(user):
     if not getattr(user, "is_authenticated", False):
         return Role.objects.none()
     day = today()
-    qs = Role.objects.filter(user=user).filter(
+    return Role.objects.filter(user=user).filter(
         Q(valid_from__isnull=True) | Q(valid_from__lte=day),
         Q(valid_until__isnull=True) | Q(valid_until__gt=day),
     )
-    return qs.filter(role__in=kinds) if kinds else qs
 
 
 def _subtree_q(paths: list[str]) -> Q:
