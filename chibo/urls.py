@@ -20,6 +20,8 @@ urlpatterns = [
     path("cong-thong-tin/", include("chibo.portal.urls")),
     path("nhat-ky/", include("chibo.audit.urls")),
     path("nhap-xuat/", include("chibo.dataio.urls")),
+    path("tai-khoan/", include("chibo.accounts.urls")),
+    path("bao-mat/", include("chibo.security.urls")),
     path("api/v1/", api.urls),
     path("khoa-api/", include("chibo.api.urls")),
     path("quan-tri/", admin.site.urls),

@@ -7,6 +7,19 @@ class Action(models.TextChoices):
     UPDATE = "update", "Sửa"
     DELETE = "delete", "Xóa"
     EXPORT = "export", "Xuất dữ liệu"
+    # Accounts and logins (Decree 13/2023: who got in, who was refused, who was given a right).
+    LOGIN = "login", "Đăng nhập"
+    LOGIN_FAILED = "login_failed", "Đăng nhập sai"
+    LOCKOUT = "lockout", "Khóa đăng nhập"
+    UNLOCK = "unlock", "Mở khóa đăng nhập"
+    LOGOUT_ALL = "logout_all", "Đăng xuất mọi thiết bị"
+    ACCOUNT = "account", "Tạo tài khoản"
+    ACTIVATE = "activate", "Kích hoạt tài khoản"
+    RESET = "reset", "Cấp lại mật khẩu"
+    PASSWORD = "password", "Đổi mật khẩu"
+    OTP = "otp", "Xác thực hai lớp"
+    GRANT = "grant", "Trao quyền"
+    REVOKE = "revoke", "Thu hồi quyền"
 
 
 class AuditEntry(models.Model):
@@ -18,7 +31,7 @@ class AuditEntry(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    action = models.CharField("thao tác", max_length=10, choices=Action.choices)
+    action = models.CharField("thao tác", max_length=20, choices=Action.choices)
     model = models.CharField("đối tượng", max_length=60)
     object_id = models.CharField(max_length=40, blank=True)
     object_repr = models.CharField("mô tả", max_length=255, blank=True)

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class SecurityConfig(AppConfig):
+    name = "chibo.security"
+    label = "security"
+    verbose_name = "Bảo mật đăng nhập"

@@ -1,0 +1,8 @@
+class SessionGuardMiddleware:
+    """Placeholder: idle timeout, sign-out of every device and the second factor are checked here."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
