@@ -25,6 +25,13 @@ class WorkStatus(models.TextChoices):
     OTHER = "other", "Khác"
 
 
+class LeaveReason(models.TextChoices):
+    REMOVAL = "removal", "Xóa tên"
+    EXPULSION = "expulsion", "Khai trừ"
+    DEATH = "death", "Từ trần"
+    VOLUNTARY = "voluntary", "Xin ra khỏi Đảng"
+
+
 class Member(models.Model):
     full_name = models.CharField("họ và tên", max_length=120)
     # Derived from full_name by services: given name first for Vietnamese sorting, accent-free for search.
@@ -44,6 +51,12 @@ class Member(models.Model):
     work_status = models.CharField(
         "tình trạng công tác", max_length=10, choices=WorkStatus.choices, default=WorkStatus.WORKING
     )
+    # Leaving the party (members.services.member_leave): memberships and positions end that day.
+    left_on = models.DateField("ngày ra khỏi Đảng", null=True, blank=True)
+    left_reason = models.CharField(
+        "lý do ra khỏi Đảng", max_length=10, choices=LeaveReason.choices, blank=True
+    )
+    left_note = models.CharField("ghi chú ra khỏi Đảng", max_length=255, blank=True)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         verbose_name="tài khoản",

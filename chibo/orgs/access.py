@@ -4,22 +4,46 @@ A role granted on an organisation covers its whole subtree. Not visible -> 404 (
 revealed); visible but not writable -> 403.
 """
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 
 from chibo.common.dates import today
-from chibo.orgs.models import READ_ALL_ROLES, WRITE_ROLES, Organisation, OrgKind, Role, RoleKind
+from chibo.orgs.models import (
+    GRANTABLE_ROLES,
+    READ_ALL_ROLES,
+    ROLE_RANK,
+    WRITE_ROLES,
+    Organisation,
+    OrgKind,
+    Role,
+    RoleKind,
+)
+from chibo.orgs.rights import active_q, right_sources
 
 
-def _active_roles(user):
+def _active_roles(user, day=None):
     if not getattr(user, "is_authenticated", False):
         return Role.objects.none()
-    day = today()
-    return Role.objects.filter(user=user).filter(
-        Q(valid_from__isnull=True) | Q(valid_from__lte=day),
-        Q(valid_until__isnull=True) | Q(valid_until__gt=day),
-    )
+    return Role.objects.filter(*active_q(day or today()), user=user)
+
+
+def _rights_query(user, day):
+    """Grant rows ∪ the rights every registered source derives from the registry: one query."""
+    qs = _active_roles(user, day).values_list("role", "organisation__path", "organisation__kind").order_by()
+    derived = [source.for_user(user.pk, day) for source in right_sources()]
+    return qs.union(*derived, all=True) if derived else qs
+
+
+def rights_on(user, day) -> list[tuple[str, str, str]]:
+    """(role kind, organisation path, organisation kind) the user holds on `day`, grants and derived
+    rights alike (today's are read once per request and kept on the user object)."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    if day == today():
+        return _roles(user)
+    return list(_rights_query(user, day))
 
 
 def _subtree_q(paths: list[str]) -> Q:
@@ -39,9 +63,9 @@ def _roles(user) -> list[tuple[str, str, str]]:
     """(role kind, organisation path, organisation kind) of the user's active roles: one query per
     request, kept on the user object (every page asks several questions of the same roles)."""
     if not hasattr(user, "_chibo_roles"):
-        user._chibo_roles = list(
-            _active_roles(user).values_list("role", "organisation__path", "organisation__kind")
-        )
+        if not getattr(user, "is_authenticated", False):
+            return []
+        user._chibo_roles = list(_rights_query(user, today()))
     return user._chibo_roles
 
 
@@ -61,6 +85,39 @@ def holds_role(user, kinds=None, *, above_cells: bool = False) -> bool:
         (kinds is None or role in kinds) and not (above_cells and org_kind == OrgKind.CELL)
         for role, _path, org_kind in _roles(user)
     )
+
+
+def holds_role_on(user, org: Organisation, kinds=None, *, day=None, strict: bool = False) -> bool:
+    """Whether the user holds a right (of these kinds) on `org` or an ancestor on `day` (today by
+    default); with `strict`, on a strict ancestor only (the upper level, not the unit itself).
+    Grants and registry rights alike; a superuser holds nothing here (callers decide about them)."""
+    paths = org.ancestor_paths()[:-1] if strict else org.ancestor_paths()
+    return any(
+        (kinds is None or role in kinds) and path in paths
+        for role, path, _kind in rights_on(user, day or today())
+    )
+
+
+def role_orgs_of(user, kinds=None):
+    """The organisations where the user holds a right (of these kinds) today, grants and derived alike."""
+    return Organisation.objects.filter(path__in=set(_role_paths(user, kinds)))
+
+
+def users_holding(org: Organisation, kinds, *, day=None, ancestors: bool = True):
+    """Users who hold a right of `kinds` on `org` (or, with `ancestors`, on an ancestor: those whose
+    right covers it) on `day`: grant rows and registry rights (a secretary holding only a Position
+    counts the same as a cell-leader row). Pass day=None for today."""
+    day = day or today()
+    paths = org.ancestor_paths() if ancestors else [org.path]
+    q = Q(
+        pk__in=Role.objects.filter(*active_q(day), role__in=kinds, organisation__path__in=paths).values(
+            "user_id"
+        )
+    )
+    for source in right_sources():
+        for ids in source.holders(tuple(kinds), paths, day):
+            q |= Q(pk__in=ids)
+    return get_user_model().objects.filter(q)
 
 
 def orgs_visible_to(user):
@@ -150,3 +207,54 @@ def get_org_for_user(
     if move and not can_move_org(user, org):
         raise PermissionDenied("Chỉ cấp ủy quản lý cấp trên hiện tại mới chuyển được tổ chức này.")
     return org
+
+
+# --- rights: who may see and grant them ---------------------------------------------------------------
+
+
+def grantable_roles(user, org: Organisation) -> list[str]:
+    """The rights the user may grant (or revoke) on `org`: an administrator (superuser, or ADMIN covering
+    it) gives every grantable right; staff of the organisation or an ancestor give supervisor and staff.
+    Nobody gives a right above their own (supervisor < staff < admin)."""
+    if getattr(user, "is_superuser", False):
+        rank = ROLE_RANK[RoleKind.ADMIN]
+    else:
+        held = [ROLE_RANK[role] for role, path, _k in _roles(user) if org.path.startswith(path)]
+        rank = max((r for r in held if r >= ROLE_RANK[RoleKind.STAFF]), default=-1)
+    return [kind for kind in GRANTABLE_ROLES if ROLE_RANK[kind] <= rank]
+
+
+def can_read_rights(user, org: Organisation) -> bool:
+    """The rights page: staff and administrators of the organisation or above; supervisors read it."""
+    return getattr(user, "is_superuser", False) or _covers(
+        _role_paths(user, (RoleKind.STAFF, RoleKind.ADMIN, RoleKind.SUPERVISOR)), org.path
+    )
+
+
+def get_org_for_rights(user, pk, *, grant: bool = False) -> Organisation:
+    """The organisation for its rights page: 404 if unseen, 403 if seen without reading rights
+    (a cell leader, a member) or, with `grant`, without a right to grant there."""
+    org = get_org_for_user(user, pk)
+    if not can_read_rights(user, org):
+        raise PermissionDenied("Chỉ cán bộ cấp ủy, quản trị và cấp ủy viên phụ trách mới xem được quyền hạn.")
+    if grant and not grantable_roles(user, org):
+        raise PermissionDenied(
+            "Chỉ quản trị hoặc cán bộ cấp ủy của tổ chức này hay cấp trên mới trao được quyền."
+        )
+    return org
+
+
+def get_role_for_user(user, pk, *, revoke: bool = False) -> Role:
+    """A grant row: 404 unless the user reads rights of its organisation; 403 to revoke it without the
+    rank to grant it."""
+    role = Role.objects.select_related("organisation", "user").filter(pk=pk).first()
+    if role is None or not (
+        can_see_org(user, role.organisation) and can_read_rights(user, role.organisation)
+    ):
+        raise Http404("Không tìm thấy quyền được trao.")
+    if revoke:
+        rank = ROLE_RANK[role.role]
+        allowed = grantable_roles(user, role.organisation)
+        if not allowed or rank > max(ROLE_RANK[k] for k in allowed):
+            raise PermissionDenied("Bạn không thể thu hồi quyền cao hơn quyền của mình.")
+    return role

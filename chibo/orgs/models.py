@@ -146,6 +146,18 @@ class RoleKind(models.TextChoices):
     ADMIN = "admin", "Quản trị"
 
 
+# Rights given on the grant page (and the API): the member and cell-leader rights come from the registry
+# (memberships and positions); legacy rows of those kinds still count but are no longer granted.
+GRANTABLE_ROLES = (RoleKind.SUPERVISOR, RoleKind.STAFF, RoleKind.ADMIN)
+# Who may give what: a granter gives rights up to their own rank (supervisor < staff < admin).
+ROLE_RANK = {
+    RoleKind.MEMBER: 0,
+    RoleKind.CELL_LEADER: 0,
+    RoleKind.SUPERVISOR: 1,
+    RoleKind.STAFF: 2,
+    RoleKind.ADMIN: 3,
+}
+
 # Roles that may change data in the subtree they are granted on.
 WRITE_ROLES = (RoleKind.CELL_LEADER, RoleKind.STAFF, RoleKind.ADMIN)
 # Roles that may read every member record of their subtree.
@@ -158,13 +170,25 @@ class Role(models.Model):
     role = models.CharField("vai trò", max_length=20, choices=RoleKind.choices)
     valid_from = models.DateField("từ ngày", null=True, blank=True)
     valid_until = models.DateField("đến ngày", null=True, blank=True)
+    # Who granted it, when and why (empty on rows made before grants had a page). A revocation only sets
+    # valid_until: rows are never deleted, so the history of rights stays readable.
+    reason = models.CharField("lý do", max_length=255, blank=True)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    granted_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoke_reason = models.CharField("lý do thu hồi", max_length=255, blank=True)
 
     class Meta:
         verbose_name = "vai trò"
         verbose_name_plural = "vai trò"
-        constraints = [
-            models.UniqueConstraint(fields=["user", "organisation", "role"], name="role_unique_per_org"),
-        ]
+        # No unique (user, organisation, role): a right may be granted again after it ended; the grant
+        # service refuses overlapping periods instead.
+        indexes = [models.Index(fields=["organisation", "role"], name="role_org_kind")]
 
     def __str__(self):
         return f"{self.user} — {self.get_role_display()} — {self.organisation}"

@@ -1,15 +1,26 @@
 import datetime as dt
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F, Value
+from django.db.models import F, Q, Value
 from django.db.models.functions import Concat, Substr
+from django.http import Http404
+from django.utils import timezone
 
 from chibo.audit.models import Action
 from chibo.audit.services import audit_log, snapshot
-from chibo.common.dates import today
+from chibo.common.dates import fmt, today
 from chibo.common.signals import cells_changed
-from chibo.orgs.models import SEGMENT, Organisation, OrgKind, OrgParentPeriod, parent_kind_problem
+from chibo.orgs.models import (
+    GRANTABLE_ROLES,
+    SEGMENT,
+    Organisation,
+    OrgKind,
+    OrgParentPeriod,
+    Role,
+    RoleKind,
+    parent_kind_problem,
+)
 
 # "Since always" for cells_changed: the listener clips it to the months whose facts exist.
 EVER = dt.date(1930, 2, 3)
@@ -132,3 +143,103 @@ def org_move(
         set(Organisation.objects.subtree_of(org).cells().values_list("pk", flat=True)), EVER, today()
     )
     return org
+
+
+# --- rights: grants and revocations ---------------------------------------------------------------------
+
+
+def _check_grant_scope(*, by, organisation: Organisation, role: str) -> None:
+    # Imported here: access reads models only, services may read access (never the reverse).
+    from chibo.orgs.access import can_see_org, grantable_roles
+
+    if not can_see_org(by, organisation):
+        raise Http404("Không tìm thấy tổ chức.")
+    allowed = grantable_roles(by, organisation)
+    if not allowed:
+        raise PermissionDenied("Bạn không có quyền trao hay thu hồi quyền trên tổ chức này.")
+    if role not in allowed:
+        raise PermissionDenied(
+            f"Bạn không thể trao hay thu hồi quyền {RoleKind(role).label.lower()}: cao hơn quyền của bạn."
+        )
+
+
+def _grant_overlap(*, user, organisation: Organisation, role: str, start, end, exclude_pk=None):
+    qs = Role.objects.filter(user=user, organisation=organisation, role=role)
+    qs = qs.filter(Q(valid_until__isnull=True) | Q(valid_until__gt=start or dt.date.min))
+    if end is not None:
+        qs = qs.filter(Q(valid_from__isnull=True) | Q(valid_from__lt=end))
+    return qs.exclude(pk=exclude_pk).first() if exclude_pk else qs.first()
+
+
+@transaction.atomic
+def role_grant(
+    *,
+    user,
+    organisation: Organisation,
+    role: str,
+    valid_from: dt.date,
+    valid_until: dt.date | None = None,
+    reason: str,
+    by,
+) -> Role:
+    """Grant a staff, supervisor or administrator right on `organisation` (its subtree) for a period.
+
+    The member and cell-leader rights are not granted: they follow memberships and positions."""
+    if role not in GRANTABLE_ROLES:
+        raise ValidationError(
+            {"role": "Chỉ trao được quyền cán bộ cấp ủy, cấp ủy viên phụ trách hoặc quản trị."}
+        )
+    _check_grant_scope(by=by, organisation=organisation, role=role)
+    errors = {}
+    if user is None or not getattr(user, "is_active", False):
+        errors["user"] = "Hãy chọn một tài khoản đang hoạt động."
+    if valid_from is None:
+        errors["valid_from"] = "Hãy nhập ngày bắt đầu."
+    elif valid_until is not None and valid_until <= valid_from:
+        errors["valid_until"] = "Ngày kết thúc phải sau ngày bắt đầu."
+    reason = (reason or "").strip()
+    if not reason:
+        errors["reason"] = "Hãy ghi lý do trao quyền (ví dụ số quyết định)."
+    if errors:
+        raise ValidationError(errors)
+    clash = _grant_overlap(user=user, organisation=organisation, role=role, start=valid_from, end=valid_until)
+    if clash is not None:
+        since = fmt(clash.valid_from) or "trước đây"
+        raise ValidationError(
+            {
+                "valid_from": f"Tài khoản đã có quyền này trên {organisation.name} từ {since} trong khoảng thời gian đó."
+            }
+        )
+    grant = Role(
+        user=user,
+        organisation=organisation,
+        role=role,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        reason=reason[:255],
+        granted_by=by if getattr(by, "pk", None) else None,
+        granted_at=timezone.now(),
+    )
+    grant.save()
+    audit_log(user=by, action=Action.GRANT, obj=grant, org_path=organisation.path)
+    return grant
+
+
+@transaction.atomic
+def role_revoke(*, role: Role, on: dt.date | None = None, reason: str = "", by) -> Role:
+    """End a right on `on` (today by default): it stops counting that day. Nothing is deleted."""
+    _check_grant_scope(by=by, organisation=role.organisation, role=role.role)
+    on = on or today()
+    if on < today():
+        raise ValidationError({"on": "Ngày thu hồi không được trước hôm nay."})
+    if role.valid_until is not None and role.valid_until <= on:
+        raise ValidationError({"on": f"Quyền này đã hết hiệu lực từ {fmt(role.valid_until)}."})
+    before = snapshot(role)
+    # A grant that has not started yet is cancelled: it ends the day it would have started.
+    role.valid_until = max(on, role.valid_from) if role.valid_from else on
+    role.revoked_by = by if getattr(by, "pk", None) else None
+    role.revoked_at = timezone.now()
+    role.revoke_reason = (reason or "").strip()[:255]
+    role.save(update_fields=["valid_until", "revoked_by", "revoked_at", "revoke_reason"])
+    audit_log(user=by, action=Action.REVOKE, obj=role, org_path=role.organisation.path, before=before)
+    return role
