@@ -18,8 +18,16 @@ from chibo.common.dates import today
 from chibo.meetings.access import meetings_visible_to
 from chibo.meetings.models import Meeting
 from chibo.meetings.services.minutes import meeting_date
-from chibo.orgs.access import can_read_members_of, is_staff_of, orgs_readable_in_full, orgs_visible_to
-from chibo.orgs.models import Organisation, OrgKind, Role, RoleKind
+from chibo.orgs.access import (
+    can_read_members_of,
+    holds_role_on,
+    is_staff_of,
+    orgs_readable_in_full,
+    orgs_visible_to,
+    role_orgs_of,
+    role_paths,
+)
+from chibo.orgs.models import Organisation, OrgKind, RoleKind
 from chibo.supervision.models import Assignment, Recommendation, Visit
 
 NOT_FOUND_VISIT = "Không tìm thấy lần dự sinh hoạt."
@@ -36,13 +44,6 @@ ONLY_STAFF = "Chỉ cán bộ cấp ủy mới phân công, kết thúc phân c�
 def _active_q(day: dt.date, prefix: str = "") -> Q:
     return Q(**{f"{prefix}valid_from__lte": day}) & (
         Q(**{f"{prefix}valid_until__isnull": True}) | Q(**{f"{prefix}valid_until__gt": day})
-    )
-
-
-def _role_active_q(day: dt.date) -> Q:
-    # Roles may have no start date (granted "since always").
-    return (Q(valid_from__isnull=True) | Q(valid_from__lte=day)) & (
-        Q(valid_until__isnull=True) | Q(valid_until__gt=day)
     )
 
 
@@ -113,13 +114,8 @@ def is_cell_leader(user, cell: Organisation) -> bool:
         return True
     if not getattr(user, "is_authenticated", False):
         return False
-    return (
-        Role.objects.filter(
-            _role_active_q(today()), user=user, role__in=(RoleKind.CELL_LEADER, RoleKind.ADMIN)
-        )
-        .filter(organisation__path__in=cell.ancestor_paths())
-        .exists()
-    )
+    # Registry rights count: a secretary holding only a Position leads the cell like a cell-leader row.
+    return holds_role_on(user, cell, (RoleKind.CELL_LEADER, RoleKind.ADMIN))
 
 
 def covering_assignment(user, cell: Organisation, day: dt.date) -> Assignment | None:
@@ -204,11 +200,7 @@ def committees_managed_by(user):
     qs = Organisation.objects.exclude(kind=OrgKind.CELL)
     if getattr(user, "is_superuser", False):
         return qs
-    paths = list(
-        Role.objects.filter(
-            _role_active_q(today()), user=user, role__in=(RoleKind.STAFF, RoleKind.ADMIN)
-        ).values_list("organisation__path", flat=True)
-    )
+    paths = role_paths(user, (RoleKind.STAFF, RoleKind.ADMIN))
     return qs.filter(_subtrees_q(paths)) if paths else qs.none()
 
 
@@ -228,12 +220,9 @@ def role_orgs(user):
         return Organisation.objects.filter(parent__isnull=True).order_by("path")
     if not getattr(user, "is_authenticated", False):
         return Organisation.objects.none()
-    ids = Role.objects.filter(
-        _role_active_q(today()),
-        user=user,
-        role__in=(RoleKind.CELL_LEADER, RoleKind.STAFF, RoleKind.SUPERVISOR, RoleKind.ADMIN),
-    ).values("organisation_id")
-    return Organisation.objects.filter(pk__in=ids).order_by("path")
+    return role_orgs_of(
+        user, (RoleKind.CELL_LEADER, RoleKind.STAFF, RoleKind.SUPERVISOR, RoleKind.ADMIN)
+    ).order_by("path")
 
 
 def assignments_visible_to(user):

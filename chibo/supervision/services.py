@@ -6,7 +6,6 @@ import datetime as dt
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from chibo.audit.models import Action
@@ -16,7 +15,8 @@ from chibo.common.signals import cells_changed
 from chibo.meetings.models import Meeting
 from chibo.meetings.services.minutes import meeting_date
 from chibo.members.models import Member, Membership
-from chibo.orgs.models import Organisation, OrgKind, Role, RoleKind
+from chibo.orgs.access import holds_role_on
+from chibo.orgs.models import Organisation, OrgKind, RoleKind
 from chibo.supervision import rules
 from chibo.supervision.models import (
     ASPECTS,
@@ -43,13 +43,7 @@ def _clean(text: str | None) -> str:
 def is_committee_user(user, committee: Organisation, day: dt.date) -> bool:
     """One of the committee's people: a supervisor, staff or administrator role on the committee or
     above, or a member whose membership on `day` is in the committee's subtree."""
-    roles = Role.objects.filter(
-        user=user, role__in=COMMITTEE_ROLES, organisation__path__in=committee.ancestor_paths()
-    ).filter(
-        Q(valid_from__isnull=True) | Q(valid_from__lte=day),
-        Q(valid_until__isnull=True) | Q(valid_until__gt=day),
-    )
-    if roles.exists():
+    if holds_role_on(user, committee, COMMITTEE_ROLES, day=day):
         return True
     member = Member.objects.filter(user=user).first()
     return (

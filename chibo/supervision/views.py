@@ -14,8 +14,8 @@ from chibo.common.forms import add_service_errors, submit_form
 from chibo.common.paging import paginate
 from chibo.meetings.services.minutes import meeting_date
 from chibo.members.models import Membership
-from chibo.orgs.access import is_staff_of, visible_ancestors
-from chibo.orgs.models import Organisation, Role
+from chibo.orgs.access import is_staff_of, users_holding, visible_ancestors
+from chibo.orgs.models import Organisation
 from chibo.supervision import access, rules, selectors, services
 from chibo.supervision.forms import (
     AnswerForm,
@@ -90,9 +90,7 @@ def my_units(request):
 def _committee_users(committee: Organisation):
     """People who may be assigned: roles on the committee or above, or members of its subtree today."""
     day = today()
-    by_role = Role.objects.filter(
-        organisation__path__in=committee.ancestor_paths(), role__in=services.COMMITTEE_ROLES
-    ).values("user_id")
+    by_role = users_holding(committee, services.COMMITTEE_ROLES, day=day).values("pk")
     by_membership = (
         Membership.objects.on(day)
         .filter(selectors.subtree_q(committee, "cell__path"), member__user__isnull=False)

@@ -148,7 +148,9 @@ def test_an_assigned_user_without_a_role_records_a_visit_from_my_units(client, c
     url = reverse("supervision:visit_create", args=[held.pk])
     assert client.get(url).status_code == 200
     assert client.get(reverse("supervision:quarter", args=[cast.cell.pk])).status_code == 200
-    assert client.get(reverse("supervision:quarter", args=[cast.cell2.pk])).status_code == 404
+    # cell2 is the user's own cell (their membership gives the member right, issue 11): seen, not readable.
+    assert client.get(reverse("supervision:quarter", args=[cast.cell2.pk])).status_code == 403
+    assert client.get(reverse("supervision:quarter", args=[cast.other_cell.pk])).status_code == 404
 
 
 def test_rules_parse_quarters():

@@ -27,7 +27,8 @@ from chibo.meetings.models import (
 from chibo.meetings.services.changes import meeting_changed
 from chibo.members.models import Member, Membership, MembershipKind
 from chibo.members.selectors import roster_on
-from chibo.orgs.models import Organisation, Role, RoleKind
+from chibo.orgs.access import users_holding
+from chibo.orgs.models import Organisation, RoleKind
 
 MATERIAL_EXTENSIONS = {
     ".pdf": "application/pdf",
@@ -79,15 +80,7 @@ def meeting_prepare(
 
 def supervisors_of(cell: Organisation, day: dt.date):
     """Users assigned as supervisor (cấp ủy viên phụ trách) on an ancestor of the cell on `day`."""
-    from django.contrib.auth import get_user_model
-
-    roles = Role.objects.filter(
-        role=RoleKind.SUPERVISOR, organisation__path__in=cell.ancestor_paths()
-    ).filter(
-        Q(valid_from__isnull=True) | Q(valid_from__lte=day),
-        Q(valid_until__isnull=True) | Q(valid_until__gt=day),
-    )
-    return get_user_model().objects.filter(pk__in=roles.values("user")).order_by("pk")
+    return users_holding(cell, (RoleKind.SUPERVISOR,), day=day).order_by("pk")
 
 
 def _notice_text(meeting: Meeting) -> tuple[str, str]:

@@ -3,12 +3,11 @@ cell, the confirmation by the upper level. The grade rule itself is in meetings.
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Min, Q
+from django.db.models import Min
 from django.utils import timezone
 
 from chibo.audit.models import Action
 from chibo.audit.services import audit_bulk, audit_log, snapshot
-from chibo.common.dates import today
 from chibo.meetings import rules as meeting_rules
 from chibo.meetings import scoring_rules as rules
 from chibo.meetings.models import (
@@ -27,8 +26,8 @@ from chibo.meetings.models import (
     Speech,
 )
 from chibo.meetings.rules import duration_minutes, minimum_minutes
-from chibo.orgs.access import can_write_org
-from chibo.orgs.models import Organisation, Role, RoleKind
+from chibo.orgs.access import can_write_org, holds_role_on
+from chibo.orgs.models import Organisation, RoleKind
 
 # Who confirms a cell's score: the upper level, i.e. a role of these kinds on a strict ancestor.
 CONFIRM_ROLES = (RoleKind.STAFF, RoleKind.SUPERVISOR, RoleKind.ADMIN)
@@ -149,15 +148,7 @@ def can_confirm_score(user, cell: Organisation) -> bool:
         return False
     if user.is_superuser:
         return True
-    day = today()
-    return (
-        Role.objects.filter(
-            user=user, role__in=CONFIRM_ROLES, organisation__path__in=cell.ancestor_paths()[:-1]
-        )
-        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day))
-        .filter(Q(valid_until__isnull=True) | Q(valid_until__gt=day))
-        .exists()
-    )
+    return holds_role_on(user, cell, CONFIRM_ROLES, strict=True)
 
 
 # --- writes --------------------------------------------------------------------------------------------
