@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from chibo.dataio.models import ImportJob
-from chibo.orgs.access import orgs_writable_by
+from chibo.orgs.access import orgs_writable_by, role_orgs_of
 from chibo.orgs.models import WRITE_ROLES, Organisation
 
 
@@ -18,12 +18,8 @@ def root_orgs_for(user):
     """The organisations a user's write roles are granted on: the natural roots of their exports."""
     if getattr(user, "is_superuser", False):
         return Organisation.objects.filter(parent__isnull=True)
-    return (
-        orgs_writable_by(user)
-        .filter(roles__user=user, roles__role__in=WRITE_ROLES)
-        .distinct()
-        .order_by("path")
-    )
+    # Registry rights count: a secretary holding only a Position exports their cell.
+    return role_orgs_of(user, WRITE_ROLES).order_by("path")
 
 
 def get_job_for_user(user, pk) -> ImportJob:

@@ -5,9 +5,11 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from chibo.common.dates import today
 from chibo.demo.generator import SeedResult
 from chibo.members.models import Member
-from chibo.orgs.models import Organisation, Role, RoleKind
+from chibo.orgs.models import GRANTABLE_ROLES, Organisation, RoleKind
+from chibo.orgs.services import role_grant
 from chibo.resolutions.models import Resolution, Task, TaskNote
 
 
@@ -34,8 +36,9 @@ def accounts_exist() -> bool:
 
 @transaction.atomic
 def create_demo_accounts(result: SeedResult) -> list[DemoAccount]:
-    """The administrator on the root, staff and supervisor on the first ward, the secretary and an
-    ordinary member of the showcase cell (linked to their member records)."""
+    """The administrator on the root, staff and supervisor on the first ward (granted, as on the rights
+    page), the secretary and an ordinary member of the showcase cell: linked to their member records,
+    they get their rights from the registry (the secretary's Position, the member's membership)."""
     User = get_user_model()
     root = Organisation.objects.get(pk=result.root_id)
     ward = Organisation.objects.get(pk=result.ward_ids[0])
@@ -51,6 +54,8 @@ def create_demo_accounts(result: SeedResult) -> list[DemoAccount]:
         RoleKind.CELL_LEADER: cell,
         RoleKind.MEMBER: cell,
     }
+    granter = None
+    since = today().replace(month=1, day=1)
     for account in DEMO_ACCOUNTS:
         admin = account.role == RoleKind.ADMIN
         user = User(username=account.username, is_superuser=admin, is_staff=admin)
@@ -60,7 +65,16 @@ def create_demo_accounts(result: SeedResult) -> list[DemoAccount]:
             user.first_name, user.last_name = given, family
         user.set_password(account.password)
         user.save()
-        Role.objects.create(user=user, organisation=where[account.role], role=account.role)
+        if account.role in GRANTABLE_ROLES:
+            granter = granter or user  # the administrator comes first and grants the committee's rights
+            role_grant(
+                user=user,
+                organisation=where[account.role],
+                role=account.role,
+                valid_from=since,
+                reason="Tài khoản mẫu của bản trình diễn",
+                by=granter,
+            )
         if member is not None:
             Member.objects.filter(pk=member.pk).update(user=user)
         if account.role == RoleKind.CELL_LEADER:

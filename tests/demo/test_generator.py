@@ -4,6 +4,7 @@ import re
 from collections import Counter, defaultdict
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
@@ -248,21 +249,28 @@ def test_a_second_seed_with_the_same_root_code_is_refused():
 
 
 def test_demo_accounts_cover_every_role_on_the_right_units():
+    from chibo.orgs.access import rights_on
+
     result = seed(SMALL)
     create_demo_accounts(result)
+    # Committee rights are granted rows; the secretary and the member get theirs from the registry.
     roles = {r.user.username: r for r in Role.objects.select_related("user", "organisation")}
-    assert {a.username for a in DEMO_ACCOUNTS} == set(roles)
+    assert set(roles) == {"quantri", "canbo", "phutrach"}
     assert roles["quantri"].user.is_superuser
     assert roles["canbo"].role == RoleKind.STAFF and roles["canbo"].organisation.kind == OrgKind.GRASSROOTS
     assert roles["phutrach"].role == RoleKind.SUPERVISOR
-    cell = roles["bithu"].organisation
-    assert cell.is_cell and roles["dangvien"].organisation == cell
+    users = {u.username: u for u in get_user_model().objects.all()}
+    assert {a.username for a in DEMO_ACCOUNTS} <= set(users)
+    cell = Organisation.objects.get(pk=result.showcase_cell_id)
+    assert (RoleKind.CELL_LEADER, cell.path, OrgKind.CELL) in rights_on(users["bithu"], today())
+    assert (RoleKind.MEMBER, cell.path, OrgKind.CELL) in rights_on(users["dangvien"], today())
+    assert cell.is_cell
     secretary = positions_on(cell, today()).get(kind=PositionKind.SECRETARY).member
-    assert secretary.user == roles["bithu"].user
-    member = roles["dangvien"].user.member
+    assert secretary.user == users["bithu"]
+    member = users["dangvien"].member
     assert roster_on(cell, today()).filter(pk=member.pk).exists()
     for account in DEMO_ACCOUNTS:
-        assert roles[account.username].user.check_password(account.password)
+        assert users[account.username].check_password(account.password)
 
 
 def test_the_seed_demo_command_reports_what_it_built_and_the_accounts(capsys):

@@ -200,7 +200,7 @@ def test_the_demo_member_has_an_open_task_and_history_and_the_secretary_sees_ove
     mine = Task.objects.filter(member=member)
     assert mine.filter(evaluated_at=None, status__in=ACTIVE_STATUSES).exists()
     assert mine.exclude(evaluated_at=None).count() >= 3
-    cell = Organisation.objects.get(roles__user__username="bithu")
+    cell = Organisation.objects.get(positions__member__user__username="bithu", positions__valid_until=None)
     overdue = Task.objects.filter(cell=cell, status__in=ACTIVE_STATUSES, due_on__lt=TODAY)
     assert overdue.exists()
     assert (
