@@ -1,7 +1,7 @@
 from django import forms
 
 from chibo.common.forms import DateField, Form, ModelForm
-from chibo.members.models import Member, PositionKind, TrainingKind, TrainingRecord
+from chibo.members.models import LeaveReason, Member, PositionKind, TrainingKind, TrainingRecord
 from chibo.members.rules import member_dates_problem
 from chibo.orgs.access import writable_cells
 from chibo.orgs.forms import OrgChoiceField
@@ -112,6 +112,14 @@ class EndForm(Form):
     """Ending a dated fact (a term, an exemption) on a day."""
 
     on = DateField(label="Ngày kết thúc")
+
+
+class LeaveForm(Form):
+    """Leaving the party: the view asks for a confirmation before the service runs."""
+
+    on = DateField(label="Ngày ra khỏi Đảng")
+    reason = forms.ChoiceField(label="Lý do", choices=[("", "— Chọn lý do —"), *LeaveReason.choices])
+    note = forms.CharField(label="Ghi chú (số quyết định...)", max_length=255, required=False)
 
 
 class ExemptionForm(Form):

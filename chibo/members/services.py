@@ -12,6 +12,7 @@ from chibo.common.signals import cells_changed
 from chibo.common.text import clean_name, fold, sort_name
 from chibo.members.models import (
     Exemption,
+    LeaveReason,
     Member,
     Membership,
     MembershipKind,
@@ -138,6 +139,10 @@ def membership_open(
 ) -> Membership:
     _check_cell(cell, valid_from)
     _raise(end_after_start(valid_from, valid_until))
+    if member.left_on is not None and (valid_until is None or valid_until > member.left_on):
+        raise ValidationError(
+            {"valid_from": f"Đảng viên {member.full_name} đã ra khỏi Đảng từ ngày {fmt(member.left_on)}."}
+        )
     if kind == MembershipKind.OFFICIAL:
         check_official_overlap(member, valid_from, valid_until)
     else:
@@ -355,3 +360,50 @@ def delete_with_audit(*, obj, org_path: str, by=None) -> None:
     obj.delete()
     if cells:
         cells_changed(cells, since, today())
+
+
+@transaction.atomic
+def member_leave(*, member: Member, on: dt.date, reason: str, note: str = "", by=None) -> Member:
+    """The member leaves the party on `on` (removal, expulsion, death, voluntary): their open memberships,
+    positions and exemptions end that day through the services above (each audited), so the rights that
+    the registry gives them end that day too."""
+    member = Member.objects.select_for_update().get(pk=member.pk)
+    if member.left_on is not None:
+        raise ValidationError(
+            {"member": f"Đảng viên {member.full_name} đã ra khỏi Đảng từ ngày {fmt(member.left_on)}."}
+        )
+    errors = {}
+    if reason not in LeaveReason.values:
+        errors["reason"] = "Lý do: hãy chọn xóa tên, khai trừ, từ trần hoặc xin ra khỏi Đảng."
+    if on is None:
+        errors["on"] = "Hãy nhập ngày ra khỏi Đảng."
+    elif on > today():
+        errors["on"] = "Ngày ra khỏi Đảng không được sau hôm nay."
+    elif on <= member.admitted_on:
+        errors["on"] = f"Ngày ra khỏi Đảng phải sau ngày vào Đảng ({fmt(member.admitted_on)})."
+    if errors:
+        raise ValidationError(errors)
+    last = member.memberships.order_by("-valid_from").first()
+    if last is not None and on <= last.valid_from:
+        raise ValidationError(
+            {"on": f"Ngày ra khỏi Đảng phải sau ngày bắt đầu sinh hoạt gần nhất ({fmt(last.valid_from)})."}
+        )
+    later_position = Position.objects.filter(member=member, valid_from__gte=on).first()
+    if later_position is not None:
+        raise ValidationError(
+            {
+                "on": f"Đảng viên có chức vụ bắt đầu từ ngày {fmt(later_position.valid_from)}, sau ngày ra khỏi Đảng."
+            }
+        )
+    before = snapshot(member)
+    for membership in Membership.objects.filter(member=member).overlapping(on, None).select_related("cell"):
+        membership_close(membership=membership, on=on, by=by)
+    for position in Position.objects.filter(member=member).overlapping(on, None).select_related("cell"):
+        position_end(position=position, on=on, by=by)
+    for exemption in Exemption.objects.filter(member=member).overlapping(on, None):
+        if exemption.valid_from < on:
+            exemption_end(exemption=exemption, on=on, by=by)
+    member.left_on, member.left_reason, member.left_note = on, reason, (note or "").strip()[:255]
+    member.save(update_fields=["left_on", "left_reason", "left_note"])
+    audit_log(user=by, action=Action.UPDATE, obj=member, org_path=_org_path_of(member), before=before)
+    return member

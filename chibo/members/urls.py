@@ -9,6 +9,7 @@ urlpatterns = [
     path("<int:pk>/", views.member_detail, name="detail"),
     path("<int:pk>/sua/", views.member_edit, name="edit"),
     path("<int:pk>/chuyen-sinh-hoat/", views.member_transfer_view, name="transfer"),
+    path("<int:pk>/ra-khoi-dang/", views.member_leave_view, name="leave"),
     path("<int:pk>/sinh-hoat-tam-thoi/", views.member_temporary_view, name="temporary"),
     path("<int:pk>/mien-sinh-hoat/them/", views.exemption_create_view, name="exemption_create"),
     path("<int:pk>/boi-duong/them/", views.training_create_view, name="training_create"),

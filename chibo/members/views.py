@@ -22,6 +22,7 @@ from chibo.members.forms import (
     EndForm,
     ExemptionFilterForm,
     ExemptionForm,
+    LeaveForm,
     MemberCreateForm,
     MemberForm,
     PositionForm,
@@ -50,6 +51,7 @@ from chibo.members.services import (
     exemption_create,
     exemption_end,
     member_create,
+    member_leave,
     member_transfer,
     member_update,
     membership_open,
@@ -241,6 +243,46 @@ def member_transfer_view(request, pk: int):
     if done:
         return done
     return _member_form_page(request, member, form, f"Chuyển sinh hoạt đảng: {member.full_name}", "Chuyển")
+
+
+def member_leave_view(request, pk: int):
+    """Leaving the party: a first post shows what will end that day; the second (confirmed) records it."""
+    member = get_member_for_user(request.user, pk, write=True)
+    if member.left_on is not None:
+        messages.info(request, f"Đảng viên đã ra khỏi Đảng từ ngày {member.left_on:%d/%m/%Y}.")
+        return redirect(member)
+    form = LeaveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if request.POST.get("confirmed") == "1":
+            try:
+                member_leave(member=member, by=request.user, **data)
+            except ValidationError as error:
+                add_service_errors(form, error, {"member": None})
+            else:
+                messages.success(
+                    request, f"Đã ghi nhận {member.full_name} ra khỏi Đảng từ ngày {data['on']:%d/%m/%Y}."
+                )
+                return redirect(member)
+        else:
+            day = data["on"]
+            return render(
+                request,
+                "members/leave_confirm.html",
+                {
+                    **_member_context(request, member),
+                    "form": form,
+                    "data": data,
+                    "reason_label": dict(form.fields["reason"].choices)[data["reason"]],
+                    "memberships": Membership.objects.filter(member=member)
+                    .overlapping(day, None)
+                    .select_related("cell"),
+                    "positions": Position.objects.filter(member=member)
+                    .overlapping(day, None)
+                    .select_related("cell"),
+                },
+            )
+    return _member_form_page(request, member, form, f"Ra khỏi Đảng: {member.full_name}", "Tiếp tục")
 
 
 def member_temporary_view(request, pk: int):
