@@ -2,7 +2,8 @@ from django import forms
 
 from chibo.common.forms import DateField, Form, ModelForm
 from chibo.orgs.access import writable_parents
-from chibo.orgs.models import Organisation, OrgKind
+from chibo.orgs.models import Organisation, OrgKind, RoleKind
+from chibo.orgs.rights import find_account
 
 
 class OrgChoiceField(forms.ModelChoiceField):
@@ -63,3 +64,36 @@ class OrgMoveForm(Form):
             "Cấp trên mới: bạn không có quyền chuyển tổ chức vào tổ chức này, hoặc đó là chính nó, "
             "tổ chức cấp dưới của nó hay cấp trên hiện tại."
         )
+
+
+class GrantForm(Form):
+    """Grant a right: the account by login or party card number, the right among those the granter may
+    give, the dates and the reason (the decision)."""
+
+    account = forms.CharField(
+        label="Tài khoản",
+        max_length=150,
+        help_text="Tên đăng nhập hoặc số thẻ đảng viên; tìm theo tên ở ô phía trên.",
+    )
+    role = forms.ChoiceField(label="Quyền")
+    valid_from = DateField(label="Từ ngày")
+    valid_until = DateField(
+        label="Đến ngày", required=False, help_text="Để trống nếu chưa định ngày kết thúc."
+    )
+    reason = forms.CharField(label="Lý do", max_length=255, help_text="Ví dụ: Quyết định số 12-QĐ/ĐU.")
+
+    def __init__(self, *args, roles: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [(r, RoleKind(r).label) for r in roles]
+
+    def clean_account(self):
+        user = find_account(self.cleaned_data["account"])
+        if user is None:
+            raise forms.ValidationError(
+                "Tài khoản: không tìm thấy tài khoản có tên đăng nhập hoặc số thẻ đảng viên này."
+            )
+        return user
+
+
+class RevokeForm(Form):
+    reason = forms.CharField(label="Lý do thu hồi", max_length=255, required=False)

@@ -134,3 +134,45 @@ def rights_held_in(org: Organisation, *, day: dt.date, current: bool = True) -> 
         rows.extend(source.held_in(org, day, current))
     rows.sort(key=lambda h: (h.organisation.path, h.name, h.role, h.valid_from or dt.date.min))
     return rows
+
+
+def find_account(text: str):
+    """The account for a login or a party card number (exact), or None."""
+    from django.contrib.auth import get_user_model
+
+    text = (text or "").strip()
+    if not text:
+        return None
+    User = get_user_model()
+    return (
+        User.objects.filter(username=text).first()
+        # The members app's reverse one-to-one, by name only: orgs does not import members.
+        or User.objects.filter(member__card_number=text).first()
+    )
+
+
+def accounts_matching(org: Organisation, text: str, *, limit: int = 20) -> list:
+    """Accounts whose name matches `text` (accent-free) among the people of the subtree of `org`:
+    members with a membership there, or holders of a grant there. Nobody outside the scope is listed."""
+    from django.contrib.auth import get_user_model
+
+    from chibo.common.text import fold
+
+    key = fold((text or "").strip())
+    if not key:
+        return []
+    in_subtree = Q(
+        member__memberships__cell__path__gte=org.path, member__memberships__cell__path__lt=org.path_upper
+    ) | Q(chibo_roles__organisation__path__gte=org.path, chibo_roles__organisation__path__lt=org.path_upper)
+    named = Q(member__search_name__contains=key) | Q(username__icontains=key)
+    for word in (text or "").split():
+        named |= Q(last_name__icontains=word) | Q(first_name__icontains=word)
+    users = (
+        get_user_model()
+        .objects.filter(in_subtree)
+        .filter(named, is_active=True)
+        .select_related("member")
+        .distinct()
+        .order_by("username")[:limit]
+    )
+    return list(users)

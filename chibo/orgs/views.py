@@ -11,17 +11,22 @@ from chibo.common.paging import paginate
 from chibo.orgs.access import (
     can_move_org,
     can_read_members_of,
+    can_read_rights,
     can_see_org,
     can_write_org,
+    get_org_for_rights,
     get_org_for_user,
+    get_role_for_user,
+    grantable_roles,
     is_staff_of,
     orgs_visible_to,
     visible_ancestors,
     writable_parents,
 )
-from chibo.orgs.forms import OrgForm, OrgMoveForm
-from chibo.orgs.models import Organisation, OrgParentPeriod
-from chibo.orgs.services import org_create, org_move, org_update
+from chibo.orgs.forms import GrantForm, OrgForm, OrgMoveForm, RevokeForm
+from chibo.orgs.models import ROLE_RANK, Organisation, OrgParentPeriod
+from chibo.orgs.rights import accounts_matching, person_name, rights_held_in
+from chibo.orgs.services import org_create, org_move, org_update, role_grant, role_revoke
 
 
 def org_list(request):
@@ -65,6 +70,7 @@ def org_detail(request, pk: int):
             "can_write": can_write,
             "can_move": can_move_org(user, org),
             "is_staff": is_staff_of(user, org),
+            "can_read_rights": can_read_rights(user, org),
         },
     )
 
@@ -123,4 +129,105 @@ def org_move_view(request, pk: int):
         request,
         "orgs/move.html",
         {"form": form, "org": org, "ancestors": visible_ancestors(request.user, org)},
+    )
+
+
+# --- rights ------------------------------------------------------------------------------------------
+
+
+def org_rights(request, pk: int):
+    """Who holds which right in the subtree, now (with grants to come) or in the past, and from what."""
+    org = get_org_for_rights(request.user, pk)
+    past = request.GET.get("xem") == "truoc-day"
+    day = today()
+    page = paginate(request, rights_held_in(org, day=day, current=not past))
+    mine = grantable_roles(request.user, org)
+    top = max((ROLE_RANK[r] for r in mine), default=-1)
+    revocable = {
+        h.role_id
+        for h in page
+        if h.role_id
+        and not past
+        and ROLE_RANK[h.role] <= top
+        and can_read_rights(request.user, h.organisation)
+    }
+    return render(
+        request,
+        "orgs/rights.html",
+        {
+            "org": org,
+            "ancestors": visible_ancestors(request.user, org),
+            "page": page,
+            "past": past,
+            "day": day,
+            "can_grant": bool(mine),
+            "revocable": revocable,
+        },
+    )
+
+
+def org_rights_grant(request, pk: int):
+    org = get_org_for_rights(request.user, pk, grant=True)
+    query = request.GET.get("tim", "").strip()
+    found = [(u, person_name(u)) for u in accounts_matching(org, query)] if query else []
+    initial = {"account": request.GET.get("tai_khoan", ""), "valid_from": today()}
+    form = GrantForm(request.POST or None, roles=grantable_roles(request.user, org), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            role_grant(
+                user=data["account"],
+                organisation=org,
+                role=data["role"],
+                valid_from=data["valid_from"],
+                valid_until=data["valid_until"],
+                reason=data["reason"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error, {"user": "account"})
+        else:
+            messages.success(request, f"Đã trao quyền cho {person_name(data['account'])}.")
+            return redirect("orgs:rights", pk=org.pk)
+    return render(
+        request,
+        "orgs/rights_grant.html",
+        {
+            "org": org,
+            "ancestors": visible_ancestors(request.user, org),
+            "form": form,
+            "query": query,
+            "found": found,
+        },
+    )
+
+
+def role_revoke_view(request, pk: int):
+    """Revoking asks for a confirmation (GET shows it); the right ends today, its row stays."""
+    role = get_role_for_user(request.user, pk, revoke=True)
+    org = role.organisation
+    if role.valid_until is not None and role.valid_until <= today():
+        messages.info(request, "Quyền này đã hết hiệu lực.")
+        return redirect("orgs:rights", pk=org.pk)
+    form = RevokeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            role_revoke(role=role, reason=form.cleaned_data["reason"], by=request.user)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request, f"Đã thu hồi quyền {role.get_role_display().lower()} của {person_name(role.user)}."
+            )
+            return redirect("orgs:rights", pk=org.pk)
+    return render(
+        request,
+        "orgs/rights_revoke.html",
+        {
+            "org": org,
+            "ancestors": visible_ancestors(request.user, org),
+            "role": role,
+            "holder": person_name(role.user),
+            "form": form,
+        },
     )
