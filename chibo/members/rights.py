@@ -18,7 +18,7 @@ def _kind(kind: str) -> Value:
     return Value(str(kind), output_field=CharField())
 
 
-def user_rights(user_id: int, day: dt.date):
+def user_rights(user_id: int, day: dt.date) -> list:
     memberships = (
         Membership.objects.on(day)
         .filter(member__user_id=user_id)
@@ -33,7 +33,7 @@ def user_rights(user_id: int, day: dt.date):
         .values_list("_right", "cell__path", "cell__kind")
         .order_by()
     )
-    return memberships.union(positions, all=True)
+    return [memberships, positions]
 
 
 def holders(kinds, paths: list[str], day: dt.date) -> list:

@@ -32,7 +32,7 @@ def _active_roles(user, day=None):
 def _rights_query(user, day):
     """Grant rows ∪ the rights every registered source derives from the registry: one query."""
     qs = _active_roles(user, day).values_list("role", "organisation__path", "organisation__kind").order_by()
-    derived = [source.for_user(user.pk, day) for source in right_sources()]
+    derived = [qs for source in right_sources() for qs in source.for_user(user.pk, day)]
     return qs.union(*derived, all=True) if derived else qs
 
 

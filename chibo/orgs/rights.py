@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
-from chibo.orgs.models import Organisation, Role
+from chibo.orgs.models import GRANTABLE_ROLES, Organisation, Role
 
 # Where a right comes from, as shown on the rights page.
 FROM_GRANT = "grant"
@@ -49,8 +49,8 @@ class Held:
 class RightSource:
     """A provider of derived rights.
 
-    for_user(user_id, day): a values_list queryset of (role kind, org path, org kind), without ordering,
-        of the rights the source gives the user on `day`; it is UNIONed with the grant rows (one query).
+    for_user(user_id, day): values_list querysets of (role kind, org path, org kind), without ordering,
+        of the rights the source gives the user on `day`; they are UNIONed with the grant rows (one query).
     holders(kinds, paths, day): querysets of user ids holding one of `kinds` on an organisation whose
         path is in `paths` on `day` (reverse lookups: "who leads this cell today").
     held_in(org, day, current): Held rows of the subtree of `org`: valid on `day` (current) or ended
@@ -58,7 +58,7 @@ class RightSource:
     """
 
     name: str
-    for_user: Callable[[int, dt.date], QuerySet]
+    for_user: Callable[[int, dt.date], list[QuerySet]]
     holders: Callable[[Sequence[str], list[str], dt.date], list[QuerySet]]
     held_in: Callable[[Organisation, dt.date, bool], list[Held]]
 
@@ -113,7 +113,8 @@ def _grants_held_in(org: Organisation, day: dt.date, current: bool) -> list[Held
             valid_from=r.valid_from,
             valid_until=r.valid_until,
             source=FROM_GRANT,
-            source_label="được trao",
+            # Member and cell-leader rows made by hand before rights followed the registry.
+            source_label="được trao" if r.role in GRANTABLE_ROLES else "được trao (vai trò cũ, ghi tay)",
             role_id=r.pk,
             granted_by_name=person_name(r.granted_by),
             granted_at=r.granted_at,
