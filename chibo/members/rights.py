@@ -8,14 +8,16 @@ transfer, a term's end or leaving the party closes the rows, so the rights end t
 import datetime as dt
 
 from django.db.models import CharField, Q, Value
+from django.db.models.functions import Cast
 
 from chibo.members.models import Membership, Position
 from chibo.orgs.models import Organisation, RoleKind
 from chibo.orgs.rights import FROM_MEMBERSHIP, FROM_POSITION, Held, RightSource
 
 
-def _kind(kind: str) -> Value:
-    return Value(str(kind), output_field=CharField())
+def _kind(kind: str) -> Cast:
+    # Typed, so the UNION with Role.role needs no guess from PostgreSQL.
+    return Cast(Value(str(kind)), output_field=CharField(max_length=20))
 
 
 def user_rights(user_id: int, day: dt.date) -> list:
