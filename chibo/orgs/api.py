@@ -168,11 +168,12 @@ class RevokeIn(InputSchema):
 
 @router.get("/{org_id}/rights", response={200: list[RightOut], **READ_ERRORS, 403: ErrorOut})
 @paginate(Pagination)
-def right_list(request, org_id: PathId, on: Day | None = None, ended: bool = False):
-    """Who holds which right in the subtree: valid on `on` (today by default), or with `ended` those
-    that ended by that day. For staff, administrators and supervisors of the organisation or above."""
+def right_list(request, org_id: PathId, date: Day | None = None, ended: bool = False):
+    """Who holds which right in the subtree, and from what: valid on `date` (today by default), or with
+    `ended` those that ended by that day. For staff, administrators and supervisors of the organisation
+    or above."""
     org = get_org_for_rights(request.user, org_id)
-    day = on or today()
+    day = date or today()
     rows = rights_held_in(org, day=day, current=not ended)
     if not ended:
         rows = [h for h in rows if h.valid_from is None or h.valid_from <= day]

@@ -39,7 +39,7 @@ def test_the_list_shows_each_source_now_and_at_a_date(cast, granted, api_as):
     assert ("giamsat", "grant", "supervisor") in sources
     kien = next(i for i in items if i["source"] == "position")
     assert kien["name"] == "Phan Thanh Kiên" and kien["source_label"] == "chức vụ: Bí thư"
-    before = client.get(f"/api/v1/orgs/{cast.ward.pk}/rights?on=2024-03-01&limit=500").json()["items"]
+    before = client.get(f"/api/v1/orgs/{cast.ward.pk}/rights?date=2024-03-01&limit=500").json()["items"]
     assert ("kien", "position", "cell_leader") not in {
         (i["username"], i["source"], i["role"]) for i in before
     }
