@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
+from chibo.common.text import fold, sort_name
 from chibo.orgs.models import GRANTABLE_ROLES, Organisation, Role
 
 # Where a right comes from, as shown on the rights page.
@@ -129,11 +130,20 @@ def _grants_held_in(org: Organisation, day: dt.date, current: bool) -> list[Held
 def rights_held_in(org: Organisation, *, day: dt.date, current: bool = True) -> list[Held]:
     """Who holds which right in the subtree of `org`: valid on `day` (current; future grants included),
     or ended by `day` (the history), from grants and every registered source. Sorted by organisation,
-    then name."""
+    then given name."""
     rows = _grants_held_in(org, day, current)
     for source in right_sources():
         rows.extend(source.held_in(org, day, current))
-    rows.sort(key=lambda h: (h.organisation.path, h.name, h.role, h.valid_from or dt.date.min))
+    # Vietnamese list order: by given name first (DOMAIN §12), accent-free as a tie-free key.
+    rows.sort(
+        key=lambda h: (
+            h.organisation.path,
+            fold(sort_name(h.name)),
+            h.user_id,
+            h.role,
+            h.valid_from or dt.date.min,
+        )
+    )
     return rows
 
 
@@ -156,8 +166,6 @@ def accounts_matching(org: Organisation, text: str, *, limit: int = 20) -> list:
     """Accounts whose name matches `text` (accent-free) among the people of the subtree of `org`:
     members with a membership there, or holders of a grant there. Nobody outside the scope is listed."""
     from django.contrib.auth import get_user_model
-
-    from chibo.common.text import fold
 
     key = fold((text or "").strip())
     if not key:

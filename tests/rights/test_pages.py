@@ -128,3 +128,13 @@ def test_revoking_asks_for_confirmation_then_the_page_stops_working(cast, grante
     assert client.post(url, {"reason": "Hết nhiệm vụ"}).status_code == 302
     client.force_login(holder)
     assert client.get(reverse("orgs:detail", args=[cast.cell2.pk])).status_code == 404
+
+
+def test_the_list_is_in_vietnamese_order_by_given_name(cast):
+    from chibo.common.dates import today
+    from chibo.orgs.rights import rights_held_in
+
+    for name, login in (("Nguyễn Văn Toàn", "toan"), ("Trần Thị An", "an2"), ("Lê Bảo", "bao2")):
+        make_user(login, member=make_member(cast.cell2, full_name=name))
+    names = [h.name for h in rights_held_in(cast.cell2, day=today())]
+    assert names == ["Trần Thị An", "Lê Bảo", "Nguyễn Văn Toàn"]
