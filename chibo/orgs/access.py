@@ -2,6 +2,10 @@
 
 A role granted on an organisation covers its whole subtree. Not visible -> 404 (existence is not
 revealed); visible but not writable -> 403.
+
+A user's rights on a day are the grant rows (`Role`) valid that day plus the rights derived from the
+registry by the sources registered in orgs.rights (members: a membership gives the member right on its
+cell, a position the cell-leader right), read in one UNION query per request (`_roles`).
 """
 
 from django.contrib.auth import get_user_model

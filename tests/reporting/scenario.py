@@ -38,7 +38,7 @@ from chibo.orgs.models import OrgKind
 from chibo.resolutions.services import task_assign
 from chibo.supervision.models import ASPECTS, Rating
 from chibo.supervision.services import assignment_create, visit_create
-from tests.factories import make_member, make_org
+from tests.factories import make_member, make_org, make_user
 from tests.meetings.conftest import make_meeting
 
 MARCH = dt.date(2025, 3, 1)
@@ -247,3 +247,11 @@ def build(cast, rules):
         minutes_at=at(2025, 3, 6, 22),
     )
     return {"BD-03": bd03, "BD-04": bd04}
+
+
+def plain_member_user(cast):
+    """An account of an ordinary member of `cell` (Phạm Văn Hưu). In this scenario cast.member is the
+    cell's deputy, and since issue 11 a position gives its holder the cell-leader right."""
+    from chibo.members.models import Member
+
+    return make_user("dangvien_thuong", member=Member.objects.get(full_name="Phạm Văn Hưu"))

@@ -14,7 +14,7 @@ from chibo.reporting import charts, facts, periods
 from chibo.reporting import dashboard as data
 from chibo.reporting.indicators import Indicator
 from tests.factories import make_org, make_user
-from tests.reporting.scenario import MARCH, build
+from tests.reporting.scenario import MARCH, build, plain_member_user
 from tests.resolutions.conftest import task_rules  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.django_db
@@ -274,7 +274,7 @@ def test_the_dashboard_links_to_what_to_fix_and_to_reports_for_those_who_may(cli
     html = client.get(url(cast.ward, ky="2025-03")).content.decode()
     assert reverse("reporting:fixes", args=[cast.ward.pk]) + "?ky=2025-03" in html
     assert reverse("reporting:reports", args=[cast.ward.pk]) in html
-    client.force_login(cast.member_user)
+    client.force_login(plain_member_user(cast))  # cast.member is the deputy here
     html = client.get(url(cast.cell, ky="2025-03")).content.decode()
     assert reverse("reporting:fixes", args=[cast.cell.pk]) in html
     assert reverse("reporting:reports", args=[cast.cell.pk]) not in html  # reports name members

@@ -16,7 +16,7 @@ from chibo.reporting import engine, facts, fixes, periods
 from chibo.resolutions.selectors import task_coverage
 from tests.factories import make_member, make_org
 from tests.meetings.scoring_data import held_meeting, local, roll
-from tests.reporting.scenario import EXPECTED_BD, MARCH, build
+from tests.reporting.scenario import EXPECTED_BD, MARCH, build, plain_member_user
 from tests.resolutions.conftest import task_rules  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.django_db
@@ -342,7 +342,7 @@ def test_an_anonymous_user_is_sent_to_log_in(client, cast, scenario):
 
 
 def test_a_member_sees_counts_but_no_names(client, cast, scenario):
-    login(client, cast.member_user)
+    login(client, plain_member_user(cast))  # cast.member is the deputy here
     page = client.get(url(cast.cell))
     assert page.status_code == 200
     html = page.content.decode()
