@@ -97,3 +97,23 @@ def test_the_score_page_names_who_confirmed(client, cast, rule_set):  # noqa: F8
     assert Score.objects.get(meeting=meeting).confirmed_by == staff
     client.force_login(staff)
     shows_the_name(client.get(reverse("meetings:score", args=[meeting.pk])).content.decode())
+
+
+def test_naming_people_on_the_audit_list_costs_no_query_per_row(client, cast):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(cast.staff)
+    url = reverse("audit:org_audit", args=[cast.ward.pk])
+
+    def queries(n):
+        for i in range(n):
+            user = get_user_model().objects.create_user(
+                f"nguoi{n}-{i}", first_name="Kiên", last_name="Phan Thanh"
+            )
+            AuditEntry.objects.create(user=user, action=Action.UPDATE, model="x", org_path=cast.ward.path)
+        with CaptureQueriesContext(connection) as ctx:
+            shows_the_name(client.get(url).content.decode())
+        return len(ctx.captured_queries)
+
+    assert queries(1) == queries(6)
