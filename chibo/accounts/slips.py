@@ -14,11 +14,14 @@ PER_PAGE = 8
 
 def activation_url(request=None) -> str:
     """Absolute address of the activation page: SITE_URL when set (what members can reach), else the
-    address the request came in on."""
+    address the request came in on, else (the command line) the first trusted origin."""
     path = reverse("accounts:activate")
     if settings.SITE_URL:
         return settings.SITE_URL + path
-    return request.build_absolute_uri(path) if request is not None else path
+    if request is not None:
+        return request.build_absolute_uri(path)
+    origin = next(iter(settings.CSRF_TRUSTED_ORIGINS), "").rstrip("/")
+    return origin + path
 
 
 def qr_svg(url: str) -> str:
