@@ -1,6 +1,7 @@
 """Account pages: per organisation (create, print slips), a member's new slip, the public activation page,
 and the password pages (change, reset by e-mail) in Vietnamese."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -12,6 +13,7 @@ from django.urls import reverse_lazy
 from django.views.decorators.http import require_POST
 
 from chibo.accounts import selectors, services
+from chibo.accounts.access import can_reset_account
 from chibo.accounts.forms import ActivationForm, MemberPasswordResetForm, SlipsConfirmForm
 from chibo.accounts.slips import activation_url, render_slips_pdf
 from chibo.audit.models import Action
@@ -91,6 +93,10 @@ def org_slips(request, pk):
 
 def member_slip(request, pk):
     member = get_member_for_user(request.user, pk, write=True)  # sibling 404, visible but not theirs 403
+    if not can_reset_account(request.user, member.user):
+        raise PermissionDenied(
+            "Tài khoản này có quyền của cán bộ cấp ủy: chỉ cán bộ cấp trên hoặc quản trị mới cấp phiếu mới được."
+        )
     form = SlipsConfirmForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -158,13 +164,9 @@ class PasswordResetView(auth_views.PasswordResetView):
     form_class = MemberPasswordResetForm
     success_url = reverse_lazy("accounts:password_reset_done")
 
-    def get_extra_email_context(self):
-        from django.conf import settings
-
-        return {"site_url": settings.SITE_URL}
-
     def form_valid(self, form):
-        self.extra_email_context = self.get_extra_email_context()
+        # Links in the mail use the public address when one is configured, like the reminders.
+        self.extra_email_context = {"site_url": settings.SITE_URL}
         return super().form_valid(form)
 
 

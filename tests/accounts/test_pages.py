@@ -200,3 +200,15 @@ def test_the_org_page_links_to_accounts_for_staff_only(client, cast):
         reverse("accounts:org", args=[cast.ward.pk])
         not in client.get(reverse("orgs:detail", args=[cast.ward.pk])).content.decode()
     )
+
+
+def test_a_cell_leader_cannot_reset_the_account_of_someone_with_staff_rights(client, cast):
+    from chibo.orgs.models import Role, RoleKind
+
+    Role.objects.create(user=cast.member_user, organisation=cast.ward, role=RoleKind.STAFF)
+    url = reverse("accounts:member_slip", args=[cast.member.pk])
+    client.force_login(cast.leader_user)
+    assert client.post(url, {"confirm": "on"}).status_code == 403
+    assert not AuditEntry.objects.filter(action=Action.RESET).exists()
+    client.force_login(cast.staff)  # staff of the same ward: allowed
+    assert client.post(url, {"confirm": "on"})["Content-Type"] == "application/pdf"

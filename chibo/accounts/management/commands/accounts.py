@@ -10,7 +10,9 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from chibo.accounts import services
+from chibo.accounts.access import can_reset_account
 from chibo.accounts.slips import render_slips_pdf
+from chibo.members.access import can_write_member
 from chibo.members.models import Member
 from chibo.orgs.access import is_staff_of
 from chibo.orgs.models import Organisation
@@ -85,9 +87,7 @@ class Command(BaseCommand):
         if member is None:
             raise CommandError(f"Không có đảng viên số thẻ {card_number}.")
         if by is not None:
-            from chibo.members.access import can_write_member
-
-            if not can_write_member(by, member):
+            if not can_write_member(by, member) or not can_reset_account(by, member.user):
                 raise CommandError(f"Không có đảng viên số thẻ {card_number} trong phạm vi của bạn.")
         try:
             slip = services.reset_slip_issue(member=member, by=by)
