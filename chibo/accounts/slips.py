@@ -25,8 +25,10 @@ def activation_url(request=None) -> str:
 
 
 def qr_svg(url: str) -> str:
-    # Made here (segno): nothing leaves the machine.
-    return segno.make(url, error="m").svg_inline(scale=3, border=1, dark="#000", light="#fff", omitsize=True)
+    """The QR as an SVG <img> made here (segno): nothing leaves the machine. A data URI image renders
+    about twice as fast in WeasyPrint as inline <svg> markup (a ward prints a thousand slips)."""
+    uri = segno.make(url, error="m").svg_data_uri(scale=3, border=1, dark="#000", light="#fff")
+    return f'<img src="{uri}" alt="Mã QR mở trang kích hoạt">'
 
 
 def render_slips_pdf(slips: list[Slip], *, request=None) -> bytes:

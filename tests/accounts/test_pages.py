@@ -212,3 +212,12 @@ def test_a_cell_leader_cannot_reset_the_account_of_someone_with_staff_rights(cli
     assert not AuditEntry.objects.filter(action=Action.RESET).exists()
     client.force_login(cast.staff)  # staff of the same ward: allowed
     assert client.post(url, {"confirm": "on"})["Content-Type"] == "application/pdf"
+
+
+def test_the_slips_point_at_site_url_when_set(settings):
+    from chibo.accounts.slips import activation_url
+
+    settings.SITE_URL = "https://chibo.example.vn"
+    assert activation_url() == "https://chibo.example.vn/tai-khoan/kich-hoat/"
+    settings.SITE_URL, settings.CSRF_TRUSTED_ORIGINS = "", ["https://dang.example.vn"]
+    assert activation_url() == "https://dang.example.vn/tai-khoan/kich-hoat/"
