@@ -71,3 +71,22 @@ def test_staff_print_slips_and_a_member_activates_on_a_phone(live_server, phone,
     page.goto(live_server.url + reverse("accounts:password_change"))
     shot(page, "accounts-password-change")
     assert fits(page)
+
+
+def test_a_secretary_issues_a_new_slip_and_the_reset_pages_fit_a_phone(live_server, phone, cast):
+    page = phone
+    page.goto(live_server.url + reverse("accounts:member_slip", args=[cast.member.pk]))
+    page.fill("#id_username", "bithu")
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_selector("text=Cấp phiếu mới cho đồng chí Lê Văn An")
+    shot(page, "accounts-member-slip")
+    assert fits(page)
+    page.check("#id_confirm")
+    with page.expect_download() as download:
+        page.click("text=Cấp phiếu mới (PDF)")
+    assert download.value.suggested_filename == "phieu-dangvien.pdf"
+    page.click("button:has-text('Đăng xuất')")
+    page.goto(live_server.url + reverse("accounts:password_reset"))
+    shot(page, "accounts-password-reset")
+    assert fits(page)
