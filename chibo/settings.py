@@ -204,6 +204,8 @@ CHIBO_JOB_TIMEOUT_MINUTES = env_int("CHIBO_JOB_TIMEOUT_MINUTES", 30)
 CHIBO_REPORT_FILES_KEEP_DAYS = env_int("CHIBO_REPORT_FILES_KEEP_DAYS", 30)
 # T6: a leader's party-work training counts for this many months (DOMAIN §8, default 30).
 CHIBO_TRAINING_VALID_MONTHS = env_int("CHIBO_TRAINING_VALID_MONTHS", 30)
+# Activation and reset codes printed on slips stay valid this many days.
+CHIBO_ACTIVATION_DAYS = env_int("CHIBO_ACTIVATION_DAYS", 14)
 
 LOGGING = {
     "version": 1,

@@ -93,7 +93,8 @@ def org_audit(request, org_pk: int):
     """The change log of an organisation's subtree, for its committee staff."""
     org = get_org_for_user(request.user, org_pk, staff=True)
     entries = AuditEntry.objects.filter(org_path__gte=org.path, org_path__lt=org.path_upper).select_related(
-        "user"
+        "user",
+        "user__member",  # the list names each person from their member record
     )
     page = paginate(request, entries)
     return render(

@@ -12,6 +12,7 @@ EXTRAS: list[str] = [
     "chibo.demo.training.seed",
     "chibo.demo.supervision.seed",
     "chibo.demo.portal.seed",
+    "chibo.demo.pending_accounts.seed",
 ]
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from django.template.loader import render_to_string
 
+from chibo.common.people import person_name
 from chibo.meetings.models import Meeting, MeetingKind, Minutes, MinutesStatus
 from chibo.meetings.services.minutes import (
     local_dt,
@@ -143,10 +144,7 @@ class MinutesDocument:
 
 
 def _user_name(user) -> str:
-    if user is None:
-        return ""
-    member = getattr(user, "member", None)
-    return member.full_name if member is not None else user.get_username()
+    return person_name(user)
 
 
 def _chair_signature(meeting: Meeting) -> Signature:

@@ -4,18 +4,14 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from chibo.common.forms import DateField, Form
+from chibo.common.people import person_name
 from chibo.orgs.models import Organisation
 from chibo.supervision.models import ASPECTS, Rating
 
 
 class UserChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        member = getattr(obj, "member", None)
-        return (
-            f"{member.full_name} ({obj.get_username()})"
-            if member
-            else obj.get_full_name() or obj.get_username()
-        )
+        return person_name(obj)
 
 
 class UnitChoiceField(forms.ModelChoiceField):

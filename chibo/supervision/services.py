@@ -11,6 +11,7 @@ from django.utils import timezone
 from chibo.audit.models import Action
 from chibo.audit.services import audit_log, snapshot
 from chibo.common.dates import today
+from chibo.common.people import person_name
 from chibo.common.signals import cells_changed
 from chibo.meetings.models import Meeting
 from chibo.meetings.services.minutes import meeting_date
@@ -82,7 +83,7 @@ def assignment_create(
         raise ValidationError(errors)
     if not is_committee_user(user, committee, valid_from):
         raise ValidationError(
-            {"user": f"Cấp ủy viên phụ trách: {user.get_username()} không thuộc {committee.name}."}
+            {"user": f"Cấp ủy viên phụ trách: {person_name(user)} không thuộc {committee.name}."}
         )
     # Serialise overlapping checks for one user.
     get_user_model().objects.select_for_update().filter(pk=user.pk).first()
@@ -90,7 +91,7 @@ def assignment_create(
         if rules.overlaps(valid_from, valid_until, other.valid_from, other.valid_until):
             raise ValidationError(
                 {
-                    "valid_from": f"Từ ngày: {user.get_username()} đã được phân công theo dõi {unit.name} "
+                    "valid_from": f"Từ ngày: {person_name(user)} đã được phân công theo dõi {unit.name} "
                     f"từ {other.valid_from:%d/%m/%Y}"
                     + (f" đến {other.valid_until:%d/%m/%Y}." if other.valid_until else " (chưa kết thúc).")
                 }

@@ -76,6 +76,9 @@ EXPECTED = {
     ("patch", "/api/v1/training/participations/{participation_id}"): "participation_update",
     ("get", "/api/v1/training/orgs/{org_id}/gaps"): "gap_list",
     ("post", "/api/v1/training/orgs/{org_id}/gaps/enrol"): "gap_enrol",
+    ("get", "/api/v1/accounts/orgs/{org_id}"): "account_counts",
+    ("post", "/api/v1/accounts/orgs/{org_id}/create"): "accounts_create",
+    ("post", "/api/v1/accounts/orgs/{org_id}/slips"): "accounts_slips",
 }
 
 

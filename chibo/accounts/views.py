@@ -1,0 +1,188 @@
+"""Account pages: per organisation (create, print slips), a member's new slip, the public activation page,
+and the password pages (change, reset by e-mail) in Vietnamese."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.views.decorators.http import require_POST
+
+from chibo.accounts import selectors, services
+from chibo.accounts.access import can_reset_account
+from chibo.accounts.forms import ActivationForm, MemberPasswordResetForm, SlipsConfirmForm
+from chibo.accounts.slips import activation_url, render_slips_pdf
+from chibo.audit.models import Action
+from chibo.common.paging import paginate
+from chibo.members.access import get_member_for_user
+from chibo.orgs.access import can_write_org, get_org_for_user, holds_role, is_staff_of, visible_ancestors
+from chibo.orgs.models import RoleKind
+
+BACKEND = "chibo.accounts.backends.LoginBackend"
+STAFF_ONLY = "Chỉ cán bộ cấp ủy của tổ chức này hoặc cấp trên mới tạo tài khoản và in phiếu được."
+
+
+def _org_for_accounts(request, pk, *, staff: bool):
+    org = get_org_for_user(request.user, pk)  # 404 outside the user's subtree
+    if staff and not is_staff_of(request.user, org):
+        raise PermissionDenied(STAFF_ONLY)
+    if not (is_staff_of(request.user, org) or can_write_org(request.user, org)):
+        raise PermissionDenied("Chỉ cán bộ cấp ủy và cấp ủy chi bộ mới xem được tài khoản của đảng viên.")
+    return org
+
+
+def _pdf(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def org_accounts(request, pk):
+    org = _org_for_accounts(request, pk, staff=False)
+    members = selectors.members_with_accounts(org)
+    return render(
+        request,
+        "accounts/org_accounts.html",
+        {
+            "org": org,
+            "ancestors": visible_ancestors(request.user, org),
+            "counts": selectors.account_counts(org),
+            "page": paginate(request, members),
+            "is_staff": is_staff_of(request.user, org),
+            "confirm_form": SlipsConfirmForm(),
+        },
+    )
+
+
+@require_POST
+def accounts_create(request, pk):
+    org = _org_for_accounts(request, pk, staff=True)
+    result = services.accounts_create(org=org, by=request.user)
+    messages.success(
+        request,
+        f"Đã tạo {len(result.created)} tài khoản mới; {result.existing} đảng viên đã có tài khoản từ trước. "
+        "Hãy in phiếu kích hoạt để phát cho đảng viên.",
+    )
+    if result.conflicts:
+        messages.warning(
+            request,
+            "Chưa tạo được tài khoản cho số thẻ đã là tên đăng nhập của một tài khoản khác: "
+            + ", ".join(result.conflicts),
+        )
+    return redirect("accounts:org", pk=org.pk)
+
+
+@require_POST
+def org_slips(request, pk):
+    org = _org_for_accounts(request, pk, staff=True)
+    if not SlipsConfirmForm(request.POST).is_valid():
+        messages.error(
+            request, "Xác nhận: hãy đánh dấu ô xác nhận trước khi in phiếu (mã cũ sẽ hết hiệu lực)."
+        )
+        return redirect("accounts:org", pk=org.pk)
+    slips = services.slips_issue(org=org, by=request.user)
+    if not slips:
+        messages.info(request, "Không có tài khoản nào đang chờ kích hoạt trong tổ chức này.")
+        return redirect("accounts:org", pk=org.pk)
+    return _pdf(render_slips_pdf(slips, request=request), f"phieu-kich-hoat-{org.code}.pdf")
+
+
+def member_slip(request, pk):
+    member = get_member_for_user(request.user, pk, write=True)  # sibling 404, visible but not theirs 403
+    if not can_reset_account(request.user, member.user):
+        raise PermissionDenied(
+            "Tài khoản này có quyền của cán bộ cấp ủy: chỉ cán bộ cấp trên hoặc quản trị mới cấp phiếu mới được."
+        )
+    form = SlipsConfirmForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            slip = services.reset_slip_issue(member=member, by=request.user)
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            return _pdf(render_slips_pdf([slip], request=request), f"phieu-{slip.login}.pdf")
+    account = member.user
+    return render(
+        request,
+        "accounts/member_slip.html",
+        {
+            "member": member,
+            "account": account,
+            "pending": account and services.is_pending(account),
+            "form": form,
+        },
+    )
+
+
+def _needs_second_factor(user) -> bool:
+    return user.is_superuser or holds_role(user, (RoleKind.STAFF, RoleKind.SUPERVISOR, RoleKind.ADMIN))
+
+
+@login_not_required
+def activate(request):
+    form = ActivationForm(request.POST or None, initial={"login": request.GET.get("so_the", "")[:150]})
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.account_activate(
+                activation=form.activation, password=form.cleaned_data["password1"]
+            )
+        except services.ActivationError as error:
+            form.add_error("code", error.message)
+        else:
+            if _needs_second_factor(user):
+                # Rights above a member's need the second factor: through the login page.
+                messages.success(request, "Đã đặt mật khẩu. Hãy đăng nhập bằng số thẻ và mật khẩu mới.")
+                return redirect("login")
+            login(request, user, backend=BACKEND)
+            messages.success(request, "Tài khoản đã được kích hoạt. Chào mừng đồng chí đến với Chibo.")
+            return redirect("meetings:my_schedule" if getattr(user, "member", None) else "home")
+    return render(request, "accounts/activate.html", {"form": form, "url": activation_url(request)})
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:password_change_done")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.password_changed_log(user=self.request.user, note="change")
+        return response
+
+
+class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
+    template_name = "accounts/password_change_done.html"
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "accounts/password_reset.html"
+    email_template_name = "accounts/password_reset_email.txt"
+    subject_template_name = "accounts/password_reset_subject.txt"
+    form_class = MemberPasswordResetForm
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form):
+        # Links in the mail use the public address when one is configured, like the reminders.
+        self.extra_email_context = {"site_url": settings.SITE_URL}
+        return super().form_valid(form)
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.password_changed_log(user=form.user, action=Action.RESET, note="email")
+        return response
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"
