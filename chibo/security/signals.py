@@ -4,14 +4,16 @@ audit log; the per-user row kept in step with the user's second-factor devices."
 import time
 
 from axes.signals import user_locked_out
+from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from chibo.audit.models import Action
+from chibo.audit.models import Action, AuditEntry
 from chibo.security.backends import BACKEND_PATH
 from chibo.security.models import SessionEpoch
 
@@ -57,18 +59,43 @@ def audit_failed_login(sender, credentials, request=None, **kwargs):
 
 @receiver(user_locked_out)
 def audit_lockout(sender, request=None, username=None, ip_address=None, **kwargs):
-    from chibo.security import services
+    """One entry when a lock starts (axes signals again at every refused attempt during it)."""
+    from chibo.security import lockout, services
 
-    if getattr(request, "_chibo_lockout_audited", False):
-        return
     if request is not None:
+        if getattr(request, "_chibo_lockout_audited", False):
+            return
         request._chibo_lockout_audited = True
-    note = f"từ {ip_address}" if ip_address else ""
-    user = services.find_account(username or "")
-    if user is None:
-        services.audit_unknown_login(action=Action.LOCKOUT, login=username or "", note=note)
+    by_name = bool(username) and lockout.failures_of(username=username) >= settings.CHIBO_LOGIN_FAILURE_LIMIT
+    if by_name:
+        user = services.find_account(username)
+        key = (
+            {"object_id": str(user.pk)}
+            if user
+            else {"object_id": "", "object_repr__startswith": f"«{username[:60]}»"}
+        )
     else:
-        services.audit_account(action=Action.LOCKOUT, target=user, note=note)
+        key = {"object_id": "", "object_repr__startswith": f"Địa chỉ {ip_address}"}
+    since = timezone.now() - lockout.cool_off()
+    last = (
+        AuditEntry.objects.filter(
+            model="auth.user", action__in=[Action.LOCKOUT, Action.UNLOCK], at__gt=since, **key
+        )
+        .values_list("action", flat=True)
+        .first()
+    )
+    if last == Action.LOCKOUT:
+        return
+    if not by_name:
+        AuditEntry.objects.create(
+            action=Action.LOCKOUT,
+            model="auth.user",
+            object_repr=f"Địa chỉ {ip_address} — quá nhiều lần đăng nhập sai"[:255],
+        )
+    elif user is None:
+        services.audit_unknown_login(action=Action.LOCKOUT, login=username, note=f"từ {ip_address}")
+    else:
+        services.audit_account(action=Action.LOCKOUT, target=user, note=f"từ {ip_address}")
 
 
 def sync_second_factor(user_id, *, create: bool = True) -> None:
