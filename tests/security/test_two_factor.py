@@ -145,9 +145,9 @@ def test_recovery_codes_are_regenerated_on_request(client, cast):
     response = client.post(reverse("security:recovery_codes"))
     fresh = re.findall(r"<li><code>([a-z0-9]{5}-[a-z0-9]{5})</code></li>", response.content.decode())
     assert len(fresh) == 10 and not set(fresh) & set(codes)
-    assert set(StaticToken.objects.filter(device__user=cast.member_user).values_list("token", flat=True)) == set(
-        fresh
-    )
+    assert set(
+        StaticToken.objects.filter(device__user=cast.member_user).values_list("token", flat=True)
+    ) == set(fresh)
 
 
 def test_a_member_may_turn_it_off_staff_may_not(client, cast, two_factor_on):
@@ -174,7 +174,9 @@ def test_token_creation_asks_for_the_second_factor_first(client, cast, two_facto
     response = client.post(reverse("tokens:list"), {"name": "Bảng tính"})
     assert response.status_code == 302 and response.url.startswith(reverse("security:verify"))
     assert not ApiToken.objects.exists()
-    response = client.post(reverse("security:verify"), {"code": totp_code(device), "next": reverse("tokens:list")})
+    response = client.post(
+        reverse("security:verify"), {"code": totp_code(device), "next": reverse("tokens:list")}
+    )
     assert response.url == reverse("tokens:list")
     response = client.post(reverse("tokens:list"), {"name": "Bảng tính"})
     assert response.status_code == 200 and ApiToken.objects.filter(user=cast.member_user).count() == 1
