@@ -20,13 +20,16 @@ TOTP_NAME = "Ứng dụng xác thực"
 RECOVERY_NAME = "Mã khôi phục"
 
 
-def display_name(user) -> str:
+def person_name(user) -> str:
+    """The person's name in Vietnamese order (family, middle, given), never the login ("" if unknown)."""
     member = getattr(user, "member", None) if user.pk else None
     if member is not None:
         return member.full_name
-    # Vietnamese order: family (last_name) before given (first_name).
-    name = " ".join(p for p in (user.last_name, user.first_name) if p)
-    return name or user.get_username()
+    return " ".join(p for p in (user.last_name, user.first_name) if p)
+
+
+def display_name(user) -> str:
+    return person_name(user) or user.get_username()
 
 
 def _describe(user) -> str:

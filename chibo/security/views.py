@@ -211,10 +211,10 @@ def accounts(request):
         found = [u for u in candidates.distinct().order_by("username")[:200] if access.manages_user(staff, u)]
     page = paginate(request, found, settings.CHIBO_PAGE_SIZE)
     context = {
-        "locked": [(u, services.display_name(u)) for u in locked],
+        "locked": [(u, services.person_name(u)) for u in locked],
         "query": query,
         "page": page,
-        "found": [(u, services.display_name(u)) for u in page],
+        "found": [(u, services.person_name(u)) for u in page],
     }
     return render(request, "security/accounts.html", context)
 
