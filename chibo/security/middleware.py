@@ -25,24 +25,27 @@ NOTICE_KEY = "security_notice"
 # Write the last-seen time at most this often (each write is a session save).
 SEEN_RESOLUTION = 60
 
-# Pages an unverified user may still open: the second-factor pages, logging out, and the pages of
-# accounts (activation, password reset) and the public portal. Prefixes of request.path.
-OPEN_PREFIXES = (
-    "/static/",
-    "/media/",
-    "/dang-nhap/",
-    "/dang-xuat/",
-    "/tai-khoan/",
-    "/cong-thong-tin/",
-    "/api/v1/openapi.json",
-    "/api/v1/docs",
-)
-OPEN_URL_NAMES = {"security:verify", "security:setup"}
+# What a logged-in user who has not passed the second factor may still open: pages anonymous visitors
+# may open (marked `login_not_required`: the login page, account activation and password reset, the
+# public portal), pages marked `second_factor_not_required`, logging out, the second-factor pages and
+# the API schema. Every other JSON API call with a session answers 403.
+OPEN_URL_NAMES = {"logout", "security:verify", "security:setup"}
+API_PREFIX = "/api/"
+OPEN_API_PATHS = ("/api/v1/openapi.json", "/api/v1/docs")
 
 
 def _url_name(request) -> str:
     match = getattr(request, "resolver_match", None)
     return match.view_name if match else ""
+
+
+def _is_open(request, view_func) -> bool:
+    if request.path.startswith(API_PREFIX):
+        # Every API route is marked login_not_required (the API answers 401 itself): only the schema is open.
+        return request.path.startswith(OPEN_API_PATHS)
+    if getattr(view_func, "second_factor_exempt", False) or not getattr(view_func, "login_required", True):
+        return True
+    return _url_name(request) in OPEN_URL_NAMES
 
 
 def end_session(request, notice: str) -> None:
@@ -84,16 +87,12 @@ class SessionGuardMiddleware:
         user = request.user
         if not user.is_authenticated or request.META.get("HTTP_AUTHORIZATION", "").startswith("Bearer "):
             return None
-        if (
-            user.is_verified()
-            or request.path.startswith(OPEN_PREFIXES)
-            or _url_name(request) in OPEN_URL_NAMES
-        ):
+        if user.is_verified() or _is_open(request, view_func):
             return None
         has_factor = getattr(request, "security_has_second_factor", False)
         if not has_factor and not second_factor_required(user):
             return None
-        if request.path.startswith("/api/"):
+        if request.path.startswith(API_PREFIX):
             return JsonResponse(
                 {"detail": "Cần xác thực hai lớp: hãy nhập mã xác thực trên trang web trước khi dùng API."},
                 status=403,

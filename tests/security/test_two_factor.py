@@ -195,3 +195,36 @@ def test_a_revoked_role_no_longer_requires_it(client, cast, two_factor_on):
     client.force_login(cast.staff)
     response = client.get(reverse("security:home"))
     assert response.status_code == 200
+
+
+def test_public_pages_and_the_schema_stay_open_before_the_second_factor(client, cast, two_factor_on):
+    client.force_login(cast.staff)
+    assert client.get(reverse("portal:home")).status_code == 200
+    assert client.get("/api/v1/openapi.json").status_code == 200
+    assert client.get(reverse("security:setup")).status_code == 200
+    # Logging out is always possible.
+    assert client.post(reverse("logout")).status_code == 302
+    assert client.get(reverse("security:home")).status_code == 302  # anonymous now: to the login page
+
+
+def test_a_page_can_be_opened_to_unverified_users_with_the_decorator(rf, cast, two_factor_on):
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.http import HttpResponse
+
+    from chibo.security.decorators import second_factor_not_required
+    from chibo.security.middleware import SessionGuardMiddleware
+
+    @second_factor_not_required
+    def view(request):
+        return HttpResponse("ok")
+
+    def closed(request):
+        return HttpResponse("ok")
+
+    request = rf.get("/tai-khoan/doi-mat-khau/")
+    request.user = cast.staff
+    request.user.is_verified = lambda: False
+    request.session = SessionStore()
+    middleware = SessionGuardMiddleware(lambda r: HttpResponse())
+    assert middleware.process_view(request, view, (), {}) is None
+    assert middleware.process_view(request, closed, (), {}).status_code == 302
