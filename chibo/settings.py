@@ -157,6 +157,25 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+# Logins (issue 11 §3). django-axes counts failures per login name and per address: the account is
+# locked after CHIBO_LOGIN_FAILURE_LIMIT failures, the address after CHIBO_LOGIN_IP_FAILURE_LIMIT, for
+# CHIBO_LOGIN_LOCKOUT_MINUTES after the last failure (chibo/security/lockout.py applies the two limits).
+CHIBO_LOGIN_FAILURE_LIMIT = env_int("CHIBO_LOGIN_FAILURE_LIMIT", 5)
+CHIBO_LOGIN_IP_FAILURE_LIMIT = env_int("CHIBO_LOGIN_IP_FAILURE_LIMIT", 20)
+CHIBO_LOGIN_LOCKOUT_MINUTES = env_int("CHIBO_LOGIN_LOCKOUT_MINUTES", 15)
+AXES_HANDLER = "chibo.security.lockout.LoginGuardHandler"
+AXES_FAILURE_LIMIT = "chibo.security.lockout.failure_limit"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_COOLOFF_TIME = "chibo.security.lockout.cool_off"
+AXES_LOCKOUT_CALLABLE = "chibo.security.views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "chibo.security.lockout.client_ip"
+AXES_USERNAME_FORM_FIELD = "username"
+# Staff, supervisors and administrators must pass a second factor (TOTP or a recovery code).
+CHIBO_REQUIRE_2FA = env_bool("CHIBO_REQUIRE_2FA", True)
+# A session with no request for this long ends (checked by chibo.security.middleware).
+CHIBO_SESSION_IDLE_MINUTES = env_int("CHIBO_SESSION_IDLE_MINUTES", 30)
+OTP_TOTP_ISSUER = "Chibo"
+OTP_STATIC_THROTTLE_FACTOR = 1
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

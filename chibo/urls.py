@@ -4,10 +4,11 @@ from django.urls import include, path
 
 from chibo.api.api import api
 from chibo.common import views as common_views
+from chibo.security import views as security_views
 
 urlpatterns = [
     path("", common_views.home, name="home"),
-    path("dang-nhap/", auth_views.LoginView.as_view(template_name="auth/login.html"), name="login"),
+    path("dang-nhap/", security_views.login_view, name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("to-chuc/", include("chibo.orgs.urls")),
     path("dang-vien/", include("chibo.members.urls")),

@@ -5,11 +5,14 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from chibo.api.models import ApiToken
 from chibo.api.services import token_create, token_revoke
 from chibo.common.forms import Form, add_service_errors
+from chibo.security.access import second_factor_gate
 
 
 class TokenForm(Form):
@@ -27,6 +30,10 @@ def _page(request, form, new_token: str = ""):
 
 
 def token_list(request):
+    # A token outlives the session: it is given only after the second factor of this session.
+    gate = second_factor_gate(request)
+    if gate is not None:
+        return redirect(f"{reverse(gate)}?{urlencode({'next': request.get_full_path()})}")
     if request.method == "POST":
         form = TokenForm(request.POST)
         if form.is_valid():

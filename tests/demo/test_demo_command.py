@@ -1,6 +1,7 @@
 """End to end: `chibo demo` in a fresh data directory serves, every printed account logs in over
 HTTP, Ctrl-C stops the server and its background worker, and a second run reuses the data."""
 
+import base64
 import http.cookiejar
 import os
 import queue
@@ -17,9 +18,13 @@ from pathlib import Path
 
 import pytest
 from django.urls import reverse
+from django_otp.oath import TOTP
 
 ADDRESS = re.compile(r"(http://127\.0\.0\.1:\d+/)")
 ACCOUNT = re.compile(r"tài khoản (\S+) / mật khẩu (\S+)")
+SECRET = re.compile(r"xác thực hai lớp: khóa bí mật ([A-Z2-7 ]+) \(")
+RECOVERY = re.compile(r"mã khôi phục \(dùng một lần\): ([a-z0-9]{5}-[a-z0-9]{5})")
+OTPAUTH = re.compile(r"otpauth://totp/Chibo%3A(\S+)\?secret=([A-Z2-7]+)&\S*issuer=Chibo")
 SMALL = ["--cells", "4", "--members-per-cell", "8", "--months", "6", "--workers", "1", "--threads", "2"]
 
 
@@ -109,18 +114,54 @@ def alive(pid: int) -> bool:
     return state != "Z"
 
 
-def log_in(base: str, username: str, password: str) -> str:
+def second_factors(output: str) -> dict[str, tuple[str, str]]:
+    """{username: (base32 secret, recovery code)} from the lines printed under each account."""
+    found, current = {}, None
+    for line in output.splitlines():
+        account = ACCOUNT.search(line)
+        if account:
+            current = account.group(1)
+        secret, recovery = SECRET.search(line), RECOVERY.search(line)
+        if secret:
+            found[current] = (secret.group(1).replace(" ", ""), "")
+        if recovery:
+            found[current] = (found[current][0], recovery.group(1))
+    return found
+
+
+def totp_now(secret: str) -> str:
+    key = base64.b32decode(secret + "=" * (-len(secret) % 8))
+    return str(TOTP(key, step=30, t0=0, digits=6, drift=0).token()).zfill(6)
+
+
+def _csrf(page: str) -> str:
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+
+
+def log_in(base: str, username: str, password: str, secret: str = "") -> str:
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
     login_url = urllib.parse.urljoin(base, reverse("login"))
     page = opener.open(login_url, timeout=30).read().decode()
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-    form = urllib.parse.urlencode({"csrfmiddlewaretoken": token, "username": username, "password": password})
+    form = urllib.parse.urlencode(
+        {"csrfmiddlewaretoken": _csrf(page), "username": username, "password": password}
+    )
     response = opener.open(
         urllib.request.Request(login_url, data=form.encode(), headers={"Referer": login_url}), timeout=30
     )
     body = response.read().decode()
     assert response.status == 200
     assert reverse("login") not in response.geturl(), f"{username} stayed on the login page"
+    if secret:
+        # Staff, supervisor and administrator: the second factor, with the code of the printed secret.
+        verify_url = response.geturl()
+        assert reverse("security:verify") in verify_url, f"{username} was not asked for the second factor"
+        form = urllib.parse.urlencode({"csrfmiddlewaretoken": _csrf(body), "code": totp_now(secret)})
+        response = opener.open(
+            urllib.request.Request(verify_url, data=form.encode(), headers={"Referer": verify_url}),
+            timeout=30,
+        )
+        body = response.read().decode()
+        assert reverse("security:verify") not in response.geturl(), f"{username}: the TOTP code was refused"
     # The nav names the person (Vietnamese order from the member record), the login only for a nameless account.
     assert re.search(r"Đăng xuất \([^)<]+\)", body)
     return body
@@ -139,8 +180,14 @@ def test_demo_serves_every_printed_account_and_a_second_run_reuses_the_data(tmp_
         assert (data_dir / "chibo.sqlite3").exists()
         accounts = dict(ACCOUNT.findall(demo.output))
         assert set(accounts) == {"quantri", "canbo", "phutrach", "bithu", "dangvien"}
+        factors = second_factors(demo.output)
+        assert set(factors) == {"quantri", "canbo", "phutrach"}
+        assert all(recovery for _secret, recovery in factors.values())
+        assert {user: secret for user, secret in OTPAUTH.findall(demo.output)} == {
+            user: secret for user, (secret, _) in factors.items()
+        }
         for username, password in accounts.items():
-            log_in(base, username, password)
+            log_in(base, username, password, factors.get(username, ("", ""))[0])
         worker = [p for p in demo.children() if "db_worker" in Path(f"/proc/{p}/cmdline").read_text()]
         assert len(worker) == 1
     finally:
@@ -159,6 +206,10 @@ def test_demo_serves_every_printed_account_and_a_second_run_reuses_the_data(tmp_
         assert "Dữ liệu mẫu đã có sẵn" in again.output
         assert "Đang nạp dữ liệu mẫu" not in again.output
         assert "Đang tạo cơ sở dữ liệu" not in again.output
+        # The printed secrets stay valid across runs.
+        assert {u: secret for u, (secret, _) in second_factors(again.output).items()} == {
+            u: secret for u, (secret, _) in factors.items()
+        }
         log_in(base, "bithu", accounts["bithu"])
     finally:
         assert again.stop() == 0

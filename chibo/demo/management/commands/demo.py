@@ -169,10 +169,11 @@ class Command(BaseCommand):
         if _static_is_stale():
             self.say("Đang chuẩn bị giao diện (static files)…")
             call_command("collectstatic", interactive=False, verbosity=0)
+        # Also gives the staff, supervisor and administrator their second factor if the data predates it.
+        print_accounts(self.say)
         # Gunicorn forks: no connection may be shared between the processes.
         connections.close_all()
 
-        print_accounts(self.say)
         if options["no_serve"]:
             return
 
