@@ -19,8 +19,8 @@ from chibo.accounts.slips import activation_url, render_slips_pdf
 from chibo.audit.models import Action
 from chibo.common.paging import paginate
 from chibo.members.access import get_member_for_user
-from chibo.orgs.access import can_write_org, get_org_for_user, holds_role, is_staff_of, visible_ancestors
-from chibo.orgs.models import RoleKind
+from chibo.orgs.access import can_write_org, get_org_for_user, is_staff_of, visible_ancestors
+from chibo.security.access import second_factor_required
 
 BACKEND = "chibo.accounts.backends.LoginBackend"
 STAFF_ONLY = "Chỉ cán bộ cấp ủy của tổ chức này hoặc cấp trên mới tạo tài khoản và in phiếu được."
@@ -118,10 +118,6 @@ def member_slip(request, pk):
     )
 
 
-def _needs_second_factor(user) -> bool:
-    return user.is_superuser or holds_role(user, (RoleKind.STAFF, RoleKind.SUPERVISOR, RoleKind.ADMIN))
-
-
 @login_not_required
 def activate(request):
     form = ActivationForm(request.POST or None, initial={"login": request.GET.get("so_the", "")[:150]})
@@ -133,7 +129,7 @@ def activate(request):
         except services.ActivationError as error:
             form.add_error("code", error.message)
         else:
-            if _needs_second_factor(user):
+            if second_factor_required(user):
                 # Rights above a member's need the second factor: through the login page.
                 messages.success(request, "Đã đặt mật khẩu. Hãy đăng nhập bằng số thẻ và mật khẩu mới.")
                 return redirect("login")

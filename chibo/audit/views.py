@@ -2,6 +2,7 @@ import datetime as dt
 from collections import defaultdict
 
 from django.apps import apps
+from django.http import Http404
 from django.shortcuts import render
 from django.utils.text import capfirst
 
@@ -89,21 +90,22 @@ def describe(entries: list[AuditEntry]) -> list[dict]:
     ]
 
 
+def _render_list(request, entries, context: dict):
+    # The list names each person from their member record.
+    page = paginate(request, entries.select_related("user", "user__member"))
+    return render(request, "audit/list.html", {**context, "page": page, "rows": describe(list(page))})
+
+
 def org_audit(request, org_pk: int):
     """The change log of an organisation's subtree, for its committee staff."""
     org = get_org_for_user(request.user, org_pk, staff=True)
-    entries = AuditEntry.objects.filter(org_path__gte=org.path, org_path__lt=org.path_upper).select_related(
-        "user",
-        "user__member",  # the list names each person from their member record
-    )
-    page = paginate(request, entries)
-    return render(
-        request,
-        "audit/list.html",
-        {
-            "org": org,
-            "ancestors": visible_ancestors(request.user, org),
-            "page": page,
-            "rows": describe(list(page)),
-        },
-    )
+    entries = AuditEntry.objects.filter(org_path__gte=org.path, org_path__lt=org.path_upper)
+    return _render_list(request, entries, {"org": org, "ancestors": visible_ancestors(request.user, org)})
+
+
+def system_audit(request):
+    """Entries tied to no organisation (a failed login under an unknown name, a system-wide change):
+    for administrators only, since nothing places them in anyone's subtree."""
+    if not request.user.is_superuser:
+        raise Http404("Không tìm thấy trang.")
+    return _render_list(request, AuditEntry.objects.filter(org_path=""), {"org": None})

@@ -12,7 +12,7 @@ class LoginForm(AuthenticationForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["username"].label = "Số thẻ đảng viên hoặc tên đăng nhập"
+        self.fields["username"].label = "Số thẻ đảng viên, số điện thoại hoặc tên đăng nhập"
         self.fields["password"].label = "Mật khẩu"
 
 

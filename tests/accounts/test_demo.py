@@ -6,7 +6,9 @@ from django.urls import reverse
 
 from chibo.accounts import services
 from chibo.accounts.models import ActivationCode
+from chibo.demo.second_factor import demo_second_factors
 from chibo.members.models import Member
+from tests.demo.test_demo_command import totp_now
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "Mat-khau-rat-moi-2026"
@@ -24,6 +26,9 @@ def test_the_demo_has_a_cell_waiting_for_activation_and_prints_a_ready_code(caps
     assert Member.objects.filter(user__password__startswith="!").count() >= 2
     # The demo's staff print that cell's slips; the printed example activates.
     client.login(username="canbo", password="canbo-chibo-2021")
+    # The demo's staff account has a second factor: the code of its printed secret.
+    secret = demo_second_factors()["canbo"].secret
+    client.post(reverse("security:verify"), {"code": totp_now(secret)})
     assert client.get(line.group(3)).status_code == 200
     client.logout()
     response = client.post(

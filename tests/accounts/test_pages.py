@@ -120,8 +120,10 @@ def test_bad_activation_input_writes_nothing_but_the_failure_counter(client, cas
     assert "Mã kích hoạt không đúng" in page and "còn 4 lần thử" in page
 
 
-def test_a_staff_account_activates_and_goes_through_the_login_page(client, cast, created):
+def test_a_staff_account_activates_and_goes_through_the_login_page(client, cast, created, settings):
     from chibo.orgs.models import Role, RoleKind
+
+    settings.CHIBO_REQUIRE_2FA = True  # the login page then asks for the second factor
 
     Role.objects.create(
         user=User.objects.get(username="79000001"), organisation=cast.ward, role=RoleKind.STAFF

@@ -65,6 +65,11 @@ def test_an_unknown_login_has_no_organisation_and_only_admins_read_it(client, ca
     staff = type(client)()
     staff.force_login(cast.staff)
     assert "khong-ai-ca" not in staff.get(reverse("audit:org_audit", args=[cast.ward.pk])).content.decode()
+    # Administrators read it on the log of entries outside every organisation; nobody else reaches that page.
+    system = reader.get(reverse("audit:system_audit")).content.decode()
+    assert "khong-ai-ca" in system and "Đăng nhập sai" in system
+    assert "Nhật ký ngoài tổ chức" in reader.get(reverse("orgs:detail", args=[cast.city.pk])).content.decode()
+    assert staff.get(reverse("audit:system_audit")).status_code == 404
 
 
 def test_a_lockout_of_the_address_is_one_entry_without_organisation(client, cast, settings):

@@ -156,5 +156,5 @@ def test_an_account_whose_roles_are_all_inside_the_subtree_is_in_scope(client, c
 
 def test_the_login_field_is_labelled_for_card_numbers(client, db):
     body = client.get(reverse("login")).content.decode()
-    assert "Số thẻ đảng viên hoặc tên đăng nhập" in body
+    assert "Số thẻ đảng viên, số điện thoại hoặc tên đăng nhập" in body
     assert PASSWORD  # the shared test password is what the factories set
