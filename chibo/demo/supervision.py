@@ -12,7 +12,8 @@ from django.utils import timezone
 from chibo.common.dates import today
 from chibo.meetings.models import Meeting, MeetingStatus
 from chibo.members.models import Member
-from chibo.orgs.models import Organisation, Role, RoleKind
+from chibo.orgs.models import Organisation, RoleKind
+from chibo.orgs.services import role_grant
 from chibo.supervision import rules
 from chibo.supervision.models import (
     Assignment,
@@ -71,6 +72,9 @@ def _supervisors(ward: Organisation, users: dict, rng: random.Random) -> list:
     role, unusable passwords: they exist to give the quarterly view more than one row)."""
     User = get_user_model()
     out = [users[RoleKind.SUPERVISOR]] if RoleKind.SUPERVISOR in users else []
+    granter = users.get(RoleKind.ADMIN)
+    if granter is None:
+        return out  # rights are granted by someone: without the demo's administrator, no extra supervisors
     members = list(
         Member.objects.filter(
             user__isnull=True,
@@ -86,7 +90,14 @@ def _supervisors(ward: Organisation, users: dict, rng: random.Random) -> list:
         user.first_name, user.last_name = given, family
         user.set_unusable_password()
         user.save()
-        Role.objects.create(user=user, organisation=ward, role=RoleKind.SUPERVISOR)
+        role_grant(
+            user=user,
+            organisation=ward,
+            role=RoleKind.SUPERVISOR,
+            valid_from=today().replace(month=1, day=1),
+            reason="Phân công cấp ủy viên phụ trách (dữ liệu trình diễn)",
+            by=granter,
+        )
         Member.objects.filter(pk=member.pk).update(user=user)
         out.append(user)
     return out
