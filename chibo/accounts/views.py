@@ -6,10 +6,12 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from chibo.accounts import selectors, services
@@ -20,6 +22,7 @@ from chibo.audit.models import Action
 from chibo.common.paging import paginate
 from chibo.members.access import get_member_for_user
 from chibo.orgs.access import can_write_org, get_org_for_user, is_staff_of, visible_ancestors
+from chibo.security import lockout
 from chibo.security.access import second_factor_required
 
 BACKEND = "chibo.accounts.backends.LoginBackend"
@@ -118,9 +121,30 @@ def member_slip(request, pk):
     )
 
 
+def _activation_locked(request, form):
+    """Activation codes are guessed like passwords: the same lockout (django-axes) counts each wrong card
+    number or code against the login and the address, so the page cannot be used to try card numbers."""
+    login_name = (request.POST.get("login") or "").strip()[:150]
+    until = lockout.locked_until(username=login_name or None, ip_address=lockout.client_ip(request))
+    if until is not None:
+        form.add_error(
+            None, f"Tạm khóa vì nhập sai quá nhiều lần. Hãy thử lại sau {timezone.localtime(until):%H:%M}."
+        )
+        return True
+    return False
+
+
 @login_not_required
 def activate(request):
     form = ActivationForm(request.POST or None, initial={"login": request.GET.get("so_the", "")[:150]})
+    if request.method == "POST" and _activation_locked(request, form):
+        return render(
+            request, "accounts/activate.html", {"form": form, "url": activation_url(request)}, status=429
+        )
+    if request.method == "POST" and not form.is_valid() and ("login" in form.errors or "code" in form.errors):
+        user_login_failed.send(
+            sender=__name__, credentials={"username": form.data.get("login", "")[:150]}, request=request
+        )
     if request.method == "POST" and form.is_valid():
         try:
             user = services.account_activate(

@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.urls import reverse
 
+from chibo.accounts import services
 from chibo.accounts.models import ActivationCode
 from chibo.audit.models import Action, AuditEntry
 from chibo.members.models import Member
@@ -104,7 +105,7 @@ def test_the_activation_page_is_public_and_prefills_the_card_number(client, cast
 
 
 def test_bad_activation_input_writes_nothing_but_the_failure_counter(client, cast, created):
-    before = AuditEntry.objects.count()
+    before = AuditEntry.objects.exclude(action=Action.LOGIN_FAILED).count()
     page = activate(client, "79000003", created["79000003"].code, p2="khac-han-2026").content.decode()
     assert "hai mật khẩu không giống nhau" in page
     page = activate(client, "79000003", created["79000003"].code, p1="123", p2="123").content.decode()
@@ -113,7 +114,9 @@ def test_bad_activation_input_writes_nothing_but_the_failure_counter(client, cas
     assert "không có tài khoản nào với số thẻ này" in page
     page = activate(client, "bithu", "ACDEFG34").content.decode()
     assert "đã được kích hoạt" in page
-    assert AuditEntry.objects.count() == before
+    # Besides the failed attempts (counted by the lockout and logged as such), nothing is written.
+    assert AuditEntry.objects.exclude(action=Action.LOGIN_FAILED).count() == before
+    assert AuditEntry.objects.filter(action=Action.LOGIN_FAILED).count() == 2  # the unknown card, the active account
     assert not User.objects.get(username="79000003").has_usable_password()
     assert ActivationCode.objects.filter(used_at__isnull=False).count() == 0
     page = activate(client, "79000003", "ACDEFG34").content.decode()
@@ -223,3 +226,19 @@ def test_the_slips_point_at_site_url_when_set(settings):
     assert activation_url() == "https://chibo.example.vn/tai-khoan/kich-hoat/"
     settings.SITE_URL, settings.CSRF_TRUSTED_ORIGINS = "", ["https://dang.example.vn"]
     assert activation_url() == "https://dang.example.vn/tai-khoan/kich-hoat/"
+
+
+def test_guessing_card_numbers_on_the_activation_page_locks_the_address(client, cast, created, settings):
+    settings.CHIBO_LOGIN_IP_FAILURE_LIMIT = 3
+    for card in ("79100001", "79100002"):  # not in the registry: each counts as a failure
+        assert activate(client, card, "AAAA-AAAA").status_code == 200
+    # The failure that reaches the limit gets django-axes' lockout answer, as on the login page.
+    assert activate(client, "79100003", "AAAA-AAAA").status_code == 429
+    # The address is now locked out, even with a right card number and code, and nothing is written.
+    response = activate(client, "79000002", created["79000002"].code)
+    assert response.status_code == 429
+    assert "Tạm khóa vì nhập sai quá nhiều lần" in response.content.decode()
+    assert services.is_pending(User.objects.get(username="79000002"))
+    # Another address is not affected.
+    response = activate(client, "79000002", created["79000002"].code, REMOTE_ADDR="10.9.8.7")
+    assert response.status_code == 302 and not services.is_pending(User.objects.get(username="79000002"))
