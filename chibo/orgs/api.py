@@ -23,6 +23,7 @@ from chibo.api.schemas import (
     Text,
 )
 from chibo.common.dates import today
+from chibo.common.people import person_name
 from chibo.orgs.access import (
     can_read_members_of,
     can_write_org,
@@ -32,7 +33,7 @@ from chibo.orgs.access import (
     orgs_visible_to,
 )
 from chibo.orgs.models import GRANTABLE_ROLES, CellKind, OrgKind, Role, RoleKind
-from chibo.orgs.rights import find_account, person_name, rights_held_in
+from chibo.orgs.rights import find_account, rights_held_in
 from chibo.orgs.services import role_grant, role_revoke
 
 router = Router()

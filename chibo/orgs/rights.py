@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
+from chibo.common.people import person_name
 from chibo.common.text import fold, sort_name
 from chibo.orgs.models import GRANTABLE_ROLES, Organisation, Role
 
@@ -81,18 +82,6 @@ def active_q(day: dt.date, prefix: str = "") -> Q:
     return Q(**{f"{prefix}valid_from__isnull": True}) | Q(**{f"{prefix}valid_from__lte": day}), Q(
         **{f"{prefix}valid_until__isnull": True}
     ) | Q(**{f"{prefix}valid_until__gt": day})
-
-
-def person_name(user) -> str:
-    """A person in Vietnamese order: the member record's full name, else family + given name of the
-    account (Django's first_name holds the given name), else the login."""
-    if user is None:
-        return ""
-    member = getattr(user, "member", None)  # the members app's reverse one-to-one, when loaded
-    if member is not None and getattr(member, "full_name", ""):
-        return member.full_name
-    full = f"{user.last_name} {user.first_name}".strip()
-    return full or user.get_username()
 
 
 def _grants_held_in(org: Organisation, day: dt.date, current: bool) -> list[Held]:

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from chibo.common.dates import today
 from chibo.common.forms import add_service_errors
 from chibo.common.paging import paginate
+from chibo.common.people import person_name
 from chibo.orgs.access import (
     can_move_org,
     can_read_members_of,
@@ -25,7 +26,7 @@ from chibo.orgs.access import (
 )
 from chibo.orgs.forms import GrantForm, OrgForm, OrgMoveForm, RevokeForm
 from chibo.orgs.models import ROLE_RANK, Organisation, OrgParentPeriod
-from chibo.orgs.rights import accounts_matching, person_name, rights_held_in
+from chibo.orgs.rights import accounts_matching, rights_held_in
 from chibo.orgs.services import org_create, org_move, org_update, role_grant, role_revoke
 
 

@@ -11,6 +11,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from chibo.audit.models import Action, AuditEntry
+from chibo.common.people import person_name
 from chibo.security import lockout
 from chibo.security.access import user_org_path
 from chibo.security.models import SessionEpoch
@@ -20,20 +21,8 @@ TOTP_NAME = "Ứng dụng xác thực"
 RECOVERY_NAME = "Mã khôi phục"
 
 
-def person_name(user) -> str:
-    """The person's name in Vietnamese order (family, middle, given), never the login ("" if unknown)."""
-    member = getattr(user, "member", None) if user.pk else None
-    if member is not None:
-        return member.full_name
-    return " ".join(p for p in (user.last_name, user.first_name) if p)
-
-
-def display_name(user) -> str:
-    return person_name(user) or user.get_username()
-
-
 def _describe(user) -> str:
-    name = display_name(user)
+    name = person_name(user)
     login = user.get_username()
     return name if name == login else f"{name} ({login})"
 

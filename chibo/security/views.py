@@ -17,6 +17,7 @@ from django_otp import login as otp_login
 
 from chibo.audit.models import Action
 from chibo.common.paging import paginate
+from chibo.common.people import person_name
 from chibo.security import access, lockout, services
 from chibo.security.forms import CodeForm, LoginForm, SetupForm
 from chibo.security.middleware import NOTICE_KEY, end_session
@@ -211,10 +212,10 @@ def accounts(request):
         found = [u for u in candidates.distinct().order_by("username")[:200] if access.manages_user(staff, u)]
     page = paginate(request, found, settings.CHIBO_PAGE_SIZE)
     context = {
-        "locked": [(u, services.person_name(u)) for u in locked],
+        "locked": [(u, person_name(u)) for u in locked],
         "query": query,
         "page": page,
-        "found": [(u, services.person_name(u)) for u in page],
+        "found": [(u, person_name(u)) for u in page],
     }
     return render(request, "security/accounts.html", context)
 
@@ -223,7 +224,7 @@ def accounts(request):
 def unlock(request, pk: int):
     target = access.get_user_for_staff(request.user, pk)
     services.account_unlock(user=target, by=request.user)
-    messages.success(request, f"Đã mở khóa đăng nhập cho {services.display_name(target)}.")
+    messages.success(request, f"Đã mở khóa đăng nhập cho {person_name(target)}.")
     return redirect("security:accounts")
 
 
@@ -231,5 +232,5 @@ def unlock(request, pk: int):
 def logout_user_everywhere(request, pk: int):
     target = access.get_user_for_staff(request.user, pk)
     services.sessions_end_all(user=target, by=request.user)
-    messages.success(request, f"Đã đăng xuất {services.display_name(target)} khỏi mọi thiết bị.")
+    messages.success(request, f"Đã đăng xuất {person_name(target)} khỏi mọi thiết bị.")
     return redirect("security:accounts")
