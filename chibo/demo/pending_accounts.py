@@ -3,7 +3,6 @@ for activation, so a newcomer can walk the path a real ward takes: staff print t
 the code from a slip on the activation page."""
 
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
-from django.db import connections
 from django.urls import reverse
 
 from chibo.accounts import services
@@ -52,8 +51,6 @@ def example_lines() -> list[str]:
     membership = Membership.objects.on(today()).filter(member=member, kind=MembershipKind.OFFICIAL).first()
     cell = membership.cell
     slip = services.reset_slip_issue(member=member, by=None)
-    # `chibo demo` prints this after closing its connections, just before gunicorn forks.
-    connections.close_all()
     return [
         f"Tài khoản chờ kích hoạt: {cell.name} (mã {cell.code}); cán bộ (canbo) in phiếu ở "
         f"{reverse('accounts:org', args=[cell.pk])}",

@@ -12,6 +12,7 @@ from django.urls import reverse
 from openpyxl import Workbook
 
 from chibo.common.dates import today
+from chibo.meetings.models import Meeting
 from chibo.orgs.models import Organisation, OrgKind, Role, RoleKind
 from tests.accounts.slips_text import code_for, pdf_text
 from tests.factories import make_org
@@ -170,7 +171,8 @@ def test_a_ward_goes_from_an_empty_database_to_members_seeing_their_schedule(
     leader.goto(f"{base}{reverse('meetings:plan_year', args=[cell.pk])}")
     leader.fill("#id_year", str(year))
     leader.click("button:has-text('Lập kế hoạch')")
-    leader.wait_for_selector("text=Sinh hoạt thường kỳ")
+    leader.wait_for_url(lambda url: "ke-hoach-nam" not in url, timeout=60_000)
+    assert Meeting.objects.filter(cell=cell, scheduled_at__year=year).count() >= 12
     assert not Role.objects.filter(user__username="01000002").exists()
 
     # ...and the member sees their cell's meetings on their schedule.
