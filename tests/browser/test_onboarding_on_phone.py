@@ -4,9 +4,11 @@ the staff right to the ward's officer; then a member activates with the code fro
 cell's schedule, and the cell's secretary (from the imported position, no grant) runs the cell."""
 
 import datetime as dt
+import importlib
 import os
 
 import pytest
+from django.apps import apps as django_apps
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 from openpyxl import Workbook
@@ -64,6 +66,18 @@ def registry(path):
     wb.save(path)
 
 
+@pytest.fixture
+def shipped_rule_sets():
+    """The HD 12 / HD 42 rule sets a fresh install gets from its data migration (a transactional test's
+    flush removes them)."""
+    from chibo.meetings.models import RuleSet
+
+    if not RuleSet.objects.filter(owner__isnull=True).exists():
+        importlib.import_module("chibo.meetings.migrations.0002_default_rule_sets").forwards(
+            django_apps, None
+        )
+
+
 def log_in(page, base, username, password):
     page.goto(f"{base}{reverse('login')}")
     page.fill("#id_username", username)
@@ -72,7 +86,7 @@ def log_in(page, base, username, password):
 
 
 def test_a_ward_goes_from_an_empty_database_to_members_seeing_their_schedule(
-    live_server, phone, browser, settings, tmp_path
+    live_server, phone, browser, settings, tmp_path, shipped_rule_sets
 ):
     settings.CHIBO_REQUIRE_2FA = True  # as in production
     base = live_server.url
