@@ -211,14 +211,17 @@ class RightsList:
         self.period = period
         self._count: int | None = None
 
-    def _union(self) -> QuerySet:
-        grants = _grant_listing(self.org, self.period)
-        derived = [qs for source in right_sources() for qs in source.listing(self.org, self.period)]
-        return grants.union(*derived, all=True) if derived else grants
+    def _union(self, *columns: str) -> QuerySet:
+        branches = [_grant_listing(self.org, self.period)]
+        branches += [qs for source in right_sources() for qs in source.listing(self.org, self.period)]
+        if columns:  # fewer columns (for the count): the name keys are not computed
+            branches = [qs.values(*columns) for qs in branches]
+        first, *others = branches
+        return first.union(*others, all=True) if others else first
 
     def count(self) -> int:
         if self._count is None:
-            self._count = self._union().count()
+            self._count = self._union("r_pk").count()
         return self._count
 
     def __len__(self) -> int:

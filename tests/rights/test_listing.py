@@ -305,3 +305,14 @@ def test_only_the_rows_of_the_page_are_built(cast, client, settings, monkeypatch
         assert client.get(reverse("orgs:rights", args=[cast.ward.pk]) + "?trang=3").status_code == 200
     assert len(built) == 5
     assert any("LIMIT" in q["sql"] and "UNION ALL" in q["sql"] for q in ctx.captured_queries)
+
+
+def test_the_database_name_key_is_the_python_one(cast):
+    from chibo.common.collation import NameKey, name_key
+    from chibo.members.models import Member
+
+    for name in ("ĐỖ THỊ Ý", "An", "Nguyễn Văn Đức", "Lê Thị Ân", "Ngô Bảo Châu", "Hồ Xuân Hương", "Ưng Ơn"):
+        make_member(cast.cell2, full_name=name)
+    rows = Member.objects.annotate(key=NameKey("full_name")).values_list("full_name", "key")
+    assert [(name, key) for name, key in rows] == [(name, name_key(name)) for name, _ in rows]
+    assert name_key("ĐỖ THỊ Ý") == "y do thi"
