@@ -63,7 +63,7 @@ def holders(kinds, paths: list[str], day: dt.date) -> list:
     return found
 
 
-def _in_subtree(org: Organisation, period: Period) -> dict:
+def _in_subtree(org: Organisation) -> dict:
     return {"cell__path__gte": org.path, "cell__path__lt": org.path_upper, "member__user__isnull": False}
 
 
@@ -74,7 +74,7 @@ def listing(org: Organisation, period: Period) -> list:
         (Membership, RoleKind.MEMBER, FROM_MEMBERSHIP),
         (Position, RoleKind.CELL_LEADER, FROM_POSITION),
     ):
-        qs = model.objects.filter(period.q(), **_in_subtree(org, period))
+        qs = model.objects.filter(period.q(), **_in_subtree(org))
         rows.append(
             listing_rows(
                 qs,

@@ -61,8 +61,8 @@ class RightSource:
     listing(org, period): querysets of the narrow rows (`listing_rows`) of the subtree of `org` in the
         period (`Period`), without ordering: UNIONed with the grant rows, ordered and sliced by the
         database, so a page of the rights list reads only its own rows.
-    hydrate(tag, pks) for the tags in `tags`: the Held rows for these primary keys of the rows tagged `tag` (a tag of the
-        source's `listing` rows), by primary key; one query per tag and page.
+    hydrate(tag, pks): for a tag of `tags` (the kinds of the source's listing rows), the Held rows of
+        these primary keys, by primary key; one query per tag and page.
     """
 
     name: str
