@@ -7,12 +7,20 @@ transfer, a term's end or leaving the party closes the rows, so the rights end t
 
 import datetime as dt
 
-from django.db.models import CharField, Q, Value
+from django.db.models import CharField, Value
 from django.db.models.functions import Cast
 
 from chibo.members.models import Membership, Position
 from chibo.orgs.models import Organisation, RoleKind
-from chibo.orgs.rights import FROM_MEMBERSHIP, FROM_POSITION, Held, RightSource
+from chibo.orgs.rights import (
+    FROM_MEMBERSHIP,
+    FROM_POSITION,
+    Held,
+    Period,
+    RightSource,
+    listing_rows,
+    role_kind,
+)
 
 
 def _kind(kind: str) -> Cast:
@@ -55,57 +63,78 @@ def holders(kinds, paths: list[str], day: dt.date) -> list:
     return found
 
 
-def _period(qs, day: dt.date, current: bool):
-    if current:
-        return qs.filter(Q(valid_until__isnull=True) | Q(valid_until__gt=day))
-    return qs.filter(valid_until__lte=day)
+def _in_subtree(org: Organisation) -> dict:
+    return {"cell__path__gte": org.path, "cell__path__lt": org.path_upper, "member__user__isnull": False}
 
 
-def held_in(org: Organisation, day: dt.date, current: bool) -> list[Held]:
-    in_subtree = {
-        "cell__path__gte": org.path,
-        "cell__path__lt": org.path_upper,
-        "member__user__isnull": False,
-    }
+def listing(org: Organisation, period: Period) -> list:
+    """The narrow rows of the rights list (orgs.rights.listing_rows) of the subtree of `org`."""
     rows = []
-    memberships = _period(Membership.objects.filter(**in_subtree), day, current).select_related(
-        "cell", "member__user"
-    )
-    for m in memberships:
+    for model, kind, tag in (
+        (Membership, RoleKind.MEMBER, FROM_MEMBERSHIP),
+        (Position, RoleKind.CELL_LEADER, FROM_POSITION),
+    ):
+        qs = model.objects.filter(period.q(), **_in_subtree(org))
         rows.append(
-            Held(
-                user_id=m.member.user_id,
-                name=m.member.full_name,
-                username=m.member.user.get_username(),
-                role=RoleKind.MEMBER,
-                role_label=RoleKind.MEMBER.label,
-                organisation=m.cell,
-                valid_from=m.valid_from,
-                valid_until=m.valid_until,
-                source=FROM_MEMBERSHIP,
-                source_label=f"sinh hoạt đảng ({m.get_kind_display().lower()})",
-            )
-        )
-    positions = _period(Position.objects.filter(**in_subtree), day, current).select_related(
-        "cell", "member__user"
-    )
-    for p in positions:
-        rows.append(
-            Held(
-                user_id=p.member.user_id,
-                name=p.member.full_name,
-                username=p.member.user.get_username(),
-                role=RoleKind.CELL_LEADER,
-                role_label=RoleKind.CELL_LEADER.label,
-                organisation=p.cell,
-                valid_from=p.valid_from,
-                valid_until=p.valid_until,
-                source=FROM_POSITION,
-                source_label=f"chức vụ: {p.get_kind_display()}",
-                reason=p.decision_ref,
+            listing_rows(
+                qs,
+                path="cell__path",
+                name="member__full_name",
+                user="member__user_id",
+                role=role_kind(kind),
+                valid_from="valid_from",
+                tag=tag,
             )
         )
     return rows
 
 
-SOURCE = RightSource(name="members", for_user=user_rights, holders=holders, held_in=held_in)
+def _membership_held(m: Membership) -> Held:
+    return Held(
+        user_id=m.member.user_id,
+        name=m.member.full_name,
+        username=m.member.user.get_username(),
+        role=RoleKind.MEMBER,
+        role_label=RoleKind.MEMBER.label,
+        organisation=m.cell,
+        valid_from=m.valid_from,
+        valid_until=m.valid_until,
+        source=FROM_MEMBERSHIP,
+        source_label=f"sinh hoạt đảng ({m.get_kind_display().lower()})",
+    )
+
+
+def _position_held(p: Position) -> Held:
+    return Held(
+        user_id=p.member.user_id,
+        name=p.member.full_name,
+        username=p.member.user.get_username(),
+        role=RoleKind.CELL_LEADER,
+        role_label=RoleKind.CELL_LEADER.label,
+        organisation=p.cell,
+        valid_from=p.valid_from,
+        valid_until=p.valid_until,
+        source=FROM_POSITION,
+        source_label=f"chức vụ: {p.get_kind_display()}",
+        reason=p.decision_ref,
+    )
+
+
+def hydrate(tag: str, pks: list[int]) -> dict[int, Held]:
+    """The Held rows of these memberships or positions (one query)."""
+    model, make = {
+        FROM_MEMBERSHIP: (Membership, _membership_held),
+        FROM_POSITION: (Position, _position_held),
+    }[tag]
+    qs = model.objects.filter(pk__in=pks).select_related("cell", "member__user").order_by()
+    return {row.pk: make(row) for row in qs}
+
+
+SOURCE = RightSource(
+    name="members",
+    for_user=user_rights,
+    holders=holders,
+    listing=listing,
+    hydrate=hydrate,
+    tags=(FROM_MEMBERSHIP, FROM_POSITION),
+)

@@ -174,11 +174,8 @@ def right_list(request, org_id: PathId, date: Day | None = None, ended: bool = F
     `ended` those that ended by that day. For staff, administrators and supervisors of the organisation
     or above."""
     org = get_org_for_rights(request.user, org_id)
-    day = date or today()
-    rows = rights_held_in(org, day=day, current=not ended)
-    if not ended:
-        rows = [h for h in rows if h.valid_from is None or h.valid_from <= day]
-    return rows
+    # A lazy list: the paginator counts it and reads one slice (ordered and sliced by the database).
+    return rights_held_in(org, day=date or today(), current=not ended, future=False)
 
 
 @router.post("/{org_id}/rights", response={201: GrantedOut, **WRITE_ERRORS})
