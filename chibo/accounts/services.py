@@ -206,9 +206,11 @@ def _sorted_slips(members, cells, issued) -> list[Slip]:
 
 
 def too_many_slips_message(org: Organisation, count: int) -> str:
-    return (
-        f"{org.name} có {count} tài khoản chờ kích hoạt, quá nhiều để in một lần trên web: "
-        f"hãy in theo từng chi bộ bên dưới, hoặc dùng lệnh `chibo accounts slips {org.code} --out phieu.pdf`."
+    command = f"`chibo accounts slips {org.code} --out phieu.pdf`"
+    return f"{org.name} có {count} tài khoản chờ kích hoạt, quá nhiều để in một lần trên web: " + (
+        f"hãy dùng lệnh {command}."
+        if org.is_cell
+        else f"hãy in theo từng chi bộ bên dưới, hoặc dùng lệnh {command}."
     )
 
 

@@ -65,6 +65,7 @@ def org_accounts(request, pk):
             "is_staff": is_staff,
             "confirm_form": SlipsConfirmForm(),
             "cells": cells,
+            "slips_cap": cap,
             "too_many": counts["pending"] > cap,
             "too_many_message": services.too_many_slips_message(org, counts["pending"]),
         },

@@ -141,3 +141,17 @@ def test_a_sibling_wards_staff_get_404_and_see_none_of_our_cells(client, cast, t
     assert codes() == before
     own = client.get(reverse("accounts:org", args=[cast.ward2.pk])).content.decode()
     assert "Tổ dân phố số 1" not in own and "Tổ dân phố số 2" not in own
+
+
+def test_a_cell_over_the_cap_shows_the_command_instead_of_its_button(client, cast, two_cells, settings):
+    settings.CHIBO_SLIPS_WEB_MAX = 2
+    client.force_login(cast.staff)
+    page = client.get(reverse("accounts:org", args=[cast.ward.pk])).content.decode()
+    assert f'action="{reverse("accounts:slips", args=[cast.cell.pk])}"' in page  # 1 slip
+    assert f'action="{reverse("accounts:slips", args=[cast.cell2.pk])}"' not in page  # 3 slips
+    assert "chibo accounts slips BD-02 --out phieu.pdf" in page
+    before = codes()
+    client.post(reverse("accounts:slips", args=[cast.cell2.pk]), {"confirm": "on"})
+    cell_page = client.get(reverse("accounts:org", args=[cast.cell2.pk])).content.decode()
+    assert "quá nhiều để in một lần trên web: hãy dùng lệnh" in cell_page and "bên dưới" not in cell_page
+    assert codes() == before
