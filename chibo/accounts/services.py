@@ -206,7 +206,7 @@ def _sorted_slips(members, cells, issued) -> list[Slip]:
 
 
 def too_many_slips_message(org: Organisation, count: int) -> str:
-    command = f"`chibo accounts slips {org.code} --out phieu.pdf`"
+    command = f"«chibo accounts slips {org.code} --out phieu.pdf»"
     return f"{org.name} có {count} tài khoản chờ kích hoạt, quá nhiều để in một lần trên web: " + (
         f"hãy dùng lệnh {command}."
         if org.is_cell
