@@ -225,6 +225,8 @@ CHIBO_REPORT_FILES_KEEP_DAYS = env_int("CHIBO_REPORT_FILES_KEEP_DAYS", 30)
 CHIBO_TRAINING_VALID_MONTHS = env_int("CHIBO_TRAINING_VALID_MONTHS", 30)
 # Activation and reset codes printed on slips stay valid this many days.
 CHIBO_ACTIVATION_DAYS = env_int("CHIBO_ACTIVATION_DAYS", 14)
+# Slips one web or API request prints (WeasyPrint: ~40 s for 1,200, past the worker timeout); the CLI has no cap.
+CHIBO_SLIPS_WEB_MAX = env_int("CHIBO_SLIPS_WEB_MAX", 200)
 
 LOGGING = {
     "version": 1,

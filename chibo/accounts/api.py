@@ -4,6 +4,7 @@ Same rules as the web page: staff of the organisation or above (and administrato
 outside the caller's subtree is 404, one they see without being its staff is 403. Codes are never
 returned as JSON: they travel on the slips PDF only."""
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from ninja import Router, Schema
@@ -61,9 +62,10 @@ def accounts_create(request, org_id: PathId):
 
 @router.post("/orgs/{org_id}/slips", response={200: None, **WRITE_ERRORS})
 def accounts_slips(request, org_id: PathId):
-    """The slips PDF for every account still waiting for activation: fresh codes, the unused ones stop working."""
+    """The slips PDF for every account still waiting for activation: fresh codes, the unused ones stop working.
+    More than CHIBO_SLIPS_WEB_MAX of them is refused (422) before any code changes: print cell by cell."""
     org = _staff_org(request, org_id)
-    slips = services.slips_issue(org=org, by=request.user)
+    slips = services.slips_issue(org=org, by=request.user, limit=settings.CHIBO_SLIPS_WEB_MAX)
     response = HttpResponse(render_slips_pdf(slips, request=request), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="phieu-kich-hoat-{org.code}.pdf"'
     return response

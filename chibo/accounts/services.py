@@ -205,10 +205,22 @@ def _sorted_slips(members, cells, issued) -> list[Slip]:
     return slips
 
 
+def too_many_slips_message(org: Organisation, count: int) -> str:
+    command = f"«chibo accounts slips {org.code} --out phieu.pdf»"
+    return f"{org.name} có {count} tài khoản chờ kích hoạt, quá nhiều để in một lần trên web: " + (
+        f"hãy dùng lệnh {command}."
+        if org.is_cell
+        else f"hãy in theo từng chi bộ bên dưới, hoặc dùng lệnh {command}."
+    )
+
+
 @transaction.atomic
-def slips_issue(*, org: Organisation, by, day: dt.date | None = None) -> list[Slip]:
+def slips_issue(*, org: Organisation, by, day: dt.date | None = None, limit: int | None = None) -> list[Slip]:
     """Fresh activation codes for every account of the subtree still waiting for activation (the unused
-    codes stop working), as slips to print. Logged as one export."""
+    codes stop working), as slips to print. Logged as one export.
+
+    With `limit` (the web and the API: one request must render in time), more pending accounts than that
+    raise ValidationError before any code is replaced; the command line has no limit."""
     day = day or today()
     members = list(
         pending_accounts(org, day)
@@ -217,6 +229,8 @@ def slips_issue(*, org: Organisation, by, day: dt.date | None = None) -> list[Sl
     )
     if not members:
         return []
+    if limit is not None and len(members) > limit:
+        raise ValidationError(too_many_slips_message(org, len(members)), code="too_many_slips")
     issued = _new_codes([m.user_id for m in members], by=by, purpose=CodePurpose.ACTIVATE)
     cells = _member_cells([m.pk for m in members], day, within=org)
     AuditEntry.objects.create(

@@ -47,16 +47,27 @@ def _pdf(data: bytes, filename: str) -> HttpResponse:
 def org_accounts(request, pk):
     org = _org_for_accounts(request, pk, staff=False)
     members = selectors.members_with_accounts(org)
+    counts = selectors.account_counts(org)
+    is_staff = is_staff_of(request.user, org)
+    cap = settings.CHIBO_SLIPS_WEB_MAX
+    cells = None
+    if is_staff and not org.is_cell:
+        # Secretaries hand the slips out cell by cell: each cell prints its own, within one request's time.
+        cells = paginate(request, selectors.pending_by_cell(org), param="trang_chi_bo")
     return render(
         request,
         "accounts/org_accounts.html",
         {
             "org": org,
             "ancestors": visible_ancestors(request.user, org),
-            "counts": selectors.account_counts(org),
+            "counts": counts,
             "page": paginate(request, members),
-            "is_staff": is_staff_of(request.user, org),
+            "is_staff": is_staff,
             "confirm_form": SlipsConfirmForm(),
+            "cells": cells,
+            "slips_cap": cap,
+            "too_many": counts["pending"] > cap,
+            "too_many_message": services.too_many_slips_message(org, counts["pending"]),
         },
     )
 
@@ -87,7 +98,11 @@ def org_slips(request, pk):
             request, "Xác nhận: hãy đánh dấu ô xác nhận trước khi in phiếu (mã cũ sẽ hết hiệu lực)."
         )
         return redirect("accounts:org", pk=org.pk)
-    slips = services.slips_issue(org=org, by=request.user)
+    try:
+        slips = services.slips_issue(org=org, by=request.user, limit=settings.CHIBO_SLIPS_WEB_MAX)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("accounts:org", pk=org.pk)
     if not slips:
         messages.info(request, "Không có tài khoản nào đang chờ kích hoạt trong tổ chức này.")
         return redirect("accounts:org", pk=org.pk)

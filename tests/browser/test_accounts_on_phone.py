@@ -90,3 +90,36 @@ def test_a_secretary_issues_a_new_slip_and_the_reset_pages_fit_a_phone(live_serv
     page.goto(live_server.url + reverse("accounts:password_reset"))
     shot(page, "accounts-password-reset")
     assert fits(page)
+
+
+def test_ward_staff_print_one_cells_slips_from_the_ward_page_on_a_phone(
+    live_server,
+    phone,
+    cast,
+    crowd,  # noqa: F811
+    tmp_path,
+    settings,
+):
+    from chibo.accounts import services
+    from tests.factories import make_member
+
+    settings.CHIBO_SLIPS_WEB_MAX = 2  # the ward's 4 pending accounts, cell2's 3: too many for one print
+    make_member(cast.cell, full_name="Hồ Thị Ngọc", card_number="79000011")
+    services.accounts_create(org=cast.ward, by=cast.staff)
+    page = phone
+    page.goto(live_server.url + reverse("accounts:org", args=[cast.ward.pk]))
+    page.fill("#id_username", "canbo")
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_selector("text=In phiếu theo chi bộ")
+    assert page.locator("#qua-nhieu").is_visible()
+    shot(page, "accounts-ward")
+    assert fits(page)
+    assert page.locator("#theo-chi-bo code").inner_text() == "chibo accounts slips BD-02 --out phieu.pdf"
+    page.check(f"#confirm-{cast.cell.pk}")
+    with page.expect_download() as download:
+        page.locator(f"form[action='{reverse('accounts:slips', args=[cast.cell.pk])}'] button").click()
+    pdf = tmp_path / "chi-bo-1.pdf"
+    download.value.save_as(pdf)
+    text = pdf_text(pdf)
+    assert "Hồ Thị Ngọc" in text and "Vũ Thị Lan" not in text

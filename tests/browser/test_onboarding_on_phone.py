@@ -130,8 +130,8 @@ def test_a_ward_goes_from_an_empty_database_to_members_seeing_their_schedule(
 
     # §3: the slips PDF, with each member's code.
     page.check("#id_confirm")
-    with page.expect_download() as download:
-        page.click("text=In phiếu (PDF)")
+    with page.expect_download() as download:  # the ward's own print; each cell has its button below
+        page.click("#in-tat-ca button")
     pdf = tmp_path / "phieu.pdf"
     download.value.save_as(pdf)
     text = pdf_text(pdf)
