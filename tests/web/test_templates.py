@@ -1,0 +1,19 @@
+"""Django prints a {# ... #} comment that spans lines as text: it once stood at the top of every minutes and
+resolution PDF. Every template keeps its one-line comments on one line ({% comment %} for longer ones)."""
+
+from pathlib import Path
+
+import chibo
+
+TEMPLATES = Path(chibo.__file__).parent
+
+
+def test_no_template_comment_spans_lines():
+    broken = []
+    for path in TEMPLATES.rglob("*"):
+        if path.suffix not in {".html", ".txt", ".xml"} or not path.is_file():
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if "{#" in line and "#}" not in line[line.index("{#") :]:
+                broken.append(f"{path.relative_to(TEMPLATES)}:{number}")
+    assert not broken, broken
