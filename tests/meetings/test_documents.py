@@ -118,6 +118,8 @@ def test_the_weasyprint_pdf_shows_vietnamese_names_intact(held, cast, tmp_path):
         "Ba Đình, ngày 05 tháng 3 năm 2025",
     ):
         assert expected in text, expected
+    # The page starts with the document itself: no template comment or other stray text above the header.
+    assert text.lstrip().startswith("ĐẢNG"), text[:200]
 
 
 def test_the_docx_converts_to_pdf_with_libreoffice_and_keeps_the_names(held, cast, tmp_path):
