@@ -13,7 +13,14 @@ def main(argv: list[str] | None = None) -> None:
         # Chibo's own commands use dashes (`seed-demo`); Django module names cannot.
         argv[1] = argv[1].replace("-", "_") if not argv[1].startswith("-") else argv[1]
     argv[0] = "chibo"
-    execute_from_command_line(argv)
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        execute_from_command_line(argv)
+    except ImproperlyConfigured as error:
+        # A wrong setting (DEBUG=ture): one Vietnamese line naming the variable, not a traceback.
+        print(f"Lỗi cấu hình: {error}", file=sys.stderr)
+        sys.exit(2)
 
 
 if __name__ == "__main__":

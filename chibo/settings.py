@@ -5,6 +5,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent
 
@@ -13,16 +14,33 @@ def env_str(name: str, default: str = "") -> str:
     return os.environ.get(name, default)
 
 
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
 def env_bool(name: str, default: bool = False) -> bool:
+    # A misspelt value (DEBUG=ture) stops the start rather than silently meaning "off".
     value = os.environ.get(name)
     if value is None:
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    word = value.strip().lower()
+    if word not in _TRUE | _FALSE:
+        raise ImproperlyConfigured(
+            f"Biến môi trường {name}={value!r} không hợp lệ: dùng 1/0, true/false, yes/no hoặc on/off."
+        )
+    return word in _TRUE
 
 
 def env_int(name: str, default: int) -> int:
     value = os.environ.get(name)
-    return int(value) if value else default
+    if value is None or not value.strip():
+        return default
+    try:
+        return int(value.strip())
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"Biến môi trường {name}={value!r} không hợp lệ: phải là một số nguyên."
+        ) from None
 
 
 DATA_DIR = Path(env_str("CHIBO_DATA_DIR", "var")).resolve()
