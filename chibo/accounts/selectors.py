@@ -27,7 +27,7 @@ def pending_by_cell(org: Organisation, day=None):
     `cell_id`, `cell__name`, `cell__code`, `pending` (members of the cell, official or temporary, whose
     account waits: what that cell's slips would print). One grouped query, whatever the number of cells."""
     return (
-        Membership.objects.on(day or today())
+        Membership.objects.valid_on(day or today())
         .filter(
             cell__in=Organisation.objects.subtree_of(org).values("pk"),
             member__user__password__startswith=UNUSABLE_PASSWORD_PREFIX,

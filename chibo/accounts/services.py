@@ -70,7 +70,7 @@ def is_pending(user) -> bool:
 
 def _member_cells(member_ids, day: dt.date, within: Organisation | None = None) -> dict[int, tuple[str, str]]:
     """member id -> (cell name, cell path) on `day`, the official cell before a temporary one: one query."""
-    qs = Membership.objects.on(day).filter(member__in=member_ids)
+    qs = Membership.objects.valid_on(day).filter(member__in=member_ids)
     if within is not None:
         qs = qs.filter(cell__path__gte=within.path, cell__path__lt=within.path_upper)
     rows = sorted(

@@ -41,14 +41,14 @@ def example_lines() -> list[str]:
         # Accounts made by accounts_create have codes; other demo users without a password have none.
         Member.objects.filter(user__password__startswith=UNUSABLE_PASSWORD_PREFIX)
         .filter(user__activation_codes__isnull=False)
-        .filter(memberships__in=Membership.objects.on(today()).filter(kind=MembershipKind.OFFICIAL))
+        .filter(memberships__in=Membership.objects.valid_on(today()).filter(kind=MembershipKind.OFFICIAL))
         .order_by("pk")
         .distinct()
         .first()
     )
     if member is None:
         return []
-    membership = Membership.objects.on(today()).filter(member=member, kind=MembershipKind.OFFICIAL).first()
+    membership = Membership.objects.valid_on(today()).filter(member=member, kind=MembershipKind.OFFICIAL).first()
     cell = membership.cell
     slip = services.reset_slip_issue(member=member, by=None)
     return [

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
+from chibo.common.dated import Dated
 from chibo.members.models import Member
 from chibo.orgs.models import Organisation
 
@@ -22,7 +23,7 @@ class MeetingKind(models.TextChoices):
 # --- rule sets ----------------------------------------------------------------------------------------
 
 
-class RuleSet(models.Model):
+class RuleSet(Dated):
     """The procedure, durations, deadlines and scoring in force for the cells of a subtree from a date.
 
     `owner` empty = the default shipped for everyone; a committee's copy applies to its subtree and

@@ -26,7 +26,7 @@ def can_write_member(user, member: Member) -> bool:
     if getattr(user, "is_superuser", False):
         return True
     writable = orgs_writable_by(user).values("pk")
-    return Membership.objects.on(today()).filter(member=member, cell__in=writable).exists()
+    return Membership.objects.valid_on(today()).filter(member=member, cell__in=writable).exists()
 
 
 def get_member_for_user(user, pk, *, write: bool = False) -> Member:

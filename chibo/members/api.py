@@ -177,7 +177,7 @@ class PositionIn(InputSchema):
 
 
 def _with_cell(qs):
-    official_here = Membership.objects.on(today()).filter(member=OuterRef("pk"), kind=MembershipKind.OFFICIAL)
+    official_here = Membership.objects.valid_on(today()).filter(member=OuterRef("pk"), kind=MembershipKind.OFFICIAL)
     return qs.annotate(cell_id=Subquery(official_here.values("cell_id")[:1]))
 
 
@@ -304,14 +304,14 @@ def org_roster(request, org_id: PathId, date: Day | None = None):
     if org.is_cell:
         return roster_on(org, day)
     cells = Organisation.objects.subtree_of(org).values("pk")
-    official_here = Membership.objects.on(day).filter(
+    official_here = Membership.objects.valid_on(day).filter(
         member=OuterRef("pk"), cell__in=cells, kind=MembershipKind.OFFICIAL
     )
     return (
         members_of(org, day)
         .annotate(
             is_temporary=~Exists(official_here),
-            is_exempt=Exists(Exemption.objects.on(day).filter(member=OuterRef("pk"))),
+            is_exempt=Exists(Exemption.objects.valid_on(day).filter(member=OuterRef("pk"))),
         )
         .order_by(*name_order())
     )

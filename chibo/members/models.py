@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from chibo.common.dated import Dated
 from chibo.common.dates import add_months
 from chibo.orgs.models import Organisation
 
@@ -88,29 +89,6 @@ class Member(models.Model):
     @property
     def probation_ends_on(self) -> dt.date:
         return add_months(self.admitted_on, PROBATION_MONTHS)
-
-
-class DatedQuerySet(models.QuerySet):
-    def on(self, day: dt.date):
-        """Rows true on `day`: valid_from <= day < valid_until (half-open, empty end = still true)."""
-        return self.filter(valid_from__lte=day).filter(Q(valid_until__isnull=True) | Q(valid_until__gt=day))
-
-    def overlapping(self, start: dt.date, end: dt.date | None):
-        qs = self.filter(Q(valid_until__isnull=True) | Q(valid_until__gt=start))
-        return qs if end is None else qs.filter(valid_from__lt=end)
-
-
-class Dated(models.Model):
-    valid_from = models.DateField("từ ngày")
-    valid_until = models.DateField("đến ngày", null=True, blank=True, help_text="Để trống nếu còn hiệu lực.")
-
-    objects = DatedQuerySet.as_manager()
-
-    class Meta:
-        abstract = True
-
-    def is_valid_on(self, day: dt.date) -> bool:
-        return self.valid_from <= day and (self.valid_until is None or self.valid_until > day)
 
 
 class MembershipKind(models.TextChoices):

@@ -30,14 +30,14 @@ def _kind(kind: str) -> Cast:
 
 def user_rights(user_id: int, day: dt.date) -> list:
     memberships = (
-        Membership.objects.on(day)
+        Membership.objects.valid_on(day)
         .filter(member__user_id=user_id)
         .annotate(_right=_kind(RoleKind.MEMBER))
         .values_list("_right", "cell__path", "cell__kind")
         .order_by()
     )
     positions = (
-        Position.objects.on(day)
+        Position.objects.valid_on(day)
         .filter(member__user_id=user_id)
         .annotate(_right=_kind(RoleKind.CELL_LEADER))
         .values_list("_right", "cell__path", "cell__kind")
@@ -50,13 +50,13 @@ def holders(kinds, paths: list[str], day: dt.date) -> list:
     found = []
     if RoleKind.MEMBER in kinds:
         found.append(
-            Membership.objects.on(day)
+            Membership.objects.valid_on(day)
             .filter(cell__path__in=paths, member__user__isnull=False)
             .values("member__user_id")
         )
     if RoleKind.CELL_LEADER in kinds:
         found.append(
-            Position.objects.on(day)
+            Position.objects.valid_on(day)
             .filter(cell__path__in=paths, member__user__isnull=False)
             .values("member__user_id")
         )

@@ -9,7 +9,7 @@ from chibo.orgs.models import Organisation
 
 
 def _memberships_on(day: dt.date) -> QuerySet:
-    return Membership.objects.on(day)
+    return Membership.objects.valid_on(day)
 
 
 def roster_on(cell: Organisation, day: dt.date) -> QuerySet:
@@ -28,7 +28,7 @@ def roster_on(cell: Organisation, day: dt.date) -> QuerySet:
             _official_here=Exists(here.filter(kind=MembershipKind.OFFICIAL)),
             is_temporary=Exists(here.filter(kind=MembershipKind.TEMPORARY)),
             _away=Exists(temporary_elsewhere),
-            is_exempt=Exists(Exemption.objects.on(day).filter(member=OuterRef("pk"))),
+            is_exempt=Exists(Exemption.objects.valid_on(day).filter(member=OuterRef("pk"))),
         )
         .filter(Q(_official_here=True, _away=False) | Q(is_temporary=True))
         .order_by(*name_order())
@@ -71,4 +71,4 @@ def current_membership(member: Member, day: dt.date) -> Membership | None:
 
 
 def positions_on(cell: Organisation, day: dt.date) -> QuerySet:
-    return Position.objects.on(day).filter(cell=cell).select_related("member")
+    return Position.objects.valid_on(day).filter(cell=cell).select_related("member")

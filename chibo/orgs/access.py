@@ -23,14 +23,17 @@ from chibo.orgs.models import (
     OrgKind,
     Role,
     RoleKind,
+    ancestor_paths_of,
+    in_ancestors_q,
+    in_subtrees_q,
 )
-from chibo.orgs.rights import active_q, right_sources
+from chibo.orgs.rights import right_sources
 
 
 def _active_roles(user, day=None):
     if not getattr(user, "is_authenticated", False):
         return Role.objects.none()
-    return Role.objects.filter(*active_q(day or today()), user=user)
+    return Role.objects.valid_on(day or today()).filter(user=user)
 
 
 def _rights_query(user, day):
@@ -51,16 +54,7 @@ def rights_on(user, day) -> list[tuple[str, str, str]]:
 
 
 def _subtree_q(paths: list[str]) -> Q:
-    # Keep only the top-most roots: a role lower in a subtree already covered adds nothing.
-    roots = []
-    for path in sorted(set(paths)):
-        if not any(path.startswith(r) for r in roots):
-            roots.append(path)
-    q = Q(pk__in=[])
-    for path in roots:
-        org = Organisation(path=path)
-        q |= Q(path__gte=path, path__lt=org.path_upper)
-    return q
+    return in_subtrees_q(paths)
 
 
 def _roles(user) -> list[tuple[str, str, str]]:
@@ -95,7 +89,7 @@ def holds_role_on(user, org: Organisation, kinds=None, *, day=None, strict: bool
     """Whether the user holds a right (of these kinds) on `org` or an ancestor on `day` (today by
     default); with `strict`, on a strict ancestor only (the upper level, not the unit itself).
     Grants and registry rights alike; a superuser holds nothing here (callers decide about them)."""
-    paths = org.ancestor_paths()[:-1] if strict else org.ancestor_paths()
+    paths = ancestor_paths_of(org.path)[:-1] if strict else ancestor_paths_of(org.path)
     return any(
         (kinds is None or role in kinds) and path in paths
         for role, path, _kind in rights_on(user, day or today())
@@ -112,9 +106,9 @@ def users_holding(org: Organisation, kinds, *, day=None, ancestors: bool = True)
     right covers it) on `day`: grant rows and registry rights (a secretary holding only a Position
     counts the same as a cell-leader row). Pass day=None for today."""
     day = day or today()
-    paths = org.ancestor_paths() if ancestors else [org.path]
+    paths = ancestor_paths_of(org.path) if ancestors else [org.path]
     q = Q(
-        pk__in=Role.objects.filter(*active_q(day), role__in=kinds, organisation__path__in=paths).values(
+        pk__in=Role.objects.valid_on(day).filter(role__in=kinds, organisation__path__in=paths).values(
             "user_id"
         )
     )
@@ -179,7 +173,7 @@ def writable_cells(user):
 
 def visible_ancestors(user, org: Organisation):
     """The breadcrumb: ancestors the user may see (the part of the tree above their roles is hidden)."""
-    return orgs_visible_to(user).filter(path__in=org.ancestor_paths()).order_by("depth")
+    return orgs_visible_to(user).filter(in_ancestors_q(org)).order_by("depth")
 
 
 def can_move_org(user, org: Organisation) -> bool:

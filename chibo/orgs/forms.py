@@ -2,7 +2,7 @@ from django import forms
 
 from chibo.common.forms import DateField, Form, ModelForm
 from chibo.orgs.access import writable_parents
-from chibo.orgs.models import Organisation, OrgKind, RoleKind
+from chibo.orgs.models import Organisation, OrgKind, RoleKind, in_subtree_q
 from chibo.orgs.rights import find_account
 
 
@@ -56,7 +56,7 @@ class OrgMoveForm(Form):
         super().__init__(*args, **kwargs)
         self.fields["new_parent"].queryset = (
             writable_parents(user)
-            .exclude(path__gte=org.path, path__lt=org.path_upper)
+            .exclude(in_subtree_q(org))
             .exclude(pk=org.parent_id)
             .order_by("path")
         )

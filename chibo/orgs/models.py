@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from chibo.common.dated import Dated
+
 # Path segments are fixed-width decimal ids: a subtree is a range of one indexed column, and digit
 # strings compare the same under every collation (C, ICU, SQLite's BINARY).
 SEGMENT = 9
@@ -43,10 +45,74 @@ class CellKind(models.TextChoices):
     ARMED_FORCES = "armed_forces", "Lực lượng vũ trang"
 
 
+def path_upper(path: str) -> str:
+    """The next sibling's path: it bounds the subtree of `path` from above (digits only, so no
+    collation surprises)."""
+    head, last = path[:-SEGMENT], path[-SEGMENT:]
+    return head + str(int(last) + 1).zfill(SEGMENT)
+
+
+def ancestor_paths_of(path: str) -> list[str]:
+    """The paths of the unit at `path` and all its ancestors, from the root down."""
+    return [path[: i * SEGMENT] for i in range(1, len(path) // SEGMENT + 1)]
+
+
+def _path(org_or_path) -> str:
+    return org_or_path if isinstance(org_or_path, str) else org_or_path.path
+
+
+def _f(via: str) -> str:
+    return f"{via}__path" if via else "path"
+
+
+def top_paths(paths) -> list[str]:
+    """Only the top-most of `paths`: a path inside another's subtree adds nothing to a union."""
+    roots: list[str] = []
+    for path in sorted(set(paths)):
+        if not any(path.startswith(r) for r in roots):
+            roots.append(path)
+    return roots
+
+
+def in_subtree_q(org_or_path, *, via: str = "") -> Q:
+    """Rows whose organisation (reached through `via`, e.g. "cell" or "meeting__cell") lies in the
+    subtree of `org_or_path`, itself included: one range on the indexed path."""
+    path = _path(org_or_path)
+    return Q(**{f"{_f(via)}__gte": path, f"{_f(via)}__lt": path_upper(path)})
+
+
+def in_subtrees_q(orgs_or_paths, *, via: str = "") -> Q:
+    """Rows in any of these subtrees (no subtree: nothing)."""
+    q = Q(pk__in=[]) if not via else Q(**{f"{via}__pk__in": []})
+    for path in top_paths(_path(o) for o in orgs_or_paths):
+        q |= in_subtree_q(path, via=via)
+    return q
+
+
+def in_ancestors_q(org_or_path, *, via: str = "", include_self: bool = True) -> Q:
+    """Rows whose organisation is `org_or_path` or one of its ancestors (strict ones only without
+    `include_self`)."""
+    paths = ancestor_paths_of(_path(org_or_path))
+    return Q(**{f"{_f(via)}__in": paths if include_self else paths[:-1]})
+
+
+def is_in_subtree(path: str, root: str) -> bool:
+    """The same rule as `in_subtree_q`, on values in memory."""
+    return root <= path < path_upper(root)
+
+
 class OrganisationQuerySet(models.QuerySet):
-    def subtree_of(self, org: "Organisation", *, include_self: bool = True):
-        qs = self.filter(path__gte=org.path, path__lt=org.path_upper)
-        return qs if include_self else qs.exclude(pk=org.pk)
+    def subtree_of(self, org, *, include_self: bool = True):
+        qs = self.filter(in_subtree_q(org))
+        return qs if include_self else qs.exclude(path=_path(org))
+
+    def subtrees_of(self, orgs_or_paths):
+        """The union of these subtrees."""
+        return self.filter(in_subtrees_q(orgs_or_paths))
+
+    def ancestors_of(self, org, *, include_self: bool = True):
+        """`org`'s ancestors from the root down (and `org` itself with `include_self`)."""
+        return self.filter(in_ancestors_q(org, include_self=include_self)).order_by("depth")
 
     def cells(self):
         return self.filter(kind=OrgKind.CELL)
@@ -104,16 +170,17 @@ class Organisation(models.Model):
 
     @property
     def path_upper(self) -> str:
-        # The next sibling's path bounds the subtree from above; digits only, so no collation surprises.
-        head, last = self.path[:-SEGMENT], self.path[-SEGMENT:]
-        return head + str(int(last) + 1).zfill(SEGMENT)
+        return path_upper(self.path)
 
     def ancestor_paths(self) -> list[str]:
-        return [self.path[: i * SEGMENT] for i in range(1, self.depth + 1)]
+        return ancestor_paths_of(self.path)
 
     def ancestors(self, *, include_self: bool = True):
-        paths = self.ancestor_paths() if include_self else self.ancestor_paths()[:-1]
-        return Organisation.objects.filter(path__in=paths).order_by("depth")
+        return Organisation.objects.ancestors_of(self, include_self=include_self)
+
+    def contains(self, other: "Organisation") -> bool:
+        """Whether `other` lies in this unit's subtree (itself included)."""
+        return is_in_subtree(other.path, self.path)
 
     def is_active_on(self, day: dt.date) -> bool:
         return (self.founded_on is None or self.founded_on <= day) and (
@@ -121,7 +188,7 @@ class Organisation(models.Model):
         )
 
 
-class OrgParentPeriod(models.Model):
+class OrgParentPeriod(Dated):
     """Who the unit's parent was, and when: a move closes one row and opens the next."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="parent_periods")
@@ -164,7 +231,7 @@ WRITE_ROLES = (RoleKind.CELL_LEADER, RoleKind.STAFF, RoleKind.ADMIN)
 READ_ALL_ROLES = (*WRITE_ROLES, RoleKind.SUPERVISOR)
 
 
-class Role(models.Model):
+class Role(Dated):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="chibo_roles")
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="roles")
     role = models.CharField("vai trò", max_length=20, choices=RoleKind.choices)

@@ -15,9 +15,10 @@ from django.db.models import CharField, DateField, F, Q, QuerySet, Value
 from django.db.models.functions import Cast, Coalesce, Concat, NullIf, Trim
 
 from chibo.common.collation import NameKey
+from chibo.common.dated import ended_by_q, ends_after_q, valid_on_q
 from chibo.common.people import person_name
 from chibo.common.text import fold
-from chibo.orgs.models import GRANTABLE_ROLES, Organisation, Role
+from chibo.orgs.models import GRANTABLE_ROLES, Organisation, Role, in_subtree_q
 
 # Where a right comes from, as shown on the rights page.
 FROM_GRANT = "grant"
@@ -85,13 +86,6 @@ def right_sources() -> list[RightSource]:
     return list(_sources.values())
 
 
-def active_q(day: dt.date, prefix: str = "") -> Q:
-    """Rows valid on `day`: an empty start means "since ever", an empty end "still valid"."""
-    return Q(**{f"{prefix}valid_from__isnull": True}) | Q(**{f"{prefix}valid_from__lte": day}), Q(
-        **{f"{prefix}valid_until__isnull": True}
-    ) | Q(**{f"{prefix}valid_until__gt": day})
-
-
 # --- the rights list: ordered and sliced by the database ---------------------------------------------
 
 
@@ -105,12 +99,12 @@ class Period:
     future: bool = True
 
     def q(self, prefix: str = "") -> Q:
+        via = prefix.removesuffix("__")
         if not self.current:
-            return Q(**{f"{prefix}valid_until__lte": self.day})
-        q = Q(**{f"{prefix}valid_until__isnull": True}) | Q(**{f"{prefix}valid_until__gt": self.day})
+            return ended_by_q(self.day, via=via)
         if not self.future:
-            q &= Q(**{f"{prefix}valid_from__isnull": True}) | Q(**{f"{prefix}valid_from__lte": self.day})
-        return q
+            return valid_on_q(self.day, via=via, open_start=True)
+        return ends_after_q(self.day, via=via)
 
 
 # The columns of a listing row, in this order in every branch of the UNION; the list is ordered by all
@@ -152,7 +146,7 @@ def listing_rows(qs: QuerySet, *, path: str, name, user: str, role, valid_from: 
 
 def _grant_listing(org: Organisation, period: Period) -> QuerySet:
     qs = Role.objects.filter(
-        period.q(), organisation__path__gte=org.path, organisation__path__lt=org.path_upper
+        period.q(), in_subtree_q(org, via="organisation")
     )
     # person_name(user) in SQL: the member's full name, else "family+middle given", else the login.
     account_name = Trim(Concat(F("user__last_name"), Value(" "), F("user__first_name")))
@@ -295,8 +289,8 @@ def accounts_matching(org: Organisation, text: str, *, limit: int = 20) -> list:
     if not key:
         return []
     in_subtree = Q(
-        member__memberships__cell__path__gte=org.path, member__memberships__cell__path__lt=org.path_upper
-    ) | Q(chibo_roles__organisation__path__gte=org.path, chibo_roles__organisation__path__lt=org.path_upper)
+        in_subtree_q(org, via="member__memberships__cell")
+    ) | Q(in_subtree_q(org, via="chibo_roles__organisation"))
     named = Q(member__search_name__contains=key) | Q(username__icontains=key)
     for word in (text or "").split():
         named |= Q(last_name__icontains=word) | Q(first_name__icontains=word)

@@ -2,7 +2,7 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F, Q, Value
+from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 from django.http import Http404
 from django.utils import timezone
@@ -113,7 +113,7 @@ def org_move(
 ) -> Organisation:
     """Put a unit (and its whole subtree) under another parent from date `on`, keeping the history."""
     org = Organisation.objects.select_for_update().get(pk=org.pk)
-    if new_parent.pk == org.pk or (new_parent.path >= org.path and new_parent.path < org.path_upper):
+    if new_parent.pk == org.pk or org.contains(new_parent):
         raise ValidationError(
             {"parent": "Không thể chuyển một tổ chức vào chính nó hoặc tổ chức cấp dưới của nó."}
         )
@@ -165,9 +165,7 @@ def _check_grant_scope(*, by, organisation: Organisation, role: str) -> None:
 
 def _grant_overlap(*, user, organisation: Organisation, role: str, start, end, exclude_pk=None):
     qs = Role.objects.filter(user=user, organisation=organisation, role=role)
-    qs = qs.filter(Q(valid_until__isnull=True) | Q(valid_until__gt=start or dt.date.min))
-    if end is not None:
-        qs = qs.filter(Q(valid_from__isnull=True) | Q(valid_from__lt=end))
+    qs = qs.overlapping(start or dt.date.min, end)
     return qs.exclude(pk=exclude_pk).first() if exclude_pk else qs.first()
 
 

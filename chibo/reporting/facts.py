@@ -168,10 +168,10 @@ def compute_cell_facts(month: dt.date, cell_ids=None) -> dict[int, dict]:
 def roster_at(day: dt.date, cell_ids=None) -> dict[int, set[int]]:
     """cell → members on its roster on `day`, by the rule of members.selectors.roster_on (DOMAIN §3):
     official members not on temporary activity elsewhere, plus members on temporary activity here."""
-    memberships = Membership.objects.on(day)
+    memberships = Membership.objects.valid_on(day)
     if cell_ids is not None:
         memberships = memberships.filter(
-            member_id__in=Membership.objects.on(day).filter(cell_id__in=cell_ids).values("member_id")
+            member_id__in=Membership.objects.valid_on(day).filter(cell_id__in=cell_ids).values("member_id")
         )
     official, temporary = defaultdict(set), defaultdict(set)
     for member_id, cell_id, kind in memberships.values_list("member_id", "cell_id", "kind"):
@@ -193,7 +193,7 @@ def _task_coverage(out, cells, cell_ids, last: dt.date, in_month) -> None:
     roster = roster_at(last, cell_ids)
     on_roster = set().union(*roster.values()) if roster else set()
     exempt = set(
-        Exemption.objects.on(last)
+        Exemption.objects.valid_on(last)
         .filter(member_id__in=_ids_filter(on_roster, cell_ids))
         .values_list("member_id", flat=True)
     )
@@ -224,7 +224,7 @@ def _ids_filter(ids: set[int], cell_ids):
 def _leader_training(out, cell_ids, last: dt.date) -> None:
     """T6: people holding a leader position on the month's last day with a party-work training completed
     on or before that day and within the validity window."""
-    positions = Position.objects.on(last).filter(kind__in=LEADER_KINDS)
+    positions = Position.objects.valid_on(last).filter(kind__in=LEADER_KINDS)
     if cell_ids is not None:
         positions = positions.filter(cell_id__in=cell_ids)
     leaders = defaultdict(set)

@@ -276,13 +276,13 @@ def with_member_names(rows: list[TaskGap]) -> list[TaskGap]:
         last = _last_day(month)
         ids = sorted(cell_ids)
         roster = facts.roster_at(last, ids)
-        here = Membership.objects.on(last).filter(cell_id__in=ids).values("member_id")
+        here = Membership.objects.valid_on(last).filter(cell_id__in=ids).values("member_id")
         members = Member.objects.filter(pk__in=here).only(
             "pk", "full_name", "given_name", "sort_name", "work_status"
         )
         members = {m.pk: m for m in members}
         exempt = set(
-            Exemption.objects.on(last).filter(member_id__in=here).values_list("member_id", flat=True)
+            Exemption.objects.valid_on(last).filter(member_id__in=here).values_list("member_id", flat=True)
         )
         held = (
             Meeting.objects.filter(status=MeetingStatus.HELD, cell_id__in=ids)

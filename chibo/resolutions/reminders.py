@@ -137,7 +137,7 @@ def _claim_and_send(reminder: TaskReminder, message: EmailMessage | None, summar
 def _secretaries(cell_ids, day: dt.date) -> dict:
     """cell id → the member holding the secretary position that day, else the deputy."""
     positions = (
-        Position.objects.on(day)
+        Position.objects.valid_on(day)
         .filter(cell_id__in=cell_ids, kind__in=[PositionKind.SECRETARY, PositionKind.DEPUTY])
         .select_related("member__user")
         .order_by("-valid_from", "pk")

@@ -10,12 +10,13 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from chibo.common.dated import Dated
 from chibo.meetings.models import Meeting
 from chibo.members.models import Member
 from chibo.orgs.models import Organisation
 
 
-class Assignment(models.Model):
+class Assignment(Dated):
     # The committee that assigns (a strict ancestor of the unit); its staff create and end the term.
     committee = models.ForeignKey(
         Organisation, verbose_name="cấp ủy phân công", on_delete=models.PROTECT, related_name="+"

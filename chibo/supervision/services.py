@@ -49,7 +49,7 @@ def is_committee_user(user, committee: Organisation, day: dt.date) -> bool:
     member = Member.objects.filter(user=user).first()
     return (
         member is not None
-        and Membership.objects.on(day)
+        and Membership.objects.valid_on(day)
         .filter(member=member, cell__path__gte=committee.path, cell__path__lt=committee.path_upper)
         .exists()
     )

@@ -92,7 +92,7 @@ def _committee_users(committee: Organisation):
     day = today()
     by_role = users_holding(committee, services.COMMITTEE_ROLES, day=day).values("pk")
     by_membership = (
-        Membership.objects.on(day)
+        Membership.objects.valid_on(day)
         .filter(selectors.subtree_q(committee, "cell__path"), member__user__isnull=False)
         .values("member__user_id")
     )

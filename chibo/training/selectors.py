@@ -50,7 +50,7 @@ def _cells(org: Organisation, day: dt.date):
 
 
 def _positions(org: Organisation, day: dt.date):
-    return Position.objects.on(day).filter(
+    return Position.objects.valid_on(day).filter(
         kind__in=rules.LEADER_KINDS, cell__in=_cells(org, day).values("pk")
     )
 
@@ -101,7 +101,7 @@ def gap_summary(org: Organisation, day: dt.date, *, with_cells: bool = True) -> 
 def cell_gaps(cell_ids: list[int], day: dt.date, positions=None) -> list[CellGaps]:
     """The people of a page of cells, trained and untrained, in the order of `cell_ids`."""
     if positions is None:
-        positions = Position.objects.on(day).filter(kind__in=rules.LEADER_KINDS, cell_id__in=cell_ids)
+        positions = Position.objects.valid_on(day).filter(kind__in=rules.LEADER_KINDS, cell_id__in=cell_ids)
     positions = positions.select_related("member", "cell").order_by("kind", "member__sort_name")
     by_cell: dict[int, dict[int, Leader]] = defaultdict(dict)
     cells = {}

@@ -126,7 +126,7 @@ def test_committees_exist_only_in_cells_with_nine_official_members_or_more():
     assert committees.exists()
     for position in committees.select_related("cell"):
         officials = (
-            Membership.objects.on(position.valid_from)
+            Membership.objects.valid_on(position.valid_from)
             .filter(
                 cell=position.cell, kind=MembershipKind.OFFICIAL, member__official_on__lte=position.valid_from
             )
@@ -202,7 +202,7 @@ def test_the_period_has_probationers_exemptions_temporary_members_transfers_and_
     assert temporary
     for t in temporary:
         assert add_months(t.valid_from, 3) <= t.valid_until <= add_months(t.valid_from, 12)
-        home = Membership.objects.on(t.valid_from).get(member=t.member_id, kind=MembershipKind.OFFICIAL)
+        home = Membership.objects.valid_on(t.valid_from).get(member=t.member_id, kind=MembershipKind.OFFICIAL)
         assert home.cell_id != t.cell_id
     transfers = Membership.objects.filter(kind=MembershipKind.OFFICIAL, valid_until__isnull=False)
     assert transfers.filter(valid_until__gte=start).exists()
@@ -210,14 +210,14 @@ def test_the_period_has_probationers_exemptions_temporary_members_transfers_and_
     assert Organisation.objects.cells().filter(dissolved_on__gte=start, dissolved_on__lte=day).exists()
     # Nobody belongs to a dissolved cell after its dissolution.
     for cell in Organisation.objects.cells().exclude(dissolved_on=None):
-        assert not Membership.objects.on(cell.dissolved_on).filter(cell=cell).exists()
+        assert not Membership.objects.valid_on(cell.dissolved_on).filter(cell=cell).exists()
         assert not roster_on(cell, cell.dissolved_on).exists()
 
 
 def test_leaders_are_mostly_trained_but_not_all_of_them_recently():
     seed(SeedSpec(cells=40, members_per_cell=30, seed=5))
     day = anchor()
-    leaders = set(Position.objects.on(day).values_list("member_id", flat=True))
+    leaders = set(Position.objects.valid_on(day).values_list("member_id", flat=True))
     recent = set(
         TrainingRecord.objects.filter(
             kind=TrainingKind.PARTY_WORK, completed=True, ended_on__gte=add_months(day, -30)
