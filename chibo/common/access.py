@@ -75,7 +75,7 @@ class Policy(Generic[M]):
             raise Http404(self.not_found_message)
         if write:
             self.check_edit(user, obj)
-        return obj  # type: ignore[return-value]
+        return obj
 
     def check_view(self, user, obj: M) -> None:
         if not self.can_view(user, obj):
