@@ -27,7 +27,8 @@ def snapshot(obj: models.Model) -> dict:
 
 def _entry(*, user, action, obj, org_path, before, after) -> AuditEntry:
     return AuditEntry(
-        user=user if getattr(user, "is_authenticated", False) else None,
+        # SYSTEM (chibo.common.access) acts for nobody: it is written as no user, like the command line.
+        user=user if getattr(user, "is_authenticated", False) and getattr(user, "pk", None) else None,
         action=action,
         model=obj._meta.label_lower,
         object_id=str(obj.pk or ""),

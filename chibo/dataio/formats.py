@@ -12,6 +12,7 @@ from chibo.meetings.models import AttendanceStatus, MeetingKind
 from chibo.members.models import Gender, MembershipKind, PositionKind, TrainingKind, WorkStatus
 from chibo.orgs.models import CellKind, OrgKind
 from chibo.resolutions.models import TaskStatus
+from chibo.training.models import ParticipationStatus
 
 
 class CellError(ValueError):
@@ -52,6 +53,7 @@ TRAINING_KIND = Choice(_labels(TrainingKind))
 MEETING_KIND = Choice(_labels(MeetingKind))
 ATTENDANCE_STATUS = Choice(_labels(AttendanceStatus))
 TASK_STATUS = Choice(_labels(TaskStatus))
+PARTICIPATION_STATUS = Choice(_labels(ParticipationStatus))
 
 
 @dataclass(frozen=True)
@@ -222,6 +224,27 @@ FORMATS: dict[str, Format] = {
                 Column("Ngày đánh giá", "evaluated_on", type="date"),
             ),
             key=("cell", "day", "kind", "card", "text"),
+        ),
+        # Courses and their participants (docs/training.md §3): chibo/dataio/training_import.py checks them.
+        Format(
+            "courses",
+            "Lớp bồi dưỡng",
+            (
+                Column("Mã cấp ủy tổ chức", "organiser", required=True, max_length=40),
+                Column("Tên lớp", "title", required=True, max_length=255),
+                Column("Loại", "kind", type="choice", choice=TRAINING_KIND),
+                Column("Từ ngày", "starts_on", required=True, type="date"),
+                Column("Đến ngày", "ends_on", required=True, type="date"),
+                Column("Địa điểm", "place", max_length=255),
+                Column("Trực tuyến", "online", type="bool"),
+                Column("Số giờ", "hours", type="int"),
+                CARD,
+                Column("Họ và tên", "full_name", max_length=120),
+                Column("Trạng thái", "status", type="choice", choice=PARTICIPATION_STATUS),
+                Column("Số chứng chỉ", "certificate_number", max_length=60),
+                Column("Ngày hoàn thành", "completed_on", type="date"),
+            ),
+            key=("organiser", "title", "starts_on", "card"),
         ),
     )
 }

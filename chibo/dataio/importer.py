@@ -806,6 +806,12 @@ class Checker:
 
         plan_tasks(self, plan, rows)
 
+    # -- courses and their participants (docs/training.md §3) -------------------------------------------
+    def _plan_courses(self, plan: Plan, rows) -> None:
+        from chibo.dataio.training_import import plan_courses
+
+        plan_courses(self, plan, rows)
+
 
 # -- writing ---------------------------------------------------------------------------------------
 
@@ -885,6 +891,12 @@ def write_plans(plans: list[Plan], ctx: Context, *, audit_rows: bool = True) -> 
                     from chibo.dataio.tasks_import import write_plan as write_tasks
 
                     write_tasks(plan, ctx, audit_rows=audit_rows)
+                    timings["write"] += time.perf_counter() - start
+                    continue
+                if plan.kind == "courses":
+                    from chibo.dataio.training_import import write_plan as write_courses
+
+                    write_courses(plan, ctx, audit_rows=audit_rows)
                     timings["write"] += time.perf_counter() - start
                     continue
                 model = MODELS[plan.kind]

@@ -321,6 +321,10 @@ def _iter_rows(kind: str, org):
         from chibo.dataio.tasks_import import export_rows as task_rows
 
         return task_rows(org)
+    if kind == "courses":
+        from chibo.dataio.training_import import export_rows as course_rows
+
+        return course_rows(org)
     return export_rows(kind, org).iterator(chunk_size=5000)
 
 

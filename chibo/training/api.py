@@ -8,7 +8,7 @@ their status.
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
@@ -27,22 +27,11 @@ from chibo.api.schemas import (
 from chibo.common.dates import today
 from chibo.members.models import Member, TrainingKind
 from chibo.members.selectors import current_membership
-from chibo.orgs.access import can_write_org, get_org_for_user
-from chibo.orgs.models import Organisation
-from chibo.training import selectors, services
-from chibo.training.access import (
-    can_see_course,
-    courses_visible_to,
-    get_course_for_user,
-    get_participation_for_user,
-    organiser_choices,
-    participations_visible_to,
-)
-from chibo.training.models import Course, ParticipationStatus
+from chibo.orgs.access import get_org_for_user
+from chibo.training import access, selectors, services
+from chibo.training.models import ParticipationStatus
 
 router = Router()
-
-ORGANISER_DENIED = "Bạn không có quyền tổ chức lớp bồi dưỡng ở cấp ủy này."
 
 
 class CourseOut(Schema):
@@ -162,7 +151,7 @@ def course_list(
     upcoming: bool = Query(False, description="Chỉ lớp chưa kết thúc."),
 ):
     """Courses the caller may see: organised in their subtree or above it. Newest first."""
-    qs = courses_visible_to(request.user).select_related("organiser")
+    qs = access.course.visible_qs(request.user).select_related("organiser")
     if organiser is not None:
         qs = qs.filter(organiser_id=organiser)
     if kind is not None:
@@ -172,19 +161,11 @@ def course_list(
     return qs.order_by("-starts_on", "pk")
 
 
-def _organiser(request, pk: int) -> Organisation:
-    org = organiser_choices(request.user).filter(pk=pk).first()
-    if org is None:
-        get_org_for_user(request.user, pk)  # 404 when not even visible
-        raise PermissionDenied(ORGANISER_DENIED)
-    return org
-
-
 @router.post("/courses", response={201: CourseOut, **WRITE_ERRORS})
 def course_create(request, payload: CourseIn):
     """Create a course organised by an organisation the caller writes."""
     fields = payload.dict()
-    fields["organiser"] = _organiser(request, fields.pop("organiser_id"))
+    fields["organiser"] = access.get_organiser_for_user(request.user, fields.pop("organiser_id"))
     with renamed_fields(organiser="organiser_id"):
         course = services.course_create(by=request.user, **fields)
     return Status(201, course)
@@ -192,16 +173,16 @@ def course_create(request, payload: CourseIn):
 
 @router.get("/courses/{course_id}", response={200: CourseOut, **READ_ERRORS})
 def course_detail(request, course_id: PathId):
-    return get_course_for_user(request.user, course_id)
+    return access.course.get_for_user(request.user, course_id)
 
 
 @router.patch("/courses/{course_id}", response={200: CourseOut, **WRITE_ERRORS})
 def course_update(request, course_id: PathId, payload: CoursePatch):
     """Change the fields sent; completed participants' training records follow the course."""
-    course = get_course_for_user(request.user, course_id, write=True)
+    course = access.course.get_for_user(request.user, course_id, write=True)
     fields = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None or k == "hours"}
     if "organiser_id" in fields:
-        fields["organiser"] = _organiser(request, fields.pop("organiser_id"))
+        fields["organiser"] = access.get_organiser_for_user(request.user, fields.pop("organiser_id"))
     with renamed_fields(organiser="organiser_id"):
         return services.course_update(course=course, by=request.user, **fields)
 
@@ -213,8 +194,8 @@ def course_update(request, course_id: PathId, payload: CoursePatch):
 @paginate(Pagination)
 def participation_list(request, course_id: PathId, status: ParticipationStatus | None = None):
     """The course's participants in cells the caller sees."""
-    course = get_course_for_user(request.user, course_id)
-    qs = participations_visible_to(request.user, course).select_related("member", "cell")
+    course = access.course.get_for_user(request.user, course_id)
+    qs = access.participation.in_course(request.user, course).select_related("member", "cell")
     if status is not None:
         qs = qs.filter(status=status)
     return qs.order_by("member__sort_name", "pk")
@@ -224,13 +205,13 @@ def participation_list(request, course_id: PathId, status: ParticipationStatus |
 def participation_create(request, course_id: PathId, payload: EnrolIn):
     """Enrol members of cells the caller writes (from their current cell). Members already on the course
     are counted in `already_enrolled`, never duplicated."""
-    course = get_course_for_user(request.user, course_id)
+    course = access.course.get_for_user(request.user, course_id)
     found = {m.pk: m for m in Member.objects.filter(pk__in=payload.member_ids)}
     people, missing = [], []
     for pk in dict.fromkeys(payload.member_ids):
         member = found.get(pk)
         membership = current_membership(member, today()) if member else None
-        if membership is None or not can_write_org(request.user, membership.cell):
+        if membership is None or not access.can_enrol_from(request.user, membership.cell):
             missing.append(str(pk))
         else:
             people.append((member, membership.cell))
@@ -247,7 +228,7 @@ def participation_create(request, course_id: PathId, payload: EnrolIn):
 def participation_update(request, participation_id: PathId, payload: StatusIn):
     """Record attended or completed (with a certificate number). Completed creates the member's training
     record that T6 counts; going back removes it."""
-    participation = get_participation_for_user(request.user, participation_id, write=True)
+    participation = access.participation.get_for_user(request.user, participation_id, write=True)
     return services.participation_set_status(
         participation=participation,
         by=request.user,
@@ -311,8 +292,8 @@ def gap_enrol(request, org_id: PathId, payload: EnrolMissingIn):
     """Enrol the untrained leaders of the subtree (or those of `member_ids` among them) in a course not
     yet ended; idempotent. People of cells outside the course organiser's subtree are left out."""
     org = get_org_for_user(request.user, org_id, write=True)
-    course = Course.objects.select_related("organiser").filter(pk=payload.course_id).first()
-    if course is None or not can_see_course(request.user, course):
+    course = access.course.fetch_qs().filter(pk=payload.course_id).first()
+    if course is None or not access.course.can_view(request.user, course):
         raise ValidationError({"course_id": f"Không tìm thấy khóa id {payload.course_id}."})
     if course.ends_on < today():
         raise ValidationError({"course_id": "Khóa đã kết thúc, không ghi danh thêm được."})

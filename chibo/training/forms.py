@@ -70,19 +70,6 @@ class EnrolMissingForm(Form):
         )
 
 
-class ImportForm(Form):
-    file = forms.FileField(label="Tệp Excel (.xlsx)")
-    dry_run = forms.BooleanField(label="Chỉ kiểm tra, chưa ghi", required=False, initial=True)
-
-    def clean_file(self):
-        f = self.cleaned_data["file"]
-        if not f.name.lower().endswith(".xlsx"):
-            raise forms.ValidationError("Tệp Excel (.xlsx): chỉ nhận tệp .xlsx.")
-        if f.size > 5 * 1024 * 1024:
-            raise forms.ValidationError("Tệp Excel (.xlsx): tệp lớn quá 5 MB.")
-        return f
-
-
 class CourseFilterForm(Form):
     q = forms.CharField(label="Tìm tên lớp", required=False)
     kind = forms.ChoiceField(label="Loại", required=False, choices=[("", "Tất cả"), *TrainingKind.choices])

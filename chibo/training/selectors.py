@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from django.db.models.functions import Coalesce
 
 from chibo.members.models import Member, Position, TrainingKind, TrainingRecord
-from chibo.orgs.models import Organisation
+from chibo.orgs.models import Organisation, in_ancestors_q
 from chibo.training import rules
 
 
@@ -141,4 +141,4 @@ def upcoming_courses(courses, day: dt.date):
 
 def courses_for_cell_of(courses, org: Organisation):
     """Courses whose organiser's subtree contains `org` (a course only takes people from below it)."""
-    return courses.filter(organiser__path__in=org.ancestor_paths())
+    return courses.filter(in_ancestors_q(org, via="organiser"))

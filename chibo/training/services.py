@@ -12,8 +12,8 @@ from chibo.audit.services import audit_log, snapshot
 from chibo.common.dates import today
 from chibo.members.models import Member
 from chibo.members.services import delete_with_audit, training_record_create
-from chibo.orgs.models import Organisation
-from chibo.training import rules
+from chibo.orgs.models import Organisation, in_subtree_q
+from chibo.training import access, rules
 from chibo.training.models import Course, Participation, ParticipationStatus
 from chibo.training.selectors import untrained_leaders
 
@@ -48,8 +48,10 @@ def _check_course(course: Course) -> None:
 
 
 @transaction.atomic
-def course_create(*, by=None, **fields) -> Course:
+def course_create(*, by, **fields) -> Course:
+    """`by` must be able to organise at the course's organiser (access.require_organise)."""
     course = Course(**fields)
+    access.require_organise(by, course.organiser)
     _check_course(course)
     course.save()
     audit_log(user=by, action=Action.CREATE, obj=course, org_path=course.organiser.path)
@@ -57,11 +59,13 @@ def course_create(*, by=None, **fields) -> Course:
 
 
 @transaction.atomic
-def course_update(*, course: Course, by=None, **fields) -> Course:
+def course_update(*, course: Course, by, **fields) -> Course:
+    access.course.check_edit(by, course)
     before = snapshot(course)
     old = {name: getattr(course, name) for name in RECORD_FIELDS}
     if "organiser" in fields and fields["organiser"].pk != course.organiser_id:
-        if course.participations.exclude(cell__path__startswith=fields["organiser"].path).exists():
+        access.require_organise(by, fields["organiser"])
+        if course.participations.exclude(in_subtree_q(fields["organiser"], via="cell")).exists():
             raise ValidationError(
                 {"organiser": "Cấp ủy tổ chức: có học viên ở ngoài phạm vi của cấp ủy mới."}
             )
@@ -80,7 +84,7 @@ def course_update(*, course: Course, by=None, **fields) -> Course:
 
 
 def _cell_problem(course: Course, cell: Organisation, allow_past: bool) -> str | None:
-    if not cell.path.startswith(course.organiser.path):
+    if not course.organiser.contains(cell):
         return f"Chi bộ «{cell.name}» không thuộc phạm vi của cấp ủy tổ chức lớp."
     if course.ends_on < today() and not allow_past:
         return "Lớp đã kết thúc, không ghi danh thêm được."
@@ -89,11 +93,13 @@ def _cell_problem(course: Course, cell: Organisation, allow_past: bool) -> str |
 
 @transaction.atomic
 def participations_enrol(
-    *, course: Course, people: list[tuple[Member, Organisation]], by=None, allow_past: bool = False
+    *, course: Course, people: list[tuple[Member, Organisation]], by, allow_past: bool = False
 ) -> tuple[list[Participation], int]:
     """Enrol each (member, cell); members already on the course are skipped, so enrolling twice adds
     nobody. Returns the new rows and how many were already there. `allow_past`: the import records
-    courses already held."""
+    courses already held. `by` must write every cell (access.require_enrol_from)."""
+    for _, cell in people:
+        access.require_enrol_from(by, cell)
     for _, cell in people:
         problem = _cell_problem(course, cell, allow_past)
         if problem:
@@ -117,8 +123,9 @@ def participation_set_status(
     status: str,
     certificate_number: str | None = None,
     completed_on: dt.date | None = None,
-    by=None,
+    by,
 ) -> Participation:
+    access.participation.check_edit(by, participation)
     course = participation.course
     if status not in ParticipationStatus.values:
         raise ValidationError({"status": "Trạng thái: giá trị không hợp lệ."})
@@ -177,10 +184,11 @@ def _sync_record(participation: Participation, by, *, force: bool = False) -> No
 
 @transaction.atomic
 def enrol_missing(
-    *, course: Course, org: Organisation, day: dt.date, member_ids=None, by=None
+    *, course: Course, org: Organisation, day: dt.date, member_ids=None, by
 ) -> tuple[list[Participation], int, int]:
     """Enrol the untrained leaders of `org`'s subtree (or the chosen ones among them) in `course`.
     Returns (new rows, already enrolled, left out because their cell is outside the course's scope)."""
+    access.require_enrol_from(by, org)
     people = untrained_leaders(org, day)
     if member_ids is not None:
         chosen = {int(pk) for pk in member_ids}
@@ -190,7 +198,7 @@ def enrol_missing(
         if member.pk in seen:
             continue
         seen.add(member.pk)
-        if cell.path.startswith(course.organiser.path):
+        if course.organiser.contains(cell):
             inside.append((member, cell))
         else:
             outside += 1

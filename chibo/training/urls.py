@@ -7,7 +7,6 @@ app_name = "training"
 urlpatterns = [
     path("", views.course_list, name="courses"),
     path("them/", views.course_create, name="course_create"),
-    path("nhap/", views.course_import, name="import"),
     path("lop/<int:pk>/", views.course_detail, name="course"),
     path("lop/<int:pk>/sua/", views.course_edit, name="course_edit"),
     path("lop/<int:pk>/ghi-danh/", views.course_enrol, name="course_enrol"),

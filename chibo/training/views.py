@@ -2,7 +2,7 @@
 gap list. Thin: access helper → form → service."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,32 +14,22 @@ from chibo.common.paging import paginate
 from chibo.common.text import fold
 from chibo.members.models import Member
 from chibo.members.selectors import current_membership
-from chibo.orgs.access import can_write_org, get_org_for_user, visible_ancestors
-from chibo.training import importer, selectors, services
-from chibo.training.access import (
-    courses_visible_to,
-    get_course_for_user,
-    get_participation_for_user,
-    organiser_choices,
-    participations_visible_to,
-)
+from chibo.orgs.access import get_org_for_user, visible_ancestors
+from chibo.training import access, selectors, services
 from chibo.training.forms import (
     CourseFilterForm,
     CourseForm,
     EnrolForm,
     EnrolMissingForm,
     GapDayForm,
-    ImportForm,
     StatusForm,
 )
 from chibo.training.models import ParticipationStatus
 
-IMPORT_DENIED = "Chỉ cấp ủy được tổ chức lớp bồi dưỡng mới nhập được danh sách."
-
 
 def course_list(request):
     form = CourseFilterForm(request.GET or None)
-    courses = courses_visible_to(request.user).select_related("organiser")
+    courses = access.course.visible_qs(request.user).select_related("organiser")
     if form.is_valid():
         data = form.cleaned_data
         if data["q"].strip():
@@ -56,7 +46,7 @@ def course_list(request):
         {
             "form": form,
             "page": paginate(request, courses.order_by("-starts_on", "title")),
-            "can_create": organiser_choices(request.user).exists(),
+            "can_create": access.can_organise(request.user),
         },
     )
 
@@ -66,10 +56,8 @@ def _course_form_page(request, form, course=None):
 
 
 def course_create(request):
-    organisers = organiser_choices(request.user)
-    if not organisers.exists():
-        raise PermissionDenied("Bạn không có quyền tổ chức lớp bồi dưỡng.")
-    form = CourseForm(request.POST or None, organisers=organisers)
+    access.require_organise(request.user)
+    form = CourseForm(request.POST or None, organisers=access.organiser_choices(request.user))
     if request.method == "POST" and form.is_valid():
         try:
             course = services.course_create(by=request.user, **form.cleaned_data)
@@ -82,8 +70,10 @@ def course_create(request):
 
 
 def course_edit(request, pk: int):
-    course = get_course_for_user(request.user, pk, write=True)
-    form = CourseForm(request.POST or None, instance=course, organisers=organiser_choices(request.user))
+    course = access.course.get_for_user(request.user, pk, write=True)
+    form = CourseForm(
+        request.POST or None, instance=course, organisers=access.organiser_choices(request.user)
+    )
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
         course.refresh_from_db()  # the ModelForm already assigned the values; the service compares them
@@ -98,11 +88,11 @@ def course_edit(request, pk: int):
 
 
 def course_detail(request, pk: int):
-    course = get_course_for_user(request.user, pk)
-    rows = participations_visible_to(request.user, course).select_related("member", "cell")
+    course = access.course.get_for_user(request.user, pk)
+    rows = access.participation.in_course(request.user, course).select_related("member", "cell")
     page = paginate(request, rows.order_by("member__sort_name", "pk"))
     for p in page:
-        p.can_write = can_write_org(request.user, p.cell)
+        p.can_write = access.participation.can_edit(request.user, p)
         p.form = StatusForm(
             initial={
                 "status": p.status,
@@ -121,22 +111,16 @@ def course_detail(request, pk: int):
             "course": course,
             "page": page,
             "counts": [(label, counts[value]) for value, label in ParticipationStatus.choices],
-            "can_edit": can_write_org(request.user, course.organiser),
-            "can_enrol": course.ends_on >= today() and _may_enrol_into(request.user, course),
+            "can_edit": access.course.can_edit(request.user, course),
+            "can_enrol": course.ends_on >= today() and access.course.can_enrol(request.user, course),
             "enrol_form": EnrolForm(),
         },
     )
 
 
-def _may_enrol_into(user, course) -> bool:
-    return organiser_choices(user).filter(path__startswith=course.organiser.path).exists() or can_write_org(
-        user, course.organiser
-    )
-
-
 @require_POST
 def course_enrol(request, pk: int):
-    course = get_course_for_user(request.user, pk)
+    course = access.course.get_for_user(request.user, pk)
     form = EnrolForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Số thẻ đảng viên: không được để trống.")
@@ -146,7 +130,7 @@ def course_enrol(request, pk: int):
     for number in form.numbers():
         member = members.get(number)
         membership = current_membership(member, today()) if member else None
-        if membership is None or not can_write_org(request.user, membership.cell):
+        if membership is None or not access.can_enrol_from(request.user, membership.cell):
             problems.append(f"Số thẻ {number}: không có đảng viên này trong chi bộ bạn quản lý.")
         else:
             people.append((member, membership.cell))
@@ -166,7 +150,7 @@ def course_enrol(request, pk: int):
 
 @require_POST
 def participation_status(request, pk: int):
-    participation = get_participation_for_user(request.user, pk, write=True)
+    participation = access.participation.get_for_user(request.user, pk, write=True)
     form = StatusForm(request.POST, prefix=f"p{pk}")
     if form.is_valid():
         try:
@@ -184,22 +168,6 @@ def participation_status(request, pk: int):
     return redirect(participation.course)
 
 
-def course_import(request):
-    organisers = organiser_choices(request.user)
-    if not organisers.exists():
-        raise PermissionDenied(IMPORT_DENIED)
-    form = ImportForm(request.POST or None, request.FILES or None)
-    result = None
-    if request.method == "POST" and form.is_valid():
-        result = importer.import_courses(
-            form.cleaned_data["file"].read(),
-            may_write=lambda org: can_write_org(request.user, org),
-            by=request.user,
-            dry_run=form.cleaned_data["dry_run"],
-        )
-    return render(request, "training/import.html", {"form": form, "result": result})
-
-
 def _gap_day(request):
     form = GapDayForm(request.GET or None)
     day = form.cleaned_data["ngay"] if form.is_valid() and form.cleaned_data["ngay"] else today()
@@ -212,7 +180,7 @@ def gap_list(request, org_pk: int):
     summary = selectors.gap_summary(org, day)
     page = Paginator(summary.cell_ids, 20).get_page(request.GET.get("trang"))
     courses = selectors.courses_for_cell_of(
-        selectors.upcoming_courses(courses_visible_to(request.user), today()), org
+        selectors.upcoming_courses(access.course.visible_qs(request.user), today()), org
     )
     return render(
         request,
@@ -225,7 +193,7 @@ def gap_list(request, org_pk: int):
             "summary": summary,
             "page": page,
             "cells": selectors.cell_gaps(list(page), day),
-            "can_enrol": can_write_org(request.user, org),
+            "can_enrol": access.can_enrol_from(request.user, org),
             "enrol_form": EnrolMissingForm(courses=courses),
         },
     )
@@ -236,7 +204,7 @@ def gap_enrol(request, org_pk: int):
     org = get_org_for_user(request.user, org_pk, write=True)
     _, day = _gap_day(request)
     courses = selectors.courses_for_cell_of(
-        selectors.upcoming_courses(courses_visible_to(request.user), today()), org
+        selectors.upcoming_courses(access.course.visible_qs(request.user), today()), org
     )
     form = EnrolMissingForm(request.POST, courses=courses)
     back = reverse("training:gaps", args=[org.pk]) + (

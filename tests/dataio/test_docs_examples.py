@@ -18,7 +18,7 @@ DOC = Path(__file__).resolve().parents[2] / "docs" / "import-formats.md"
 def test_every_documented_example_imports_cleanly():
     make_org("Thành ủy Hà Nội", kind=OrgKind.CITY, code="HN")
     examples = re.findall(r"```csv\n(.*?)```", DOC.read_text(encoding="utf-8"), flags=re.S)
-    assert len(examples) == 9
+    assert len(examples) == 10
     kinds = []
     for text in examples:
         header = text.splitlines()[0].replace(";", ",").split(",")

@@ -256,6 +256,7 @@ def test_an_empty_template_with_the_headers_can_be_downloaded(client, cast):
         "Buổi sinh hoạt",
         "Điểm danh",
         "Nhiệm vụ",
+        "Lớp bồi dưỡng",
     ]
     assert [c.value for c in book["Chức vụ"][1]][:3] == ["Số thẻ đảng viên", "Mã chi bộ", "Chức vụ"]
     assert client.get(reverse("dataio:template", args=["khac"])).status_code == 404

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from chibo.common.access import SYSTEM
 from chibo.common.dates import add_months, today
 from chibo.members.models import PositionKind, TrainingKind
 from chibo.members.services import position_assign, training_record_create
@@ -72,6 +73,7 @@ def make_course(cast):
     def make(starts_in: int = 10, length: int = 3, organiser=None, **kw):
         start = today() + dt.timedelta(days=starts_in)
         return services.course_create(
+            by=SYSTEM,
             title=kw.pop("title", f"Bồi dưỡng nghiệp vụ công tác Đảng {start:%d/%m/%Y}"),
             kind=kw.pop("kind", TrainingKind.PARTY_WORK),
             organiser=organiser or cast.ward,

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 
+from chibo.common.access import SYSTEM
 from chibo.common.dates import today
 from chibo.members.models import TrainingRecord
 from chibo.training import services
@@ -84,7 +85,7 @@ def test_enrol_and_complete(cast, scene, course, api_as):  # noqa: F811
 
 
 def test_participation_update_is_404_for_the_sibling_and_403_for_readers(cast, scene, course, api_as):  # noqa: F811
-    (p,), _ = services.participations_enrol(course=course, people=[(scene.deputy, cast.cell)])
+    (p,), _ = services.participations_enrol(by=SYSTEM, course=course, people=[(scene.deputy, cast.cell)])
     for user in (cast.outsider, cast.sibling_leader):
         assert (
             patch_json(api_as(user), f"{BASE}/participations/{p.pk}", {"status": "attended"}).status_code

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.test import override_settings
 
+from chibo.common.access import SYSTEM
 from chibo.common.dates import month_end, today
 from chibo.reporting import engine, periods
 from chibo.training import selectors, services
@@ -54,10 +55,10 @@ def test_the_gap_list_agrees_with_t6_of_reporting(cast, scene):
 
 def test_enrol_the_missing_is_idempotent(cast, scene, make_course):
     course = make_course()
-    created, skipped, outside = services.enrol_missing(course=course, org=cast.ward, day=today())
+    created, skipped, outside = services.enrol_missing(by=SYSTEM, course=course, org=cast.ward, day=today())
     assert {p.member.full_name for p in created} == {"Phạm Văn Cường", "Hoàng Thị Dung"}
     assert (skipped, outside) == (0, 0)
-    created, skipped, outside = services.enrol_missing(course=course, org=cast.ward, day=today())
+    created, skipped, outside = services.enrol_missing(by=SYSTEM, course=course, org=cast.ward, day=today())
     assert (created, skipped) == ([], 2)
     assert Participation.objects.filter(course=course).count() == 2
 
@@ -65,7 +66,11 @@ def test_enrol_the_missing_is_idempotent(cast, scene, make_course):
 def test_enrol_only_the_selected(cast, scene, make_course):
     course = make_course()
     created, _, _ = services.enrol_missing(
-        course=course, org=cast.ward, day=today(), member_ids=[scene.secretary2.pk, scene.secretary.pk]
+        by=SYSTEM,
+        course=course,
+        org=cast.ward,
+        day=today(),
+        member_ids=[scene.secretary2.pk, scene.secretary.pk],
     )
     # The trained secretary is not missing, so only Hoàng Thị Dung is enrolled.
     assert [p.member for p in created] == [scene.secretary2]
@@ -73,5 +78,5 @@ def test_enrol_only_the_selected(cast, scene, make_course):
 
 def test_cells_outside_the_course_scope_are_left_out(cast, scene, make_course):
     course = make_course(organiser=cast.ward)
-    created, _, outside = services.enrol_missing(course=course, org=cast.city, day=today())
+    created, _, outside = services.enrol_missing(by=SYSTEM, course=course, org=cast.city, day=today())
     assert len(created) == 2 and outside == 1  # Đỗ Văn Giang of HK-09

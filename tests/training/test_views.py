@@ -9,7 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import Workbook
 
+from chibo.common.access import SYSTEM
 from chibo.common.dates import today
+from chibo.dataio.models import ImportJob
 from chibo.members.models import PositionKind
 from chibo.members.services import position_assign
 from chibo.training import services
@@ -31,10 +33,10 @@ def login(client, user):
 
 def test_nav_link_and_course_list(client, cast, course, make_course):
     other = services.course_create(
-        title="Lớp của phường Hoàn Kiếm", organiser=cast.ward2, starts_on=today(), ends_on=today()
+        by=SYSTEM, title="Lớp của phường Hoàn Kiếm", organiser=cast.ward2, starts_on=today(), ends_on=today()
     )
     city = services.course_create(
-        title="Lớp của Thành ủy", organiser=cast.city, starts_on=today(), ends_on=today()
+        by=SYSTEM, title="Lớp của Thành ủy", organiser=cast.city, starts_on=today(), ends_on=today()
     )
     html = login(client, cast.leader_user).get(reverse("training:courses")).content.decode()
     assert 'href="/boi-duong/"' in html and "Bồi dưỡng" in html
@@ -52,13 +54,16 @@ def test_course_page_for_the_ward_and_404_for_the_sibling(client, cast, course):
 
 def test_city_course_shows_each_branch_only_its_own_participants(client, cast, scene):
     course = services.course_create(
+        by=SYSTEM,
         title="Lớp của Thành ủy",
         organiser=cast.city,
         starts_on=today(),
         ends_on=today() + dt.timedelta(days=1),
     )
     services.participations_enrol(
-        course=course, people=[(scene.secretary2, cast.cell2), (scene.hk_secretary, cast.other_cell)]
+        by=SYSTEM,
+        course=course,
+        people=[(scene.secretary2, cast.cell2), (scene.hk_secretary, cast.other_cell)],
     )
     html = login(client, cast.outsider).get(course.get_absolute_url()).content.decode()
     assert "Đỗ Văn Giang" in html and "Hoàng Thị Dung" not in html
@@ -141,7 +146,7 @@ def test_enrol_by_card_number_and_record_completion(client, cast, scene, course)
 
 
 def test_status_change_is_404_for_the_sibling(client, cast, scene, course):
-    (p,), _ = services.participations_enrol(course=course, people=[(scene.deputy, cast.cell)])
+    (p,), _ = services.participations_enrol(by=SYSTEM, course=course, people=[(scene.deputy, cast.cell)])
     url = reverse("training:participation_status", args=[p.pk])
     for user in (cast.outsider, cast.sibling_leader):
         assert login(client, user).post(url, {f"p{p.pk}-status": "attended"}).status_code == 404
@@ -204,7 +209,7 @@ def test_org_panel_counts(client, cast, scene):
     assert "Bồi dưỡng cấp ủy chi bộ" not in html  # an ordinary member does not read the others' records
 
 
-def test_import_page(client, cast, scene):
+def _course_file() -> io.BytesIO:
     book = Workbook()
     book.active.append(["Mã cấp ủy tổ chức", "Tên lớp", "Từ ngày", "Đến ngày", "Số thẻ đảng viên"])
     book.active.append(["BD", "Lớp nhập từ trang web", "01/12/2026", "03/12/2026", "01000003"])
@@ -212,13 +217,20 @@ def test_import_page(client, cast, scene):
     book.save(data)
     data.seek(0)
     data.name = "lop.xlsx"
+    return data
+
+
+def test_import_page(client, cast, scene):
+    # The courses import is a kind of the data import pages: checked first, written on confirm.
     login(client, cast.staff)
-    html = client.post(reverse("training:import"), {"file": data, "dry_run": "on"}).content.decode()
-    assert "Tệp hợp lệ (chưa ghi)" in html and not Course.objects.exists()
-    data.seek(0)
-    html = client.post(reverse("training:import"), {"file": data}).content.decode()
-    assert "Đã nhập xong" in html and Participation.objects.get().member == scene.secretary2
-    assert login(client, cast.member_user).get(reverse("training:import")).status_code == 403
+    html = client.get(reverse("training:courses")).content.decode()
+    assert reverse("dataio:index") in html
+    page = client.post(reverse("dataio:index"), {"kind": "courses", "file": _course_file()}, follow=True)
+    assert "Ghi dữ liệu" in page.content.decode() and not Course.objects.exists()
+    job = ImportJob.objects.get()
+    page = client.post(reverse("dataio:confirm", args=[job.pk]), follow=True)
+    assert "Đã ghi xong" in page.content.decode() and Participation.objects.get().member == scene.secretary2
+    assert login(client, cast.member_user).get(reverse("dataio:index")).status_code == 403
 
 
 def test_import_page_errors_name_row_and_column(client, cast, scene):
@@ -229,8 +241,12 @@ def test_import_page_errors_name_row_and_column(client, cast, scene):
     book.save(data)
     data.seek(0)
     data.name = "lop.xlsx"
-    html = login(client, cast.staff).post(reverse("training:import"), {"file": data}).content.decode()
-    assert "Dòng 2, cột «Từ ngày»" in html
+    page = login(client, cast.staff).post(
+        reverse("dataio:index"), {"kind": "courses", "file": data}, follow=True
+    )
+    job = ImportJob.objects.get()
+    assert {(e["row"], e["column"]) for e in job.errors} == {(2, "Từ ngày")}
+    assert "Từ ngày" in page.content.decode()
 
 
 def _queries(client, url):
@@ -247,12 +263,14 @@ def test_pages_query_counts_do_not_grow_with_rows(client, cast, scene, course):
         reverse("training:courses"),
         reverse("orgs:detail", args=[cast.ward.pk]),
     ]
-    services.participations_enrol(course=course, people=[(scene.deputy, cast.cell)])
+    services.participations_enrol(by=SYSTEM, course=course, people=[(scene.deputy, cast.cell)])
     before = [_queries(client, url) for url in urls]
     for n in range(3):
         cell = make_org(f"Chi bộ thêm {n}", parent=cast.ward)
         leader = make_member(cell)
         position_assign(member=leader, cell=cell, kind=PositionKind.SECRETARY, valid_from=dt.date(2024, 1, 1))
-        services.participations_enrol(course=course, people=[(leader, cell)])
-        services.course_create(title=f"Lớp thêm {n}", organiser=cast.ward, starts_on=today(), ends_on=today())
+        services.participations_enrol(by=SYSTEM, course=course, people=[(leader, cell)])
+        services.course_create(
+            by=SYSTEM, title=f"Lớp thêm {n}", organiser=cast.ward, starts_on=today(), ends_on=today()
+        )
     assert [_queries(client, url) for url in urls] == before
