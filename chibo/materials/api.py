@@ -8,7 +8,7 @@ supervisors (403).
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 from ninja import Field, File, Query, Router, Schema, Status
@@ -27,8 +27,7 @@ from chibo.api.schemas import (
     PathId,
     Text,
 )
-from chibo.materials import selectors, services
-from chibo.materials.access import can_publish_for, can_see_opens, get_material_for_user, materials_visible_to
+from chibo.materials import access, selectors, services
 from chibo.materials.models import Audience, Material, MaterialKind
 from chibo.meetings.access import get_meeting_for_user
 from chibo.meetings.api import LocalTime, PersonOut
@@ -38,7 +37,6 @@ from chibo.orgs.models import Organisation
 router = Router()
 
 READ_ERRORS_403 = {**READ_ERRORS, 403: ErrorOut}
-OPENS_DENIED = "Chỉ cấp ủy ban hành tài liệu mới xem được ai đã mở."
 
 
 class FileOut(Schema):
@@ -141,7 +139,7 @@ def material_list(
     publisher: int | None = Query(None, ge=1, le=MAX_ID, description="Id cấp ủy ban hành."),
 ):
     """Materials the caller sees, newest first; `q` searches title, summary and PDF/DOCX text."""
-    qs = materials_visible_to(request.user)
+    qs = access.material.visible_qs(request.user)
     if q:
         qs = selectors.search(qs, q)
     if kind is not None:
@@ -154,7 +152,7 @@ def material_list(
 @router.get("/{material_id}", response={200: MaterialOut, **READ_ERRORS})
 def material_detail(request, material_id: PathId):
     """One material with its files (download links); the reading is recorded as an opening."""
-    material = get_material_for_user(request.user, material_id)
+    material = access.material.get_for_user(request.user, material_id)
     services.material_open(material=material, user=request.user)
     return _qs().get(pk=material.pk)
 
@@ -163,8 +161,7 @@ def material_detail(request, material_id: PathId):
 def material_publish(request, payload: MaterialIn):
     """Publish a material (files are added next with `POST /materials/{id}/files`)."""
     publisher = get_org_for_user(request.user, payload.publisher_id)
-    if not can_publish_for(request.user, publisher):
-        raise PermissionDenied("Chỉ cán bộ cấp ủy mới ban hành tài liệu của tổ chức này.")
+    access.require_publish_for(request.user, publisher)
     units = list(Organisation.objects.filter(pk__in=payload.unit_ids))
     missing = sorted(set(payload.unit_ids) - {u.pk for u in units})
     if missing:
@@ -189,9 +186,7 @@ def material_publish(request, payload: MaterialIn):
 @router.post("/{material_id}/files", response={201: MaterialOut, **WRITE_ERRORS})
 def material_file_upload(request, material_id: PathId, files: File[list[UploadedFile]]):
     """Add files (multipart, field `files`): PDF, DOCX or images, checked by content, 20 MB each."""
-    material = get_material_for_user(request.user, material_id)
-    if not can_publish_for(request.user, material.publisher):
-        raise PermissionDenied("Chỉ cán bộ cấp ủy ban hành mới thêm tệp được.")
+    material = access.material.get_for_user(request.user, material_id, write=True)
     services.material_file_add(material=material, uploads=files, by=request.user)
     return Status(201, _qs().get(pk=material.pk))
 
@@ -199,7 +194,7 @@ def material_file_upload(request, material_id: PathId, files: File[list[Uploaded
 @router.post("/{material_id}/attachments", response={201: AttachmentOut, **WRITE_ERRORS})
 def material_attach(request, material_id: PathId, payload: AttachIn):
     """Attach the material to a meeting of a cell it reached (the cell's leaders)."""
-    material = get_material_for_user(request.user, material_id)
+    material = access.material.get_for_user(request.user, material_id)
     meeting = get_meeting_for_user(request.user, payload.meeting_id, write=True)
     return Status(201, services.material_attach(material=material, meeting=meeting, by=request.user))
 
@@ -208,9 +203,8 @@ def material_attach(request, material_id: PathId, payload: AttachIn):
 @paginate(Pagination)
 def material_opens(request, material_id: PathId):
     """Per cell reached: members on today's roster who have and have not opened the material."""
-    material = get_material_for_user(request.user, material_id)
-    if not can_see_opens(request.user, material):
-        raise PermissionDenied(OPENS_DENIED)
+    material = access.material.get_for_user(request.user, material_id)
+    access.material.check_opens(request.user, material)
     return _OpensPage(material)
 
 

@@ -2,12 +2,13 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from chibo.common.dates import today
 from chibo.common.text import fold
-from chibo.materials.models import Audience, Material, MaterialAttachment, MaterialOpen, MaterialText
+from chibo.materials.access import recipients_q
+from chibo.materials.models import Material, MaterialAttachment, MaterialOpen, MaterialText
 from chibo.meetings.models import Meeting
 from chibo.members.selectors import roster_on
 from chibo.orgs.models import Organisation
@@ -36,13 +37,7 @@ def meeting_materials(meeting: Meeting, *, published_only: bool):
 
 def recipient_cells(material: Material) -> QuerySet:
     """Cells the material reaches that are active today, in tree order."""
-    if material.audience == Audience.SUBTREE:
-        roots = Q(path__gte=material.publisher.path, path__lt=material.publisher.path_upper)
-    else:
-        roots = Q(pk__in=[])
-        for unit in Organisation.objects.filter(pk__in=material.unit_rows.values("organisation")):
-            roots |= Q(path__gte=unit.path, path__lt=unit.path_upper)
-    return Organisation.objects.cells().active_on(today()).filter(roots).order_by("path")
+    return Organisation.objects.cells().active_on(today()).filter(recipients_q(material)).order_by("path")
 
 
 @dataclass
@@ -61,7 +56,7 @@ def opens_by_cell(material: Material, cells: list[Organisation]) -> list[CellOpe
     One roster query per cell plus one for the openings: callers pass a page of cells."""
     day = today()
     rows = []
-    member_ids = set()
+    member_ids: set[int] = set()
     for cell in cells:
         roster = list(roster_on(cell, day))
         rows.append((cell, roster))

@@ -11,6 +11,7 @@ from django.utils import timezone
 from chibo.audit.models import Action
 from chibo.audit.services import audit_log
 from chibo.common.text import fold
+from chibo.materials import access
 from chibo.materials import files as file_rules
 from chibo.materials.access import material_reaches
 from chibo.materials.models import (
@@ -51,10 +52,13 @@ def material_publish(
     audience: str = Audience.SUBTREE,
     units: list[Organisation] | None = None,
     uploads: list | None = None,
-    by=None,
+    by,
 ) -> Material:
     """A committee publishes a material to its subtree or to chosen units below it; members see it from
-    `publish_at` (now when empty). Every file is checked before anything is stored (all or nothing)."""
+    `publish_at` (now when empty). Every file is checked before anything is stored (all or nothing).
+    `by` must publish for the committee (access.require_publish_for)."""
+    if not publisher.is_cell:
+        access.require_publish_for(by, publisher)
     errors: dict[str, list[str]] = {}
     title = (title or "").strip()
     topic = (topic or "").strip()
@@ -76,7 +80,7 @@ def material_publish(
     elif audience == Audience.UNITS:
         if not units:
             errors.setdefault("units", []).append("Đơn vị nhận: hãy chọn ít nhất một đơn vị.")
-        outside = [u.name for u in units if u.pk == publisher.pk or not u.path.startswith(publisher.path)]
+        outside = [u.name for u in units if u.pk == publisher.pk or not publisher.contains(u)]
         if outside:
             errors.setdefault("units", []).append(
                 "Đơn vị nhận: " + ", ".join(outside) + " không trực thuộc " + publisher.name + "."
@@ -144,7 +148,8 @@ def _store_file(material: Material, name: str, data: bytes, by) -> MaterialFile:
 
 
 @transaction.atomic
-def material_file_add(*, material: Material, uploads: list, by=None) -> list[MaterialFile]:
+def material_file_add(*, material: Material, uploads: list, by) -> list[MaterialFile]:
+    access.material.check_edit(by, material)
     errors: dict[str, list[str]] = {}
     if not uploads:
         errors["files"] = ["Tệp: hãy chọn tệp tài liệu."]
@@ -162,9 +167,10 @@ def visible_at(material: Material, attached_at: dt.datetime) -> dt.datetime:
 
 
 @transaction.atomic
-def material_attach(*, material: Material, meeting: Meeting, by=None) -> MaterialAttachment:
+def material_attach(*, material: Material, meeting: Meeting, by) -> MaterialAttachment:
     """A cell attaches a material that reached it to one of its meetings. The meeting's T2 time becomes
     the moment its members can see it (now, or the scheduled publication if later)."""
+    access.require_attach(by, meeting)
     if meeting.status in (MeetingStatus.HELD, MeetingStatus.CANCELLED):
         raise ValidationError(
             {
@@ -189,8 +195,9 @@ def material_attach(*, material: Material, meeting: Meeting, by=None) -> Materia
 
 
 @transaction.atomic
-def material_detach(*, attachment: MaterialAttachment, by=None) -> None:
+def material_detach(*, attachment: MaterialAttachment, by) -> None:
     meeting = attachment.meeting
+    access.require_attach(by, meeting)
     if meeting.status != MeetingStatus.PLANNED:
         raise ValidationError("Buổi sinh hoạt đã bắt đầu: không gỡ tài liệu được nữa.")
     audit_log(user=by, action=Action.DELETE, obj=attachment, org_path=meeting.cell.path)

@@ -2,7 +2,7 @@
 attaching to a meeting, who opened it, and the member's view from their meeting."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -11,15 +11,8 @@ from django.views.decorators.http import require_POST
 from chibo.common.dates import local_midnight, today
 from chibo.common.forms import add_service_errors
 from chibo.common.paging import paginate
-from chibo.materials import selectors, services
-from chibo.materials.access import (
-    can_publish_for,
-    can_see_opens,
-    get_material_for_user,
-    materials_received_by,
-    materials_visible_to,
-    recipients_q,
-)
+from chibo.materials import access, selectors, services
+from chibo.materials.access import can_publish_for, materials_received_by, recipients_q
 from chibo.materials.forms import AttachForm, FilesForm, PublishForm, SearchForm
 from chibo.materials.models import Material, MaterialAttachment, MaterialFile
 from chibo.meetings.access import get_meeting_for_user, meetings_visible_to
@@ -38,7 +31,7 @@ def _list_qs(qs):
 def index(request):
     """Every material the user may see, newest first; with words, a search."""
     form = SearchForm(request.GET or None)
-    qs = materials_visible_to(request.user)
+    qs = access.material.visible_qs(request.user)
     q = ""
     if form.is_valid():
         q = form.cleaned_data["q"]
@@ -78,8 +71,7 @@ def org_materials(request, pk: int):
 
 def publish(request, pk: int):
     org = get_org_for_user(request.user, pk)
-    if not can_publish_for(request.user, org):
-        raise PermissionDenied("Chỉ cán bộ cấp ủy mới ban hành tài liệu của tổ chức này.")
+    access.require_publish_for(request.user, org)
     units = Organisation.objects.subtree_of(org, include_self=False).active_on(today()).order_by("path")
     # A city has thousands of cells: offer its direct units only (the API takes any unit below).
     if units.count() > MAX_UNIT_CHOICES:
@@ -135,7 +127,7 @@ def _attach_candidates(user, material: Material):
 
 
 def detail(request, pk: int):
-    material = get_material_for_user(request.user, pk)
+    material = access.material.get_for_user(request.user, pk)
     services.material_open(material=material, user=request.user)
     meetings = _attach_candidates(request.user, material)
     attachments = (
@@ -145,7 +137,8 @@ def detail(request, pk: int):
         .select_related("meeting", "meeting__cell")
         .order_by("-meeting__scheduled_at")[:20]
     )
-    can_edit = can_publish_for(request.user, material.publisher)
+    can_edit = access.material.can_edit(request.user, material)
+    can_see_opens = access.material.can_see_opens(request.user, material)
     return render(
         request,
         "materials/detail.html",
@@ -156,14 +149,14 @@ def detail(request, pk: int):
             "attachments": attachments,
             "attach_form": AttachForm(meetings=meetings) if meetings else None,
             "files_form": FilesForm() if can_edit else None,
-            "can_see_opens": can_see_opens(request.user, material),
-            "opens_total": selectors.opens_total(material) if can_see_opens(request.user, material) else None,
+            "can_see_opens": can_see_opens,
+            "opens_total": selectors.opens_total(material) if can_see_opens else None,
         },
     )
 
 
 def download(request, pk: int, file_pk: int):
-    material = get_material_for_user(request.user, pk)
+    material = access.material.get_for_user(request.user, pk)
     stored = get_object_or_404(MaterialFile, pk=file_pk, material=material)
     services.material_open(material=material, user=request.user)
     response = FileResponse(
@@ -175,9 +168,7 @@ def download(request, pk: int, file_pk: int):
 
 
 def add_files(request, pk: int):
-    material = get_material_for_user(request.user, pk)
-    if not can_publish_for(request.user, material.publisher):
-        raise PermissionDenied("Chỉ cán bộ cấp ủy ban hành mới thêm tệp được.")
+    material = access.material.get_for_user(request.user, pk, write=True)
     form = FilesForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -192,7 +183,7 @@ def add_files(request, pk: int):
 
 @require_POST
 def attach(request, pk: int):
-    material = get_material_for_user(request.user, pk)
+    material = access.material.get_for_user(request.user, pk)
     meetings = _attach_candidates(request.user, material)
     form = AttachForm(request.POST, meetings=Meeting.objects.filter(pk__in=[m.pk for m in meetings]))
     if not form.is_valid():
@@ -223,9 +214,8 @@ def detach(request, pk: int):
 
 def opens(request, pk: int):
     """The publisher's report: per cell reached, who on today's roster has and has not opened it."""
-    material = get_material_for_user(request.user, pk)
-    if not can_see_opens(request.user, material):
-        raise PermissionDenied("Chỉ cấp ủy ban hành tài liệu mới xem được ai đã mở.")
+    material = access.material.get_for_user(request.user, pk)
+    access.material.check_opens(request.user, material)
     page = paginate(request, selectors.recipient_cells(material), OPENS_PER_PAGE)
     rows = selectors.opens_by_cell(material, list(page.object_list))
     return render(request, "materials/opens.html", {"material": material, "page": page, "rows": rows})
@@ -235,7 +225,7 @@ def meeting_materials(request, pk: int):
     """The member's view from their meeting: the committee's materials attached to it and the cell's own
     files sent to members; the cell's leaders attach more here."""
     meeting = get_meeting_for_user(request.user, pk)
-    can_write = can_write_org(request.user, meeting.cell)
+    can_write = access.can_attach(request.user, meeting)
     attachments = selectors.meeting_materials(meeting, published_only=not can_write)
     own = meeting.materials.all() if can_write else meeting.materials.filter(published_at__isnull=False)
     form = None

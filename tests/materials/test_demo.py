@@ -8,7 +8,7 @@ from chibo.demo import materials as demo_materials
 from chibo.demo.accounts import create_demo_accounts
 from chibo.demo.extras import demo_users
 from chibo.demo.generator import SeedSpec, seed
-from chibo.materials.access import materials_visible_to
+from chibo.materials.access import material as material_policy
 from chibo.materials.models import Material, MaterialAttachment, MaterialKind, MaterialOpen
 from chibo.materials.selectors import search
 from chibo.meetings.models import Meeting
@@ -36,4 +36,4 @@ def test_demo_materials(media):
     member = next(u for role, u in users.items() if role == "member")
     assert MaterialOpen.objects.filter(user=member).exists()
     # The shared PDF is searchable, without diacritics too, by the demo member.
-    assert search(materials_visible_to(member), "quan triet nghi quyet").exists()
+    assert search(material_policy.visible_qs(member), "quan triet nghi quyet").exists()

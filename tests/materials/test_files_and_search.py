@@ -90,10 +90,10 @@ def test_publisher_adds_a_file_later(client, cast, media):
 
 
 def find(user, text):
-    from chibo.materials.access import materials_visible_to
+    from chibo.materials.access import material as material_policy
     from chibo.materials.selectors import search
 
-    return list(search(materials_visible_to(user), text))
+    return list(search(material_policy.visible_qs(user), text))
 
 
 def test_search_inside_a_docx_with_and_without_diacritics(cast, media):
