@@ -6,14 +6,16 @@ Visits and recommendations are read by those who read the cell in full (its lead
 supervisors above) and by assigned supervisors; a plain member of the cell does not see them (404).
 Recording a visit needs an assignment covering the meeting's cell on the meeting's day; answering is for
 the cell's leaders; closing for the visit's supervisor (or whoever follows the cell now).
+
+Policies (chibo/common/access.py verbs): `unit`, `visit`, `recommendation`, `assignment`; plain rules
+`can_manage` / `require_manage` (assign at a committee) and `get_meeting_for_visit` (record a visit).
 """
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import Http404
 
+from chibo.common.access import Policy, deny, is_system, not_found
 from chibo.common.dates import today
 from chibo.meetings.access import meetings_visible_to
 from chibo.meetings.models import Meeting
@@ -27,7 +29,7 @@ from chibo.orgs.access import (
     role_orgs_of,
     role_paths,
 )
-from chibo.orgs.models import Organisation, OrgKind, RoleKind
+from chibo.orgs.models import Organisation, OrgKind, RoleKind, in_ancestors_q, in_subtrees_q, is_in_subtree
 from chibo.supervision.models import Assignment, Recommendation, Visit
 
 NOT_FOUND_VISIT = "Không tìm thấy lần dự sinh hoạt."
@@ -39,18 +41,18 @@ ONLY_SUPERVISOR = "Chỉ cấp ủy viên phụ trách đã dự buổi sinh ho�
 ONLY_LEADERS = "Chỉ cấp ủy chi bộ mới trả lời được kiến nghị."
 ONLY_CLOSER = "Chỉ cấp ủy viên phụ trách chi bộ mới kết thúc được kiến nghị."
 ONLY_STAFF = "Chỉ cán bộ cấp ủy mới phân công, kết thúc phân công theo dõi."
+NOT_READABLE = "Bạn không có quyền xem công tác kiểm tra, giám sát của tổ chức này."
+VISIT_NOT_COVERED = "Phân công theo dõi không bao gồm chi bộ này vào ngày sinh hoạt."
 
 
-def _active_q(day: dt.date, prefix: str = "") -> Q:
-    return Q(**{f"{prefix}valid_from__lte": day}) & (
-        Q(**{f"{prefix}valid_until__isnull": True}) | Q(**{f"{prefix}valid_until__gt": day})
-    )
+def _superuser(user) -> bool:
+    return is_system(user) or bool(getattr(user, "is_superuser", False))
 
 
 def active_assignments(user, day: dt.date | None = None):
-    if not getattr(user, "is_authenticated", False):
+    if not getattr(user, "is_authenticated", False) or is_system(user):
         return Assignment.objects.none()
-    return Assignment.objects.filter(_active_q(day or today()), user=user)
+    return Assignment.objects.valid_on(day or today()).filter(user=user)
 
 
 def _assigned_paths(user) -> list[str]:
@@ -60,20 +62,12 @@ def _assigned_paths(user) -> list[str]:
     return user._chibo_assigned_paths
 
 
-def _subtrees_q(paths: list[str], field: str = "path") -> Q:
-    q = Q(pk__in=[])
-    for path in set(paths):
-        upper = Organisation(path=path).path_upper
-        q |= Q(**{f"{field}__gte": path, f"{field}__lt": upper})
-    return q
-
-
 def units_visible_to(user):
     """Organisations a user may see on supervision pages: their roles' subtrees and assigned units'."""
     if getattr(user, "is_superuser", False):
         return Organisation.objects.all()
     return Organisation.objects.filter(
-        Q(pk__in=orgs_visible_to(user).values("pk")) | _subtrees_q(_assigned_paths(user))
+        Q(pk__in=orgs_visible_to(user).values("pk")) | in_subtrees_q(_assigned_paths(user))
     )
 
 
@@ -82,12 +76,12 @@ def units_readable_by(user):
     if getattr(user, "is_superuser", False):
         return Organisation.objects.all()
     return Organisation.objects.filter(
-        Q(pk__in=orgs_readable_in_full(user).values("pk")) | _subtrees_q(_assigned_paths(user))
+        Q(pk__in=orgs_readable_in_full(user).values("pk")) | in_subtrees_q(_assigned_paths(user))
     )
 
 
 def is_assigned_over(user, org: Organisation) -> bool:
-    return any(org.path.startswith(p) for p in _assigned_paths(user))
+    return any(is_in_subtree(org.path, p) for p in _assigned_paths(user))
 
 
 def can_read_unit(user, org: Organisation) -> bool:
@@ -98,19 +92,37 @@ def can_see_unit(user, org: Organisation) -> bool:
     return units_visible_to(user).filter(pk=org.pk).exists()
 
 
-def get_unit_for_user(user, pk) -> Organisation:
-    """An organisation for the supervision pages: 404 if unseen, 403 if seen but not readable in full."""
-    org = Organisation.objects.filter(pk=pk).first()
-    if org is None or not (can_see_unit(user, org) or is_assigned_over(user, org)):
-        raise Http404("Không tìm thấy tổ chức.")
-    if not can_read_unit(user, org):
-        raise PermissionDenied("Bạn không có quyền xem công tác kiểm tra, giám sát của tổ chức này.")
-    return org
+class UnitPolicy(Policy[Organisation]):
+    """An organisation on the supervision pages: seen through roles or assignments, read in full by
+    those who read its members' records and by assigned supervisors (403 for the others who see it)."""
+
+    model = Organisation
+    not_found_message = "Không tìm thấy tổ chức."
+    denied_message = NOT_READABLE
+
+    def visible_qs(self, user):
+        return units_visible_to(user)
+
+    def can_view(self, user, obj: Organisation) -> bool:
+        return _superuser(user) or is_assigned_over(user, obj) or can_see_unit(user, obj)
+
+    def can_read(self, user, obj: Organisation) -> bool:
+        return _superuser(user) or can_read_unit(user, obj)
+
+    def can_edit(self, user, obj: Organisation) -> bool:
+        return self.can_read(user, obj)
+
+    def get_for_user(self, user, pk, *, write: bool = False) -> Organisation:
+        # Every supervision page about a unit reads visits and recommendations: reading is checked always.
+        return super().get_for_user(user, pk, write=True)
+
+
+unit = UnitPolicy()
 
 
 def is_cell_leader(user, cell: Organisation) -> bool:
     """The cell's leaders answer for it: a cell-leader role (or administrator) covering the cell."""
-    if getattr(user, "is_superuser", False):
+    if _superuser(user):
         return True
     if not getattr(user, "is_authenticated", False):
         return False
@@ -120,10 +132,11 @@ def is_cell_leader(user, cell: Organisation) -> bool:
 
 def covering_assignment(user, cell: Organisation, day: dt.date) -> Assignment | None:
     """The user's assignment covering the cell on `day` (a unit covers its subtree), or None."""
-    if not getattr(user, "is_authenticated", False):
+    if not getattr(user, "is_authenticated", False) or is_system(user):
         return None
     return (
-        Assignment.objects.filter(_active_q(day), user=user, unit__path__in=cell.ancestor_paths())
+        Assignment.objects.valid_on(day)
+        .filter(in_ancestors_q(cell, via="unit"), user=user)
         .order_by("-unit__depth", "pk")
         .first()
     )
@@ -134,18 +147,27 @@ def get_meeting_for_visit(user, pk) -> tuple[Meeting, Assignment]:
     neither the meeting nor the cell, 403 if they see it without an assignment for that day."""
     meeting = Meeting.objects.select_related("cell", "rule_set").filter(pk=pk).first()
     if meeting is None:
-        raise Http404(NOT_FOUND_MEETING)
+        not_found(NOT_FOUND_MEETING)
     assignment = covering_assignment(user, meeting.cell, meeting_date(meeting))
     if assignment is None:
         visible = is_assigned_over(user, meeting.cell) or meetings_visible_to(user).filter(pk=pk).exists()
         if not visible:
-            raise Http404(NOT_FOUND_MEETING)
-        raise PermissionDenied(NOT_ASSIGNED)
+            not_found(NOT_FOUND_MEETING)
+        deny(NOT_ASSIGNED)
     return meeting, assignment
 
 
+def can_record_visit(user, meeting: Meeting, assignment: Assignment, day: dt.date) -> bool:
+    """The visit's supervisor is the assignment's user, and it covers the meeting's cell on its day."""
+    return (
+        assignment.user_id == getattr(user, "pk", None)
+        and is_in_subtree(meeting.cell.path, assignment.unit.path)
+        and assignment.is_active_on(day)
+    )
+
+
 def visits_visible_to(user):
-    if getattr(user, "is_superuser", False):
+    if _superuser(user):
         return Visit.objects.all()
     return Visit.objects.filter(
         Q(cell__in=units_readable_by(user).values("pk")) | Q(supervisor=user)
@@ -158,58 +180,102 @@ def recommendations_visible_to(user):
     return Recommendation.objects.filter(visit__in=visits_visible_to(user).values("pk"))
 
 
-def get_visit_for_user(user, pk, *, write: bool = False) -> Visit:
-    visit = (
-        visits_visible_to(user)
-        .select_related("cell", "meeting", "supervisor", "assignment__member")
-        .filter(pk=pk)
-        .first()
-    )
-    if visit is None:
-        raise Http404(NOT_FOUND_VISIT)
-    if write and visit.supervisor_id != user.pk:
-        raise PermissionDenied(ONLY_SUPERVISOR)
-    return visit
+class _VisibleFetch(Policy):
+    """Fetched through the visible queryset in one query (not visible: 404, as if it did not exist)."""
+
+    related: tuple[str, ...] = ()
+
+    def get_for_user(self, user, pk, *, write: bool = False):
+        obj = self.visible_qs(user).select_related(*self.related).filter(pk=pk).first()
+        if obj is None:
+            not_found(self.not_found_message)
+        if write:
+            self.check_edit(user, obj)
+        return obj
 
 
-def can_close(user, recommendation: Recommendation) -> bool:
-    """The supervisor who made it, or whoever is assigned to the cell today (a successor)."""
-    if recommendation.visit.supervisor_id == getattr(user, "pk", None):
-        return True
-    return covering_assignment(user, recommendation.cell, today()) is not None
+class VisitPolicy(_VisibleFetch):
+    """Visits are changed only by the supervisor who recorded them."""
+
+    model = Visit
+    not_found_message = NOT_FOUND_VISIT
+    denied_message = ONLY_SUPERVISOR
+    related = ("cell", "meeting", "supervisor", "assignment__member")
+
+    def visible_qs(self, user):
+        return visits_visible_to(user)
+
+    def can_edit(self, user, obj: Visit) -> bool:
+        return obj.supervisor_id == getattr(user, "pk", None)
 
 
-def get_recommendation_for_user(user, pk, *, answer: bool = False, close: bool = False) -> Recommendation:
-    rec = (
-        recommendations_visible_to(user)
-        .select_related("cell", "visit__meeting", "visit__supervisor", "answered_by", "closed_by")
-        .filter(pk=pk)
-        .first()
-    )
-    if rec is None:
-        raise Http404(NOT_FOUND_RECOMMENDATION)
-    if answer and not is_cell_leader(user, rec.cell):
-        raise PermissionDenied(ONLY_LEADERS)
-    if close and not can_close(user, rec):
-        raise PermissionDenied(ONLY_CLOSER)
-    return rec
+class RecommendationPolicy(_VisibleFetch):
+    """The cell's leaders answer a recommendation; the visit's supervisor, or whoever follows the cell
+    today (a successor), closes it."""
+
+    model = Recommendation
+    not_found_message = NOT_FOUND_RECOMMENDATION
+    denied_message = ONLY_LEADERS
+    related = ("cell", "visit__meeting", "visit__supervisor", "answered_by", "closed_by")
+
+    def visible_qs(self, user):
+        return recommendations_visible_to(user)
+
+    def can_answer(self, user, obj: Recommendation) -> bool:
+        return is_cell_leader(user, obj.cell)
+
+    def can_close(self, user, obj: Recommendation) -> bool:
+        if is_system(user) or obj.visit.supervisor_id == getattr(user, "pk", None):
+            return True
+        return covering_assignment(user, obj.cell, today()) is not None
+
+    def can_edit(self, user, obj: Recommendation) -> bool:
+        return self.can_answer(user, obj)
+
+    def check_answer(self, user, obj: Recommendation) -> None:
+        if not self.can_answer(user, obj):
+            deny(ONLY_LEADERS)
+
+    def check_close(self, user, obj: Recommendation) -> None:
+        if not self.can_close(user, obj):
+            deny(ONLY_CLOSER)
+
+
+def can_manage(user, committee: Organisation) -> bool:
+    """Assignments at a committee are made and ended by its staff (and those above)."""
+    return is_system(user) or is_staff_of(user, committee)
+
+
+def require_manage(user, committee: Organisation) -> None:
+    if not can_manage(user, committee):
+        deny(ONLY_STAFF)
 
 
 def committees_managed_by(user):
     """Committees (not cells) where the user is staff: where they create assignments."""
     qs = Organisation.objects.exclude(kind=OrgKind.CELL)
-    if getattr(user, "is_superuser", False):
+    if _superuser(user):
         return qs
     paths = role_paths(user, (RoleKind.STAFF, RoleKind.ADMIN))
-    return qs.filter(_subtrees_q(paths)) if paths else qs.none()
+    return qs.filter(in_subtrees_q(paths)) if paths else qs.none()
+
+
+def can_assign_at(user, org: Organisation) -> bool:
+    """New assignments are made at a committee (never a cell) by its staff."""
+    return org.kind != OrgKind.CELL and can_manage(user, org)
+
+
+def require_assign_at(user, org: Organisation) -> None:
+    if not can_assign_at(user, org):
+        deny(ONLY_STAFF)
 
 
 def get_committee_for_staff(user, pk) -> Organisation:
+    """The committee of a new assignment: 404 if unseen, 403 for a cell or without staff rights there."""
     org = Organisation.objects.filter(pk=pk).first()
     if org is None or not can_see_unit(user, org):
-        raise Http404("Không tìm thấy tổ chức.")
-    if org.kind == OrgKind.CELL or not is_staff_of(user, org):
-        raise PermissionDenied(ONLY_STAFF)
+        not_found("Không tìm thấy tổ chức.")
+    require_assign_at(user, org)
     return org
 
 
@@ -227,22 +293,28 @@ def role_orgs(user):
 
 def assignments_visible_to(user):
     """Assignments on units the user reads in full, and the user's own."""
-    if getattr(user, "is_superuser", False):
+    if _superuser(user):
         return Assignment.objects.all()
     if not getattr(user, "is_authenticated", False):
         return Assignment.objects.none()
     return Assignment.objects.filter(Q(unit__in=orgs_readable_in_full(user).values("pk")) | Q(user=user))
 
 
-def get_assignment_for_user(user, pk, *, manage: bool = False) -> Assignment:
-    assignment = (
-        assignments_visible_to(user)
-        .select_related("unit", "committee", "user", "member")
-        .filter(pk=pk)
-        .first()
-    )
-    if assignment is None:
-        raise Http404(NOT_FOUND_ASSIGNMENT)
-    if manage and not is_staff_of(user, assignment.committee):
-        raise PermissionDenied(ONLY_STAFF)
-    return assignment
+class AssignmentPolicy(_VisibleFetch):
+    """An assignment is ended by the staff of the committee that made it."""
+
+    model = Assignment
+    not_found_message = NOT_FOUND_ASSIGNMENT
+    denied_message = ONLY_STAFF
+    related = ("unit", "committee", "user", "member")
+
+    def visible_qs(self, user):
+        return assignments_visible_to(user)
+
+    def can_edit(self, user, obj: Assignment) -> bool:
+        return can_manage(user, obj.committee)
+
+
+visit = VisitPolicy()
+recommendation = RecommendationPolicy()
+assignment = AssignmentPolicy()

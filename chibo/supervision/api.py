@@ -13,7 +13,6 @@ import datetime as dt
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
@@ -31,7 +30,7 @@ from chibo.api.schemas import (
 )
 from chibo.common.dates import today
 from chibo.meetings.api import LocalTime
-from chibo.orgs.models import Organisation
+from chibo.orgs.models import Organisation, in_subtree_q
 from chibo.supervision import access, rules, services
 from chibo.supervision.models import (
     PENDING_STATUSES,
@@ -177,12 +176,12 @@ def assignment_list(
     qs = access.assignments_visible_to(request.user).select_related("user", "unit")
     if unit is not None:
         org = Organisation.objects.filter(pk=unit).first()
-        qs = qs.filter(unit__path__gte=org.path, unit__path__lt=org.path_upper) if org else qs.none()
+        qs = qs.filter(in_subtree_q(org, via="unit")) if org else qs.none()
     if mine:
         qs = qs.filter(user=request.user)
     if active:
         day = today()
-        qs = qs.filter(valid_from__lte=day).filter(Q(valid_until__isnull=True) | Q(valid_until__gt=day))
+        qs = qs.valid_on(day)
     return qs.order_by("unit__path", "valid_from", "pk")
 
 
@@ -212,7 +211,7 @@ def assignment_create(request, payload: AssignmentIn):
 @router.post("/assignments/{assignment_id}/end", response={200: AssignmentOut, **WRITE_ERRORS})
 def assignment_end(request, assignment_id: PathId, payload: AssignmentEndIn):
     """End a term: `valid_until` is the first day the user no longer follows the unit."""
-    assignment = access.get_assignment_for_user(request.user, assignment_id, manage=True)
+    assignment = access.assignment.get_for_user(request.user, assignment_id, write=True)
     assignment = services.assignment_end(
         assignment=assignment, valid_until=payload.valid_until, by=request.user
     )
@@ -265,13 +264,13 @@ def visit_create(request, payload: VisitIn):
 @router.get("/visits/{visit_id}", response={200: VisitDetailOut, **READ_ERRORS})
 def visit_detail(request, visit_id: PathId):
     """One visit with its recommendations."""
-    return access.get_visit_for_user(request.user, visit_id)
+    return access.visit.get_for_user(request.user, visit_id)
 
 
 @router.delete("/visits/{visit_id}", response={204: None, **WRITE_ERRORS})
 def visit_delete(request, visit_id: PathId):
     """Delete a visit recorded by mistake (its supervisor), while none of its recommendations is answered."""
-    visit = access.get_visit_for_user(request.user, visit_id, write=True)
+    visit = access.visit.get_for_user(request.user, visit_id, write=True)
     services.visit_delete(visit=visit, by=request.user)
     return Status(204, None)
 
@@ -279,7 +278,7 @@ def visit_delete(request, visit_id: PathId):
 @router.post("/visits/{visit_id}/recommendations", response={201: RecommendationOut, **WRITE_ERRORS})
 def recommendation_add(request, visit_id: PathId, payload: RecommendationIn):
     """Add a recommendation to a visit (its supervisor)."""
-    visit = access.get_visit_for_user(request.user, visit_id, write=True)
+    visit = access.visit.get_for_user(request.user, visit_id, write=True)
     rec = services.recommendation_add(visit=visit, text=payload.text, due_on=payload.due_on, by=request.user)
     return Status(201, rec)
 
@@ -300,7 +299,7 @@ def recommendation_list(
     qs = access.recommendations_visible_to(request.user)
     if org is not None:
         unit = Organisation.objects.filter(pk=org).first()
-        qs = qs.filter(cell__path__gte=unit.path, cell__path__lt=unit.path_upper) if unit else qs.none()
+        qs = qs.filter(in_subtree_q(unit, via="cell")) if unit else qs.none()
     if status is not None:
         qs = qs.filter(status=status)
     if pending:
@@ -312,20 +311,22 @@ def recommendation_list(
 
 @router.get("/recommendations/{recommendation_id}", response={200: RecommendationOut, **READ_ERRORS})
 def recommendation_detail(request, recommendation_id: PathId):
-    return access.get_recommendation_for_user(request.user, recommendation_id)
+    return access.recommendation.get_for_user(request.user, recommendation_id)
 
 
 @router.post("/recommendations/{recommendation_id}/answer", response={200: RecommendationOut, **WRITE_ERRORS})
 def recommendation_answer(request, recommendation_id: PathId, payload: AnswerIn):
     """The cell's leaders answer (again, until it is closed)."""
-    rec = access.get_recommendation_for_user(request.user, recommendation_id, answer=True)
+    rec = access.recommendation.get_for_user(request.user, recommendation_id)
+    access.recommendation.check_answer(request.user, rec)
     return services.recommendation_answer(recommendation=rec, answer=payload.answer, by=request.user)
 
 
 @router.post("/recommendations/{recommendation_id}/close", response={200: RecommendationOut, **WRITE_ERRORS})
 def recommendation_close(request, recommendation_id: PathId, payload: CloseIn = None):
     """The supervisor closes the recommendation (answered or not), with an optional note."""
-    rec = access.get_recommendation_for_user(request.user, recommendation_id, close=True)
+    rec = access.recommendation.get_for_user(request.user, recommendation_id)
+    access.recommendation.check_close(request.user, rec)
     return services.recommendation_close(
         recommendation=rec, note=payload.note if payload else "", by=request.user
     )

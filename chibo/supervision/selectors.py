@@ -12,7 +12,7 @@ from django.db.models.functions import Coalesce
 
 from chibo.common.dates import local_midnight
 from chibo.meetings.models import Meeting, MeetingStatus
-from chibo.orgs.models import Organisation
+from chibo.orgs.models import Organisation, in_subtree_q, is_in_subtree
 from chibo.supervision import rules
 from chibo.supervision.models import PENDING_STATUSES, Assignment, Recommendation, Visit
 
@@ -45,19 +45,15 @@ def supervised_cells(cell_ids: list[int] | None, start: dt.datetime, end: dt.dat
         if cell_id in out:
             continue
         day = moment.astimezone(tz).date()
-        if cell_path.startswith(unit_path) and rules.is_active(valid_from, valid_until, day):
+        if is_in_subtree(cell_path, unit_path) and rules.is_active(valid_from, valid_until, day):
             out.add(cell_id)
     return out
-
-
-def subtree_q(org: Organisation, field: str) -> Q:
-    return Q(**{f"{field}__gte": org.path, f"{field}__lt": org.path_upper})
 
 
 def pending_recommendations(org: Organisation, *, limit: int | None = None):
     """Recommendations not yet closed for cells in org's subtree, overdue first then by deadline."""
     qs = (
-        Recommendation.objects.filter(subtree_q(org, "cell__path"), status__in=PENDING_STATUSES)
+        Recommendation.objects.filter(in_subtree_q(org, via="cell"), status__in=PENDING_STATUSES)
         .select_related("cell", "visit")
         .order_by("due_on", "pk")
     )
@@ -98,11 +94,9 @@ class SupervisorRow:
 
 def quarter_assignments(quarter: rules.Quarter, *, org: Organisation | None = None, user=None):
     """Assignments holding at some day of the quarter, on units in org's subtree and/or of one user."""
-    qs = Assignment.objects.filter(valid_from__lt=quarter.end).filter(
-        Q(valid_until__isnull=True) | Q(valid_until__gt=quarter.first_day)
-    )
+    qs = Assignment.objects.overlapping(quarter.first_day, quarter.end)
     if org is not None:
-        qs = qs.filter(subtree_q(org, "unit__path"))
+        qs = qs.filter(in_subtree_q(org, via="unit"))
     if user is not None:
         qs = qs.filter(user=user)
     return qs.select_related("user", "user__member", "unit").order_by("user__username", "unit__path", "pk")
@@ -130,7 +124,7 @@ def quarter_rows(quarter: rules.Quarter, assignments) -> list[SupervisorRow]:
         row = rows.setdefault(a.user_id, SupervisorRow(user=a.user))
         unit = UnitRow(assignment=a)
         for path, day, meeting_id, visit_id in visits.get(a.user_id, ()):
-            if path.startswith(a.unit.path):
+            if is_in_subtree(path, a.unit.path):
                 unit.visits.append((day, meeting_id, visit_id))
         row.units.append(unit)
     return list(rows.values())
@@ -143,7 +137,7 @@ def meetings_for_units(units: list[Organisation], *, around: dt.date, per_unit: 
         return {}
     q = Q(pk__in=[])
     for unit in units:
-        q |= subtree_q(unit, "cell__path")
+        q |= in_subtree_q(unit, via="cell")
     start, end = (
         local_midnight(around - dt.timedelta(days=45)),
         local_midnight(around + dt.timedelta(days=45)),
@@ -155,10 +149,10 @@ def meetings_for_units(units: list[Organisation], *, around: dt.date, per_unit: 
         .select_related("cell")
         .order_by("-scheduled_at")[: per_unit * len(units) * 3]
     )
-    out = defaultdict(list)
+    out: defaultdict[int, list[Meeting]] = defaultdict(list)
     for meeting in qs:
         for unit in units:
-            if meeting.cell.path.startswith(unit.path) and len(out[unit.pk]) < per_unit:
+            if unit.contains(meeting.cell) and len(out[unit.pk]) < per_unit:
                 out[unit.pk].append(meeting)
                 break
     return out

@@ -17,8 +17,8 @@ from chibo.meetings.models import Meeting
 from chibo.meetings.services.minutes import meeting_date
 from chibo.members.models import Member, Membership
 from chibo.orgs.access import holds_role_on
-from chibo.orgs.models import Organisation, OrgKind, RoleKind
-from chibo.supervision import rules
+from chibo.orgs.models import Organisation, OrgKind, RoleKind, in_subtree_q
+from chibo.supervision import access, rules
 from chibo.supervision.models import (
     ASPECTS,
     Assignment,
@@ -50,7 +50,7 @@ def is_committee_user(user, committee: Organisation, day: dt.date) -> bool:
     return (
         member is not None
         and Membership.objects.valid_on(day)
-        .filter(member=member, cell__path__gte=committee.path, cell__path__lt=committee.path_upper)
+        .filter(in_subtree_q(committee, via="cell"), member=member)
         .exists()
     )
 
@@ -69,7 +69,8 @@ def assignment_create(
     note: str = "",
     by,
 ) -> Assignment:
-    """Assign one of the committee's people to follow a unit below it for a term."""
+    """Assign one of the committee's people to follow a unit below it for a term (by its staff)."""
+    access.require_manage(by, committee)
     errors = rules.period_problem(valid_from, valid_until) or {}
     if committee.kind == OrgKind.CELL:
         errors["committee"] = "Cấp ủy phân công: chi bộ không phân công theo dõi được."
@@ -77,9 +78,9 @@ def assignment_create(
         errors["user"] = "Cấp ủy viên phụ trách: hãy chọn người được phân công."
     if unit is None:
         errors["unit"] = "Đơn vị theo dõi: hãy chọn đơn vị."
-    elif not (unit.path.startswith(committee.path) and unit.pk != committee.pk):
+    elif not (committee.contains(unit) and unit.pk != committee.pk):
         errors["unit"] = f"Đơn vị theo dõi: {unit.name} không trực thuộc {committee.name}."
-    if errors:
+    if errors or unit is None or valid_from is None:
         raise ValidationError(errors)
     if not is_committee_user(user, committee, valid_from):
         raise ValidationError(
@@ -114,11 +115,14 @@ def assignment_create(
 def assignment_end(*, assignment: Assignment, valid_until: dt.date | None, by) -> Assignment:
     """End a term on `valid_until` (the first day it no longer holds). Visits already recorded under it
     must stay inside the term."""
-    assignment = Assignment.objects.select_for_update().select_related("unit").get(pk=assignment.pk)
+    access.assignment.check_edit(by, assignment)
+    assignment = (
+        Assignment.objects.select_for_update().select_related("unit", "committee").get(pk=assignment.pk)
+    )
     problem = rules.period_problem(assignment.valid_from, valid_until)
     if valid_until is None:
         problem = {"valid_until": "Đến ngày: hãy nhập ngày (dd/mm/yyyy)."}
-    if problem:
+    if problem or valid_until is None:
         raise ValidationError(problem)
     last = assignment.visits.order_by("-visited_on").values_list("visited_on", flat=True).first()
     if last is not None and valid_until <= last:
@@ -169,10 +173,8 @@ def visit_create(
     day = meeting_date(meeting)
     if meeting.status not in rules.VISITABLE_STATUSES:
         raise ValidationError("Chỉ ghi nhận dự sinh hoạt ở buổi sinh hoạt đang họp hoặc đã họp.")
-    if assignment.user_id != getattr(by, "pk", None) or not (
-        meeting.cell.path.startswith(assignment.unit.path) and assignment.is_active_on(day)
-    ):
-        raise ValidationError("Phân công theo dõi không bao gồm chi bộ này vào ngày sinh hoạt.")
+    if not access.can_record_visit(by, meeting, assignment, day):
+        raise ValidationError(access.VISIT_NOT_COVERED)
     if Visit.objects.filter(meeting=meeting, supervisor=by).exists():
         raise ValidationError("Đồng chí đã ghi nhận dự buổi sinh hoạt này; hãy mở lại để xem.")
     errors = _observation_problem(observation) or {}
@@ -198,6 +200,7 @@ def visit_create(
 
 @transaction.atomic
 def visit_update(*, visit: Visit, by, observation: dict) -> Visit:
+    access.visit.check_edit(by, visit)
     visit = Visit.objects.select_for_update().select_related("cell").get(pk=visit.pk)
     merged = {code: getattr(visit, code) for code, _ in ASPECTS} | observation
     problem = _observation_problem(merged)
@@ -213,6 +216,7 @@ def visit_update(*, visit: Visit, by, observation: dict) -> Visit:
 @transaction.atomic
 def visit_delete(*, visit: Visit, by) -> None:
     """A visit recorded by mistake; refused once the cell has answered one of its recommendations."""
+    access.visit.check_edit(by, visit)
     visit = Visit.objects.select_for_update().select_related("cell", "meeting").get(pk=visit.pk)
     if visit.recommendations.exclude(status=RecommendationStatus.OPEN).exists():
         raise ValidationError("Chi bộ đã trả lời kiến nghị của lần dự này; không xóa được nữa.")
@@ -238,8 +242,9 @@ def _recommendation_save(visit: Visit, text: str, due_on: dt.date, by) -> Recomm
 
 @transaction.atomic
 def recommendation_add(*, visit: Visit, text: str, due_on: dt.date | None, by) -> Recommendation:
+    access.visit.check_edit(by, visit)
     problem = rules.recommendation_problem(text=text, due_on=due_on, visit_day=visit.visited_on)
-    if problem:
+    if problem or due_on is None:
         raise ValidationError(problem)
     return _recommendation_save(visit, text, due_on, by)
 
@@ -247,6 +252,7 @@ def recommendation_add(*, visit: Visit, text: str, due_on: dt.date | None, by) -
 @transaction.atomic
 def recommendation_answer(*, recommendation: Recommendation, answer: str, by) -> Recommendation:
     rec = Recommendation.objects.select_for_update().select_related("cell").get(pk=recommendation.pk)
+    access.recommendation.check_answer(by, rec)
     if not rules.may_answer(rec.status):
         raise ValidationError(CLOSED)
     if not _clean(answer):
@@ -263,7 +269,8 @@ def recommendation_answer(*, recommendation: Recommendation, answer: str, by) ->
 
 @transaction.atomic
 def recommendation_close(*, recommendation: Recommendation, by, note: str = "") -> Recommendation:
-    rec = Recommendation.objects.select_for_update().select_related("cell").get(pk=recommendation.pk)
+    rec = Recommendation.objects.select_for_update().select_related("cell", "visit").get(pk=recommendation.pk)
+    access.recommendation.check_close(by, rec)
     if not rules.may_close(rec.status):
         raise ValidationError(CLOSED)
     before = snapshot(rec)

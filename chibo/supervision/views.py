@@ -3,7 +3,7 @@ recommendations, the quarterly view. Thin: access helper → form → service �
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import redirect, render
@@ -14,8 +14,8 @@ from chibo.common.forms import add_service_errors, submit_form
 from chibo.common.paging import paginate
 from chibo.meetings.services.minutes import meeting_date
 from chibo.members.models import Membership
-from chibo.orgs.access import is_staff_of, users_holding, visible_ancestors
-from chibo.orgs.models import Organisation
+from chibo.orgs.access import users_holding, visible_ancestors
+from chibo.orgs.models import Organisation, in_subtree_q
 from chibo.supervision import access, rules, selectors, services
 from chibo.supervision.forms import (
     AnswerForm,
@@ -93,7 +93,7 @@ def _committee_users(committee: Organisation):
     by_role = users_holding(committee, services.COMMITTEE_ROLES, day=day).values("pk")
     by_membership = (
         Membership.objects.valid_on(day)
-        .filter(selectors.subtree_q(committee, "cell__path"), member__user__isnull=False)
+        .filter(in_subtree_q(committee, via="cell"), member__user__isnull=False)
         .values("member__user_id")
     )
     return (
@@ -105,21 +105,19 @@ def _committee_users(committee: Organisation):
 
 
 def assignments(request, pk: int):
-    org = access.get_unit_for_user(request.user, pk)
-    can_manage = org.kind != "cell" and is_staff_of(request.user, org)
+    org = access.unit.get_for_user(request.user, pk)
+    can_manage = access.can_assign_at(request.user, org)
     qs = (
-        Assignment.objects.filter(selectors.subtree_q(org, "unit__path"))
+        Assignment.objects.filter(in_subtree_q(org, via="unit"))
         .select_related("user", "user__member", "unit", "committee")
         .order_by("unit__path", "user__username", "-valid_from", "pk")
     )
     if request.GET.get("tat_ca") != "1":
         day = today()
-        qs = qs.filter(Q(valid_until__isnull=True) | Q(valid_until__gt=day))
+        qs = qs.current_or_future(day)
     form = None
     if can_manage:
-        units = (
-            Organisation.objects.filter(selectors.subtree_q(org, "path")).exclude(pk=org.pk).order_by("path")
-        )
+        units = Organisation.objects.subtree_of(org, include_self=False).order_by("path")
         form = AssignmentForm(
             request.POST or None, users=_committee_users(org), units=units, initial={"valid_from": today()}
         )
@@ -131,7 +129,7 @@ def assignments(request, pk: int):
         if done:
             return done
     elif request.method == "POST":
-        raise PermissionDenied(access.ONLY_STAFF)
+        access.require_assign_at(request.user, org)
     day = today()
     page = paginate(request, qs)
     for a in page:
@@ -150,7 +148,7 @@ def assignments(request, pk: int):
 
 
 def assignment_end(request, pk: int):
-    assignment = access.get_assignment_for_user(request.user, pk, manage=True)
+    assignment = access.assignment.get_for_user(request.user, pk, write=True)
     form = EndAssignmentForm(request.POST or None, initial={"valid_until": today()})
     done = submit_form(
         request,
@@ -174,7 +172,7 @@ def _url(name, *args):
 
 
 def quarter(request, pk: int):
-    org = access.get_unit_for_user(request.user, pk)
+    org = access.unit.get_for_user(request.user, pk)
     q = rules.parse_quarter(request.GET.get("quy"), today())
     supervisors = list(
         dict.fromkeys(selectors.quarter_assignments(q, org=org).values_list("user_id", flat=True))
@@ -238,7 +236,7 @@ def visit_create(request, meeting_pk: int):
 
 
 def visit_edit(request, pk: int):
-    visit = access.get_visit_for_user(request.user, pk, write=True)
+    visit = access.visit.get_for_user(request.user, pk, write=True)
     initial = {name: getattr(visit, name) for name in services.OBSERVATION_FIELDS}
     form = ObservationForm(request.POST or None, initial=initial)
     done = submit_form(
@@ -257,7 +255,7 @@ def visit_edit(request, pk: int):
 
 @require_POST
 def visit_delete(request, pk: int):
-    visit = access.get_visit_for_user(request.user, pk, write=True)
+    visit = access.visit.get_for_user(request.user, pk, write=True)
     meeting = visit.meeting
     try:
         services.visit_delete(visit=visit, by=request.user)
@@ -293,12 +291,12 @@ def _visit_page(request, visit, rec_form=None, status=200):
 
 
 def visit_detail(request, pk: int):
-    return _visit_page(request, access.get_visit_for_user(request.user, pk))
+    return _visit_page(request, access.visit.get_for_user(request.user, pk))
 
 
 @require_POST
 def recommendation_add(request, pk: int):
-    visit = access.get_visit_for_user(request.user, pk, write=True)
+    visit = access.visit.get_for_user(request.user, pk, write=True)
     form = RecommendationForm(request.POST)
     if form.is_valid():
         try:
@@ -326,7 +324,7 @@ def _rec_page(request, rec, answer_form=None, close_form=None, status=200):
             "cell": rec.cell,
             "ancestors": _crumbs(request, rec.cell),
             "can_answer": rules.may_answer(rec.status) and access.is_cell_leader(user, rec.cell),
-            "can_close": rules.may_close(rec.status) and access.can_close(user, rec),
+            "can_close": rules.may_close(rec.status) and access.recommendation.can_close(user, rec),
             "answer_form": answer_form or AnswerForm(initial={"answer": rec.answer}),
             "close_form": close_form or CloseForm(),
         },
@@ -335,7 +333,7 @@ def _rec_page(request, rec, answer_form=None, close_form=None, status=200):
 
 
 def recommendation_detail(request, pk: int):
-    return _rec_page(request, access.get_recommendation_for_user(request.user, pk))
+    return _rec_page(request, access.recommendation.get_for_user(request.user, pk))
 
 
 def _rec_write(request, rec, form, action, *, success: str, form_name: str):
@@ -356,7 +354,8 @@ def _rec_write(request, rec, form, action, *, success: str, form_name: str):
 
 @require_POST
 def recommendation_answer(request, pk: int):
-    rec = access.get_recommendation_for_user(request.user, pk, answer=True)
+    rec = access.recommendation.get_for_user(request.user, pk)
+    access.recommendation.check_answer(request.user, rec)
     return _rec_write(
         request,
         rec,
@@ -369,7 +368,8 @@ def recommendation_answer(request, pk: int):
 
 @require_POST
 def recommendation_close(request, pk: int):
-    rec = access.get_recommendation_for_user(request.user, pk, close=True)
+    rec = access.recommendation.get_for_user(request.user, pk)
+    access.recommendation.check_close(request.user, rec)
     return _rec_write(
         request,
         rec,
@@ -381,14 +381,14 @@ def recommendation_close(request, pk: int):
 
 
 def org_recommendations(request, pk: int):
-    org = access.get_unit_for_user(request.user, pk)
+    org = access.unit.get_for_user(request.user, pk)
     status = request.GET.get("trang_thai", "cho")
     qs = (
         selectors.pending_recommendations(org)
         if status == "cho"
         else (
             access.recommendations_visible_to(request.user)
-            .filter(selectors.subtree_q(org, "cell__path"))
+            .filter(in_subtree_q(org, via="cell"))
             .select_related("cell", "visit")
             .order_by("-due_on", "-pk")
         )

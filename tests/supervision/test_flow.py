@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from chibo.common.access import SYSTEM
 from chibo.common.signals import cell_month_changed
 from chibo.meetings.models import MeetingStatus
 from chibo.supervision import services
@@ -98,7 +99,7 @@ def test_an_assignment_on_the_ward_covers_its_cells(cast, held):
     # The city assigns one of its people (a member of the city's subtree) to follow the whole ward.
     user = make_user("uyvien", member=make_member(cast.cell2))
     a = services.assignment_create(
-        committee=cast.city, user=user, unit=cast.ward, valid_from=dt.date(2025, 1, 1), by=None
+        committee=cast.city, user=user, unit=cast.ward, valid_from=dt.date(2025, 1, 1), by=SYSTEM
     )
     assert record_visit(held, a).cell == cast.cell
 
@@ -191,9 +192,10 @@ def test_a_successor_assigned_to_the_cell_may_close(cast, visit):
     services.assignment_create(
         committee=cast.ward, user=user, unit=cast.cell, valid_from=dt.date(2025, 6, 1), by=cast.staff
     )
-    from chibo.supervision.access import get_recommendation_for_user
+    from chibo.supervision.access import recommendation
 
-    rec = get_recommendation_for_user(user, visit.recommendations.get().pk, close=True)
+    rec = recommendation.get_for_user(user, visit.recommendations.get().pk)
+    recommendation.check_close(user, rec)
     assert services.recommendation_close(recommendation=rec, by=user).status == RecommendationStatus.CLOSED
 
 
