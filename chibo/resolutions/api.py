@@ -12,7 +12,7 @@ same services, so both leave the same audit entries:
 import datetime as dt
 from typing import Literal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
@@ -37,16 +37,8 @@ from chibo.meetings.models import Meeting, MeetingStatus
 from chibo.meetings.services.minutes import meeting_date
 from chibo.members.models import Member
 from chibo.members.selectors import roster_on
-from chibo.orgs.access import can_read_members_of, can_write_org, orgs_writable_by
-from chibo.resolutions import rules, selectors, services
-from chibo.resolutions.access import (
-    get_resolution_for_user,
-    get_task_for_user,
-    is_assignee,
-    own_member,
-    resolutions_visible_to,
-    tasks_visible_to,
-)
+from chibo.orgs.access import orgs_writable_by
+from chibo.resolutions import access, rules, selectors, services
 from chibo.resolutions.models import (
     ACTIVE_STATUSES,
     Resolution,
@@ -62,9 +54,6 @@ task_router = Router()  # /tasks
 meeting_router = Router()
 
 READ_ERRORS_403 = {**READ_ERRORS, 403: ErrorOut}
-DRAFT_HIDDEN = "Nghị quyết, kết luận đang là dự thảo, chưa được thông qua; chỉ cấp ủy chi bộ xem được."
-COVERAGE_HIDDEN = "Danh sách giao nhiệm vụ cho đảng viên chỉ cấp ủy chi bộ, cán bộ cấp ủy và cấp ủy viên phụ trách xem được."
-TASK_EDIT_DENIED = "Bạn không có quyền sửa nhiệm vụ của chi bộ này."
 
 # ---------------------------------------------------------------- schemas
 
@@ -221,7 +210,7 @@ class CoverageOut(Schema):
 
 def _resolution_out(request, resolution: Resolution) -> Resolution:
     resolution = Resolution.objects.select_related("cell", "approved_by").get(pk=resolution.pk)
-    resolution.can_write = can_write_org(request.user, resolution.cell)
+    resolution.can_write = access.resolution.can_edit(request.user, resolution)
     return resolution
 
 
@@ -232,8 +221,10 @@ def _task_qs():
 def _task_out(request, task: Task) -> Task:
     task = _task_qs().get(pk=task.pk)
     task.notes_list = list(task.notes.select_related("author"))
-    writer = can_write_org(request.user, task.cell)
-    task.can_report = writer or (is_assignee(request.user, task) and rules.member_may_update(task.status))
+    writer = access.task.can_edit(request.user, task)
+    task.can_report = writer or (
+        access.is_assignee(request.user, task) and rules.member_may_update(task.status)
+    )
     task.can_evaluate = writer
     return task
 
@@ -289,7 +280,7 @@ def resolution_list(
 ):
     """Resolutions and conclusions of the meetings the caller sees, newest first. Drafts are listed only
     for the cells the caller may write."""
-    qs = resolutions_visible_to(request.user).select_related("cell", "approved_by")
+    qs = access.resolutions_visible_to(request.user).select_related("cell", "approved_by")
     qs = qs.filter(
         Q(status=ResolutionStatus.APPROVED) | Q(cell__in=orgs_writable_by(request.user).values("pk"))
     )
@@ -308,16 +299,15 @@ def resolution_list(
 @router.get("/{resolution_id}", response={200: ResolutionDetailOut, **READ_ERRORS_403})
 def resolution_detail(request, resolution_id: PathId):
     """One resolution or conclusion with its sections; a draft only for the cell's writers."""
-    resolution = get_resolution_for_user(request.user, resolution_id)
-    if not resolution.is_locked and not can_write_org(request.user, resolution.cell):
-        raise PermissionDenied(DRAFT_HIDDEN)
+    resolution = access.resolution.get_for_user(request.user, resolution_id)
+    access.resolution.check_read_text(request.user, resolution)
     return _resolution_out(request, resolution)
 
 
 @router.patch("/{resolution_id}", response={200: ResolutionDetailOut, **WRITE_ERRORS})
 def resolution_update(request, resolution_id: PathId, payload: ResolutionIn):
     """Edit a draft: the fields sent change. An approved text is locked (422)."""
-    resolution = get_resolution_for_user(request.user, resolution_id, write=True)
+    resolution = access.resolution.get_for_user(request.user, resolution_id, write=True)
     fields = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
     resolution = services.resolution_update(resolution=resolution, by=request.user, **fields)
     return _resolution_out(request, resolution)
@@ -327,7 +317,7 @@ def resolution_update(request, resolution_id: PathId, payload: ResolutionIn):
 def resolution_approve(request, resolution_id: PathId):
     """Adopt and lock the text. A resolution needs the meeting's passing vote; an empty number gets the
     cell's next one for the year (`05-NQ/CB`, `02-KL/CB`)."""
-    resolution = get_resolution_for_user(request.user, resolution_id, write=True)
+    resolution = access.resolution.get_for_user(request.user, resolution_id, write=True)
     resolution = services.resolution_approve(resolution=resolution, by=request.user)
     return _resolution_out(request, resolution)
 
@@ -363,7 +353,7 @@ def task_list(
     overdue: bool = Query(False, description="Chỉ nhiệm vụ đang làm đã quá hạn."),
 ):
     """Tasks the caller may see, by deadline."""
-    qs = _cell_filter(tasks_visible_to(request.user), cell, cell_code)
+    qs = _cell_filter(access.tasks_visible_to(request.user), cell, cell_code)
     if member is not None:
         qs = qs.filter(member_id=member)
     if meeting is not None:
@@ -371,7 +361,7 @@ def task_list(
     if status is not None:
         qs = qs.filter(status=status)
     if mine:
-        me = own_member(request.user)
+        me = access.own_member(request.user)
         qs = qs.filter(member=me) if me is not None else qs.none()
     if overdue:
         qs = qs.filter(status__in=ACTIVE_STATUSES, due_on__lt=today())
@@ -381,15 +371,13 @@ def task_list(
 @task_router.get("/{task_id}", response={200: TaskDetailOut, **READ_ERRORS})
 def task_detail(request, task_id: PathId):
     """One task with its progress notes, and what the caller may do with it."""
-    return _task_out(request, get_task_for_user(request.user, task_id))
+    return _task_out(request, access.task.get_for_user(request.user, task_id))
 
 
 @task_router.patch("/{task_id}", response={200: TaskDetailOut, **WRITE_ERRORS})
 def task_update(request, task_id: PathId, payload: TaskUpdateIn):
     """Correct the text or the deadline of a task not yet evaluated (the cell's writers)."""
-    task = get_task_for_user(request.user, task_id)
-    if not can_write_org(request.user, task.cell):
-        raise PermissionDenied(TASK_EDIT_DENIED)
+    task = access.task.get_for_user(request.user, task_id, write=True)
     sent = payload.dict(exclude_unset=True)
     task = services.task_update(task=task, by=request.user, text=sent.get("text"), due_on=sent.get("due_on"))
     return _task_out(request, task)
@@ -399,7 +387,8 @@ def task_update(request, task_id: PathId, payload: TaskUpdateIn):
 def task_report(request, task_id: PathId, payload: TaskNoteIn):
     """The assignee reports: a note, a progress percentage, and/or `done`. Another member's task: 403
     (or 404 when it is not even visible to the caller)."""
-    task = get_task_for_user(request.user, task_id, own=True)
+    task = access.task.get_for_user(request.user, task_id)
+    access.task.check_report(request.user, task)
     services.task_report(
         task=task, by=request.user, text=payload.text, progress=payload.progress, mark_done=payload.done
     )
@@ -410,7 +399,8 @@ def task_report(request, task_id: PathId, payload: TaskNoteIn):
 def task_evaluate(request, task_id: PathId, payload: TaskEvaluateIn):
     """The cell's verdict: `done`, `not_done`, or `carried_over` with `new_due_on` (a follow-up task for
     the same member is created, `carried_to_id`). `meeting_id`: the meeting that evaluates it."""
-    task = get_task_for_user(request.user, task_id, evaluate=True)
+    task = access.task.get_for_user(request.user, task_id)
+    access.task.check_evaluate(request.user, task)
     meeting = _cell_meeting(task.cell_id, payload.meeting_id, "meeting_id")
     services.task_evaluate(
         task=task,
@@ -448,8 +438,7 @@ def task_coverage(request, meeting_id: PathId):
     the cell's meetings held that month (and this one while it runs). Retired and exempted members are
     listed apart, never as gaps."""
     meeting = get_meeting_for_user(request.user, meeting_id)
-    if not can_read_members_of(request.user, meeting.cell):
-        raise PermissionDenied(COVERAGE_HIDDEN)
+    access.require_read_meeting_tasks(request.user, meeting)
     day = meeting_date(meeting)
     coverage = selectors.task_coverage(meeting.cell, day, include_open=meeting.status == MeetingStatus.OPEN)
     return {

@@ -19,7 +19,7 @@ from chibo.meetings.services.minutes import attendance_counts, local_dt, meeting
 from chibo.members.models import Member
 from chibo.members.selectors import roster_on
 from chibo.orgs.models import Organisation
-from chibo.resolutions import rules, selectors
+from chibo.resolutions import access, rules, selectors
 from chibo.resolutions.models import (
     Resolution,
     ResolutionKind,
@@ -139,6 +139,7 @@ def self_assessment_text(meeting: Meeting) -> str:
 def resolution_build(*, meeting: Meeting, by, rebuild: bool = False) -> Resolution:
     """Create the draft from what the meeting recorded; `rebuild` regenerates the generated sections of a
     draft (the preamble, last month's results and the assignments). Approved texts are never rebuilt."""
+    access.require_assign_at(by, meeting)
     if meeting.status not in (MeetingStatus.OPEN, MeetingStatus.HELD):
         raise ValidationError("Chỉ lập được nghị quyết, kết luận cho buổi sinh hoạt đang họp hoặc đã họp.")
     _lock_cell(meeting.cell_id)
@@ -175,6 +176,7 @@ EDITABLE = ("number", "issued_on", "preamble", "results", "direction", "assignme
 @transaction.atomic
 def resolution_update(*, resolution: Resolution, by, **fields) -> Resolution:
     resolution = Resolution.objects.select_for_update().select_related("cell").get(pk=resolution.pk)
+    access.resolution.check_edit(by, resolution)
     if resolution.is_locked:
         raise ValidationError(LOCKED)
     before = snapshot(resolution)
@@ -209,6 +211,7 @@ def _check_number(resolution: Resolution) -> None:
 @transaction.atomic
 def resolution_approve(*, resolution: Resolution, by) -> Resolution:
     """Lock the text. A resolution needs the meeting's passing vote (DOMAIN §5); a number is given if empty."""
+    access.resolution.check_edit(by, resolution)
     _lock_cell(resolution.cell_id)
     resolution = (
         Resolution.objects.select_for_update().select_related("cell", "meeting").get(pk=resolution.pk)
@@ -257,6 +260,7 @@ def task_assign(
 ) -> list[Task]:
     """One task per member for the same text (DOMAIN §6: one responsible member per task). Assigning the
     same text twice to a member at one meeting is refused (a form posted twice creates nothing more)."""
+    access.require_assign_at(by, meeting)
     if meeting.status not in (MeetingStatus.OPEN, MeetingStatus.HELD):
         raise ValidationError("Chỉ giao nhiệm vụ tại buổi sinh hoạt đang họp hoặc đã họp.")
     members = list(members)
@@ -321,6 +325,7 @@ def task_assign(
 def task_update(*, task: Task, by, text: str | None = None, due_on: dt.date | None = None) -> Task:
     """The cell corrects a task's text or deadline before evaluating it."""
     task = Task.objects.select_for_update().select_related("cell", "meeting").get(pk=task.pk)
+    access.task.check_edit(by, task)
     if not task.is_open:
         raise ValidationError(TASK_LOCKED)
     before = snapshot(task)
@@ -344,6 +349,7 @@ def task_update(*, task: Task, by, text: str | None = None, due_on: dt.date | No
 def task_delete(*, task: Task, by) -> None:
     """Only a task given by mistake: before any progress note or evaluation."""
     task = Task.objects.select_for_update().select_related("cell").get(pk=task.pk)
+    access.task.check_edit(by, task)
     if not task.is_open or task.status != TaskStatus.ASSIGNED or task.notes.exists():
         raise ValidationError("Chỉ xóa được nhiệm vụ vừa giao, chưa có ghi nhận tiến độ hay đánh giá.")
     audit_log(user=_user(by), action=Action.DELETE, obj=task, org_path=task.cell.path, before=snapshot(task))
@@ -358,6 +364,7 @@ def task_report(
     """The member reports: a progress note (text, percentage, a file) and/or "done". Moves assigned → in
     progress, and → done (100%) when marked done. Locked once the cell has evaluated the task."""
     task = Task.objects.select_for_update().select_related("cell").get(pk=task.pk)
+    access.task.check_report(by, task)
     if not rules.member_may_update(task.status) or not task.is_open:
         raise ValidationError(TASK_LOCKED)
     text = (text or "").replace("\r\n", "\n").strip()
@@ -409,6 +416,7 @@ def task_evaluate(
     """The cell's verdict, normally at a meeting's "review tasks" step: done / not done / carried over to a
     new deadline (a new task for the same member, from this meeting, linked to the old one)."""
     task = Task.objects.select_for_update().select_related("cell", "member", "meeting").get(pk=task.pk)
+    access.task.check_evaluate(by, task)
     if meeting is not None and meeting.cell_id != task.cell_id:
         raise ValidationError("Buổi sinh hoạt đánh giá phải của cùng chi bộ.")
     if meeting is not None and meeting.status not in (MeetingStatus.OPEN, MeetingStatus.HELD):

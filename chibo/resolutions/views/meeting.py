@@ -5,7 +5,7 @@ Task lists name every member's work, so they are for those who read the cell's m
 leaders, committee staff and supervisors above); only those who write the cell assign and evaluate."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -21,22 +21,18 @@ from chibo.meetings.models import Meeting, MeetingStatus
 from chibo.meetings.services.minutes import meeting_date
 from chibo.members.models import Member
 from chibo.members.selectors import roster_on
-from chibo.orgs.access import can_read_members_of, can_write_org, get_org_for_user, visible_ancestors
-from chibo.resolutions import selectors, services
-from chibo.resolutions.access import get_resolution_for_user, get_task_for_user, resolutions_visible_to
+from chibo.orgs.access import can_write_org, get_org_for_user, visible_ancestors
+from chibo.resolutions import access, selectors, services
 from chibo.resolutions.forms import AssignForm, EvaluateForm, ResolutionForm, TaskEditForm
 from chibo.resolutions.models import Resolution, ResolutionKind, ResolutionStatus, TaskNote
 
 ACTIVE_MEETING = (MeetingStatus.OPEN, MeetingStatus.HELD)
-TASKS_HIDDEN = "Chỉ cấp ủy chi bộ và cán bộ phụ trách xem được nhiệm vụ của các đảng viên."
-DRAFT_HIDDEN = "Văn bản đang là dự thảo, chưa được chi bộ thông qua; chỉ cấp ủy chi bộ xem được."
 
 
 def _meeting(request, pk: int) -> Meeting:
     """GET reads (those who read the cell's members), POST writes (the cell's leaders): 404 / 403."""
     meeting = get_meeting_for_user(request.user, pk, write=request.method == "POST")
-    if not can_read_members_of(request.user, meeting.cell):
-        raise PermissionDenied(TASKS_HIDDEN)
+    access.require_read_meeting_tasks(request.user, meeting)
     return meeting
 
 
@@ -108,7 +104,7 @@ def assign(request, pk: int):
     )
     if done:
         return done
-    can_write = can_write_org(request.user, meeting.cell)
+    can_write = access.can_assign_at(request.user, meeting)
     return _page(
         request,
         "resolutions/meeting/assign.html",
@@ -124,7 +120,8 @@ def assign(request, pk: int):
 
 def task_edit(request, pk: int):
     """Correct a task's text or deadline (the cell's writers, before it is evaluated)."""
-    task = get_task_for_user(request.user, pk, evaluate=True)
+    task = access.task.get_for_user(request.user, pk)
+    access.task.check_evaluate(request.user, task)
     form = TaskEditForm(request.POST or None, initial={"text": task.text, "due_on": task.due_on})
     done = submit_form(
         request,
@@ -140,7 +137,8 @@ def task_edit(request, pk: int):
 
 def task_delete(request, pk: int):
     """GET asks for confirmation; POST deletes a task given by mistake."""
-    task = get_task_for_user(request.user, pk, evaluate=True)
+    task = access.task.get_for_user(request.user, pk)
+    access.task.check_evaluate(request.user, task)
     if request.method == "POST":
         try:
             services.task_delete(task=task, by=request.user)
@@ -157,7 +155,7 @@ def task_delete(request, pk: int):
 
 def review(request, pk: int):
     meeting = _meeting(request, pk)
-    can_write = can_write_org(request.user, meeting.cell)
+    can_write = access.can_assign_at(request.user, meeting)
     can_evaluate = can_write and meeting.status in ACTIVE_MEETING
     page = paginate(request, selectors.review_tasks(meeting))
     latest = {}
@@ -186,7 +184,8 @@ def review(request, pk: int):
 
 @require_POST
 def evaluate(request, pk: int):
-    task = get_task_for_user(request.user, pk, evaluate=True)
+    task = access.task.get_for_user(request.user, pk)
+    access.task.check_evaluate(request.user, task)
     form = EvaluateForm(request.POST)
     valid = form.is_valid()
     meeting_pk = form.cleaned_data.get("meeting")
@@ -264,10 +263,9 @@ def _sections(resolution: Resolution) -> list[tuple[str, str]]:
 
 
 def resolution_detail(request, pk: int):
-    resolution = get_resolution_for_user(request.user, pk)
-    can_write = can_write_org(request.user, resolution.cell)
-    if resolution.status == ResolutionStatus.DRAFT and not can_write:
-        raise PermissionDenied(DRAFT_HIDDEN)
+    resolution = access.resolution.get_for_user(request.user, pk)
+    can_write = access.resolution.can_edit(request.user, resolution)
+    access.resolution.check_read_text(request.user, resolution)
     return _page(
         request,
         "resolutions/resolution_detail.html",
@@ -282,7 +280,7 @@ def resolution_detail(request, pk: int):
 
 
 def resolution_edit(request, pk: int):
-    resolution = get_resolution_for_user(request.user, pk, write=True)
+    resolution = access.resolution.get_for_user(request.user, pk, write=True)
     if resolution.is_locked:
         messages.error(request, services.LOCKED)
         return redirect(resolution)
@@ -303,7 +301,7 @@ def resolution_edit(request, pk: int):
 
 @require_POST
 def resolution_approve(request, pk: int):
-    resolution = get_resolution_for_user(request.user, pk, write=True)
+    resolution = access.resolution.get_for_user(request.user, pk, write=True)
     try:
         resolution = services.resolution_approve(resolution=resolution, by=request.user)
     except ValidationError as error:
@@ -327,7 +325,9 @@ def cell_list(request, pk: int):
         year = this_year
     can_write = can_write_org(request.user, cell)
     items = (
-        resolutions_visible_to(request.user).filter(cell=cell, year=year).select_related("meeting", "vote")
+        access.resolutions_visible_to(request.user)
+        .filter(cell=cell, year=year)
+        .select_related("meeting", "vote")
     )
     if not can_write:
         items = items.filter(status=ResolutionStatus.APPROVED)

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import BooleanField, Case, Count, F, Q, Value, When
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -17,16 +17,8 @@ from chibo.common.forms import Form, add_service_errors
 from chibo.common.paging import paginate
 from chibo.meetings.services.minutes import meeting_date, percent
 from chibo.members.access import get_member_for_user
-from chibo.orgs.access import can_see_org, can_write_org, get_org_for_user, visible_ancestors
-from chibo.resolutions import rules, selectors, services
-from chibo.resolutions.access import (
-    can_see_member_tasks,
-    get_task_for_user,
-    is_assignee,
-    own_member,
-    resolutions_visible_to,
-    tasks_visible_to,
-)
+from chibo.orgs.access import can_see_org, get_org_for_user, visible_ancestors
+from chibo.resolutions import access, rules, selectors, services
 from chibo.resolutions.models import TaskNote, TaskStatus
 
 ACCEPT = ",".join(rules.NOTE_EXTENSIONS)
@@ -111,15 +103,11 @@ def _task_page(request, task, form=None):
     notes = list(task.notes.select_related("author__member").order_by("created_at", "pk"))
     for note in notes:
         note.file_name = Path(note.file.name).name if note.file else ""
-    can_report = (
-        task.is_open
-        and rules.member_may_update(task.status)
-        and (is_assignee(user, task) or can_write_org(user, task.cell))
-    )
-    resolution = resolutions_visible_to(user).filter(meeting_id=task.meeting_id).first()
+    can_report = task.is_open and rules.member_may_update(task.status) and access.task.can_report(user, task)
+    resolution = access.resolutions_visible_to(user).filter(meeting_id=task.meeting_id).first()
     carried_to = getattr(task, "carried_to", None)
     visible = set(
-        tasks_visible_to(user)
+        access.tasks_visible_to(user)
         .filter(pk__in=[t.pk for t in (task.carried_from, carried_to) if t is not None])
         .values_list("pk", flat=True)
     )
@@ -142,12 +130,13 @@ def _task_page(request, task, form=None):
 
 
 def task_detail(request, pk: int):
-    return _task_page(request, get_task_for_user(request.user, pk))
+    return _task_page(request, access.task.get_for_user(request.user, pk))
 
 
 @require_POST
 def task_report_view(request, pk: int):
-    task = get_task_for_user(request.user, pk, own=True)
+    task = access.task.get_for_user(request.user, pk)
+    access.task.check_report(request.user, task)
     form = ReportForm(request.POST, request.FILES)
     if form.is_valid():
         data = form.cleaned_data
@@ -180,7 +169,7 @@ def task_report_view(request, pk: int):
 
 def note_file(request, pk: int):
     note = (
-        TaskNote.objects.filter(pk=pk, task__in=tasks_visible_to(request.user).values("pk"))
+        TaskNote.objects.filter(pk=pk, task__in=access.tasks_visible_to(request.user).values("pk"))
         .exclude(file="")
         .first()
     )
@@ -199,7 +188,7 @@ def note_file(request, pk: int):
 
 
 def my_tasks(request):
-    member = own_member(request.user)
+    member = access.own_member(request.user)
     if member is None:
         raise Http404("Tài khoản này không gắn với hồ sơ đảng viên nào.")
     tasks = selectors.member_tasks(member)
@@ -222,10 +211,9 @@ def my_tasks(request):
 
 def member_history(request, pk: int):
     member = get_member_for_user(request.user, pk)
-    if not can_see_member_tasks(request.user, member):
-        raise PermissionDenied("Bạn không có quyền xem nhiệm vụ của đảng viên này.")
+    access.require_see_member_tasks(request.user, member)
     # Only the tasks of cells the user may read: a member who moved keeps their old cell's tasks private.
-    tasks = selectors.member_tasks(member).filter(pk__in=tasks_visible_to(request.user).values("pk"))
+    tasks = selectors.member_tasks(member).filter(pk__in=access.tasks_visible_to(request.user).values("pk"))
     page = paginate(request, tasks)
     _with_due_flags(page.object_list, today())
     return render(
@@ -235,7 +223,7 @@ def member_history(request, pk: int):
             "member": member,
             "page": page,
             "counts": _counts(tasks),
-            "is_self": own_member(request.user) == member,
+            "is_self": access.own_member(request.user) == member,
         },
     )
 
