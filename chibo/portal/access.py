@@ -1,8 +1,13 @@
 """Who may do what in the portal, through chibo/orgs/access.py. Published articles are public; drafts,
-editing and moderation belong to the staff of the publishing committee (and of committees above it)."""
+editing and moderation belong to the staff of the publishing committee (and of committees above it).
+
+`article` and `comment` (chibo/common/access.py verbs; a committee's article or comment is not even
+shown to others: 404), `can_publish_at` / `require_publish_at` for a new article,
+`can_read_questions` for members' questions on a meeting."""
 
 from django.http import Http404
 
+from chibo.common.access import Policy, deny, is_system
 from chibo.meetings.access import get_meeting_for_user
 from chibo.meetings.models import Meeting
 from chibo.meetings.services.preparation import member_is_on_roster
@@ -23,9 +28,73 @@ def comments_moderated_by(user):
     return Comment.objects.filter(article__publisher__in=publishers_for(user).values("pk"))
 
 
-def can_manage_article(user, article: Article) -> bool:
+NOT_PUBLISHER = "Bạn không phải cán bộ của cấp ủy này."
+
+
+def can_publish_at(user, publisher) -> bool:
     # The same test as publishers_for: whoever writes the committee's data writes its articles.
-    return bool(getattr(user, "is_authenticated", False)) and can_write_org(user, article.publisher)
+    if is_system(user):
+        return True
+    return (
+        bool(getattr(user, "is_authenticated", False))
+        and not publisher.is_cell
+        and can_write_org(user, publisher)
+    )
+
+
+def require_publish_at(user, publisher) -> None:
+    if not can_publish_at(user, publisher):
+        deny(NOT_PUBLISHER)
+
+
+def can_manage_article(user, article: Article) -> bool:
+    return is_system(user) or (
+        bool(getattr(user, "is_authenticated", False)) and can_write_org(user, article.publisher)
+    )
+
+
+class ArticlePolicy(Policy[Article]):
+    """A committee's articles (drafts and published) as its staff see them; others get 404."""
+
+    model = Article
+    not_found_message = "Không tìm thấy bài viết."
+    denied_message = NOT_PUBLISHER
+
+    def fetch_qs(self):
+        return Article.objects.select_related("publisher")
+
+    def visible_qs(self, user):
+        return Article.objects.all() if is_system(user) else articles_managed_by(user)
+
+    def can_view(self, user, obj: Article) -> bool:
+        return can_manage_article(user, obj)
+
+    def can_edit(self, user, obj: Article) -> bool:
+        return can_manage_article(user, obj)
+
+
+class CommentPolicy(Policy[Comment]):
+    """Comments are moderated by the staff of the article's committee; others get 404."""
+
+    model = Comment
+    not_found_message = "Không tìm thấy bình luận."
+    denied_message = NOT_PUBLISHER
+
+    def fetch_qs(self):
+        return Comment.objects.select_related("article__publisher")
+
+    def visible_qs(self, user):
+        return Comment.objects.all() if is_system(user) else comments_moderated_by(user)
+
+    def can_view(self, user, obj: Comment) -> bool:
+        return can_manage_article(user, obj.article)
+
+    def can_edit(self, user, obj: Comment) -> bool:
+        return can_manage_article(user, obj.article)
+
+
+article = ArticlePolicy()
+comment = CommentPolicy()
 
 
 def get_public_article(pk) -> Article:
@@ -35,21 +104,6 @@ def get_public_article(pk) -> Article:
     if article is None:
         raise Http404("Không tìm thấy bài viết.")
     return article
-
-
-def get_article_for_staff(user, pk) -> Article:
-    """A committee's article (draft or published) for its staff; 404 for everyone else."""
-    article = Article.objects.select_related("publisher").filter(pk=pk).first()
-    if article is None or not can_manage_article(user, article):
-        raise Http404("Không tìm thấy bài viết.")
-    return article
-
-
-def get_comment_for_moderator(user, pk) -> Comment:
-    comment = Comment.objects.select_related("article__publisher").filter(pk=pk).first()
-    if comment is None or not can_manage_article(user, comment.article):
-        raise Http404("Không tìm thấy bình luận.")
-    return comment
 
 
 # --- members' questions on their meeting's materials -----------------------------------------------------

@@ -11,12 +11,10 @@ from ninja.pagination import paginate
 
 from chibo.api.schemas import MAX_ID, READ_ERRORS, WRITE_ERRORS, Id, InputSchema, Pagination, PathId, Text
 from chibo.meetings.api import LocalTime
-from chibo.portal import selectors, services
+from chibo.portal import access, selectors, services
 from chibo.portal.access import (
     articles_managed_by,
     comments_moderated_by,
-    get_article_for_staff,
-    get_comment_for_moderator,
     get_public_article,
     publishers_for,
 )
@@ -191,7 +189,7 @@ def article_create(request, payload: ArticleIn):
 @router.patch("/articles/{article_id}", response={200: StaffArticleOut, **WRITE_ERRORS})
 def article_update(request, article_id: PathId, payload: ArticleUpdateIn):
     """Edit an article of the caller's committee: the fields sent change."""
-    article = get_article_for_staff(request.user, article_id)
+    article = access.article.get_for_user(request.user, article_id)
     services.article_update(article=article, by=request.user, **payload.dict(exclude_none=True))
     return _one(article.pk)
 
@@ -199,7 +197,7 @@ def article_update(request, article_id: PathId, payload: ArticleUpdateIn):
 @router.post("/articles/{article_id}/publish", response={200: StaffArticleOut, **WRITE_ERRORS})
 def article_publish(request, article_id: PathId, payload: PublishIn):
     """Publish (`published: true`) or take back to draft (`false`)."""
-    article = get_article_for_staff(request.user, article_id)
+    article = access.article.get_for_user(request.user, article_id)
     if payload.published:
         services.article_publish(article=article, by=request.user)
     else:
@@ -220,5 +218,5 @@ def comment_list(request, status: CommentStatus | None = CommentStatus.PENDING):
 @router.post("/comments/{comment_id}/moderate", response={200: ModerationCommentOut, **WRITE_ERRORS})
 def comment_moderate(request, comment_id: PathId, payload: ModerateIn):
     """Approve (public from now on) or reject a comment on an article of the caller's committee."""
-    comment = get_comment_for_moderator(request.user, comment_id)
+    comment = access.comment.get_for_user(request.user, comment_id)
     return services.comment_moderate(comment=comment, approve=payload.decision == "approve", by=request.user)

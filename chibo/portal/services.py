@@ -15,7 +15,7 @@ from chibo.meetings.models import Meeting, MeetingStatus
 from chibo.meetings.services.preparation import member_is_on_roster
 from chibo.members.models import Member
 from chibo.orgs.models import Organisation, OrgKind
-from chibo.portal import rules
+from chibo.portal import access, rules
 from chibo.portal.models import (
     Article,
     ArticleImage,
@@ -52,10 +52,11 @@ def article_create(
     summary: str = "",
     author_name: str = "",
     publish: bool = False,
-    by=None,
+    by,
 ) -> Article:
     title, body = rules.clean_text(title), rules.clean_text(body)
     _check_article(publisher=publisher, title=title, body=body)
+    access.require_publish_at(by, publisher)
     article = Article.objects.create(
         publisher=publisher,
         title=title,
@@ -73,8 +74,9 @@ def article_create(
 
 
 @transaction.atomic
-def article_update(*, article: Article, by=None, **changes) -> Article:
+def article_update(*, article: Article, by, **changes) -> Article:
     """Change any of title, summary, body, author_name; the slug and the rendered body follow."""
+    access.article.check_edit(by, article)
     before = snapshot(article)
     for field in ("title", "summary", "body", "author_name"):
         if field in changes and changes[field] is not None:
@@ -88,7 +90,8 @@ def article_update(*, article: Article, by=None, **changes) -> Article:
 
 
 @transaction.atomic
-def article_publish(*, article: Article, by=None) -> Article:
+def article_publish(*, article: Article, by) -> Article:
+    access.article.check_edit(by, article)
     if article.status == ArticleStatus.PUBLISHED:
         return article
     before = snapshot(article)
@@ -100,8 +103,9 @@ def article_publish(*, article: Article, by=None) -> Article:
 
 
 @transaction.atomic
-def article_unpublish(*, article: Article, by=None) -> Article:
+def article_unpublish(*, article: Article, by) -> Article:
     """Back to draft: the public no longer sees it (its comments are kept)."""
+    access.article.check_edit(by, article)
     if article.status == ArticleStatus.DRAFT:
         return article
     before = snapshot(article)
@@ -146,7 +150,8 @@ def image_format(file) -> str:
 
 
 @transaction.atomic
-def article_image_add(*, article: Article, file, caption: str = "", by=None) -> ArticleImage:
+def article_image_add(*, article: Article, file, caption: str = "", by) -> ArticleImage:
+    access.article.check_edit(by, article)
     problem = image_problem(file)
     if problem:
         raise ValidationError({"file": problem})
@@ -243,6 +248,7 @@ def comment_submit(
 @transaction.atomic
 def comment_moderate(*, comment: Comment, approve: bool, by) -> Comment:
     """Approve (public from now on) or reject; a decision may be changed later, each one audited."""
+    access.comment.check_edit(by, comment)
     before = snapshot(comment)
     comment.status = CommentStatus.APPROVED if approve else CommentStatus.REJECTED
     comment.moderated_by = by if getattr(by, "pk", None) else None

@@ -19,13 +19,11 @@ from chibo.common.forms import add_service_errors, submit_form
 from chibo.common.paging import paginate
 from chibo.meetings.access import get_meeting_for_user
 from chibo.orgs.models import Organisation
-from chibo.portal import rules, selectors, services
+from chibo.portal import access, rules, selectors, services
 from chibo.portal.access import (
     articles_managed_by,
     can_manage_article,
     comments_moderated_by,
-    get_article_for_staff,
-    get_comment_for_moderator,
     get_meeting_for_questions,
     get_public_article,
     own_member,
@@ -199,7 +197,7 @@ def article_new(request):
 
 
 def article_edit(request, pk: int):
-    article = get_article_for_staff(request.user, pk)
+    article = access.article.get_for_user(request.user, pk)
     form = ArticleForm(request.POST or None, instance=article, publishers=publishers_for(request.user))
     done = submit_form(
         request,
@@ -216,7 +214,7 @@ def article_edit(request, pk: int):
 
 @require_POST
 def article_image_add(request, pk: int):
-    article = get_article_for_staff(request.user, pk)
+    article = access.article.get_for_user(request.user, pk)
     form = ImageForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -239,7 +237,7 @@ def article_image_add(request, pk: int):
 
 @require_POST
 def article_publish(request, pk: int):
-    article = get_article_for_staff(request.user, pk)
+    article = access.article.get_for_user(request.user, pk)
     if request.POST.get("action") == "unpublish":
         services.article_unpublish(article=article, by=request.user)
         messages.success(request, "Đã gỡ bài viết khỏi cổng thông tin (trở về bản nháp).")
@@ -273,7 +271,7 @@ def moderation(request):
 
 @require_POST
 def comment_moderate(request, pk: int):
-    comment = get_comment_for_moderator(request.user, pk)
+    comment = access.comment.get_for_user(request.user, pk)
     approve = request.POST.get("decision") == "approve"
     services.comment_moderate(comment=comment, approve=approve, by=request.user)
     if approve:

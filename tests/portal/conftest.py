@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 from PIL import Image
 
+from chibo.common.access import SYSTEM
 from chibo.portal import rules, services
 
 PASSWORD = "matkhau-thu-123"
@@ -21,7 +22,7 @@ PNG = _png()
 TOKEN_RE = re.compile(r'name="captcha_token" value="([^"]+)"')
 
 
-def make_article(publisher, *, title="Nâng cao chất lượng sinh hoạt chi bộ", publish=True, by=None, **kw):
+def make_article(publisher, *, title="Nâng cao chất lượng sinh hoạt chi bộ", publish=True, by=SYSTEM, **kw):
     return services.article_create(
         publisher=publisher,
         title=title,

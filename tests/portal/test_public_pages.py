@@ -6,6 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from chibo.common.access import SYSTEM
 from chibo.portal import rules, services
 from chibo.portal.models import Article
 from tests.portal.conftest import PNG, make_article, url
@@ -80,12 +81,15 @@ def test_the_body_is_sanitised_and_loads_nothing_from_another_host(cast):
 def test_images_are_sniffed_served_locally_and_hidden_while_the_article_is_a_draft(client, cast):
     article = make_article(cast.ward, publish=False)
     image = services.article_image_add(
-        article=article, file=SimpleUploadedFile("anh.jpeg", PNG), caption="Toàn cảnh buổi sinh hoạt"
+        article=article,
+        file=SimpleUploadedFile("anh.jpeg", PNG),
+        caption="Toàn cảnh buổi sinh hoạt",
+        by=SYSTEM,
     )
     # The name said JPEG; Pillow saw a PNG, and the stored name follows the content.
     assert image.file.name.endswith(".png") and (image.width, image.height) == (4, 3)
     assert client.get(url("image", image.pk)).status_code == 404
-    services.article_publish(article=article)
+    services.article_publish(article=article, by=SYSTEM)
     response = client.get(url("image", image.pk))
     assert response.status_code == 200 and response["Content-Type"] == "image/png"
     assert response["X-Content-Type-Options"] == "nosniff"
@@ -96,7 +100,9 @@ def test_images_are_sniffed_served_locally_and_hidden_while_the_article_is_a_dra
 def test_a_file_that_is_not_an_image_is_refused_with_a_message(cast):
     article = make_article(cast.ward)
     with pytest.raises(Exception) as refused:
-        services.article_image_add(article=article, file=SimpleUploadedFile("anh.png", b"<html>not</html>"))
+        services.article_image_add(
+            article=article, file=SimpleUploadedFile("anh.png", b"<html>not</html>"), by=SYSTEM
+        )
     assert "Ảnh: không đọc được tệp ảnh" in str(refused.value)
 
 
