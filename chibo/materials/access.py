@@ -49,7 +49,7 @@ def reaches_q(paths: list[str]) -> Q:
     units = MaterialUnit.objects.filter(material=OuterRef("pk")).filter(
         Q(organisation__path__in=above) | in_subtrees_q(paths, via="organisation")
     )
-    return by_subtree | (Q(audience=Audience.UNITS) & Exists(units))
+    return by_subtree | (Q(audience=Audience.UNITS) & Q(Exists(units)))
 
 
 def materials_received_by(org: Organisation, *, now=None):

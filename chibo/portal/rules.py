@@ -8,7 +8,7 @@ import re
 import secrets
 import unicodedata
 
-import markdown
+import markdown  # type: ignore[import-untyped]  # no types-Markdown in the venv yet
 import nh3
 from django.conf import settings
 from django.core import signing

@@ -146,6 +146,8 @@ def image_format(file) -> str:
     with Image.open(file) as image:
         fmt = image.format
     file.seek(0)
+    # Called after image_problem, which refused anything Pillow could not name.
+    assert fmt is not None
     return fmt
 
 

@@ -125,7 +125,7 @@ def is_overdue(*, status: str, due_on: dt.date, today: dt.date) -> bool:
 def next_number(used_numbers, kind: str) -> str:
     """'05-NQ/CB': the next in the cell's sequence for the year (resolutions and conclusions apart)."""
     heads = [int(m.group(1)) for m in map(_NUMBER_HEAD.match, used_numbers) if m]
-    return f"{max(heads, default=0) + 1:02d}{NUMBER_SUFFIX[kind]}"
+    return f"{max(heads, default=0) + 1:02d}{NUMBER_SUFFIX[ResolutionKind(kind)]}"
 
 
 def completion_by_month(rows) -> list[dict]:

@@ -78,8 +78,8 @@ def preamble_text(meeting: Meeting) -> str:
         + f"; phải dự: {counts.required}.",
         f"Có mặt: {counts.present} ({percent(counts.present, counts.required)}); vắng có lý do: {counts.excused}; "
         f"vắng không lý do: {counts.unexcused}.",
-        f"Chủ trì: đồng chí {meeting.chair.full_name if meeting.chair_id else '(chưa ghi)'}; "
-        f"thư ký: đồng chí {meeting.minute_taker.full_name if meeting.minute_taker_id else '(chưa ghi)'}.",
+        f"Chủ trì: đồng chí {meeting.chair.full_name if meeting.chair else '(chưa ghi)'}; "
+        f"thư ký: đồng chí {meeting.minute_taker.full_name if meeting.minute_taker else '(chưa ghi)'}.",
     ]
     return "\n".join(out) + "\n"
 
@@ -122,7 +122,9 @@ def direction_text(meeting: Meeting) -> str:
     notes = [
         s.notes.strip()
         for s in meeting.steps.select_related("rule_step").order_by("order")
-        if s.notes.strip() and s.rule_step_id and s.rule_step.code in ("sum_up", "conclusion", "discussion")
+        if s.notes.strip()
+        and s.rule_step is not None
+        and s.rule_step.code in ("sum_up", "conclusion", "discussion")
     ]
     return ("\n".join(notes) + "\n") if notes else "(Chi ủy ghi phương hướng, nhiệm vụ tháng tới.)\n"
 
@@ -268,8 +270,8 @@ def task_assign(
         raise ValidationError({"members": "Đảng viên: chọn ít nhất một đảng viên nhận nhiệm vụ."})
     day = meeting_date(meeting)
     problem = rules.task_problem(text=text, due_on=due_on, meeting_day=day)
-    if problem:
-        raise ValidationError(problem)
+    if problem or due_on is None:  # task_problem refuses an empty deadline
+        raise ValidationError(problem or {"due_on": "Hạn hoàn thành: không được để trống."})
     text = text.replace("\r\n", "\n").strip()
     _lock_cell(meeting.cell_id)
     on_roster = _roster_ids(meeting)
@@ -437,7 +439,8 @@ def task_evaluate(
         task.progress = 100
     task.save()
     audit_log(user=_user(by), action=Action.UPDATE, obj=task, org_path=task.cell.path, before=before)
-    if outcome == TaskStatus.CARRIED_OVER:
+    # evaluation_problem above demands the new deadline of a task carried over.
+    if outcome == TaskStatus.CARRIED_OVER and new_due_on is not None:
         follow = Task.objects.create(
             cell_id=task.cell_id,
             meeting=meeting or task.meeting,

@@ -13,7 +13,9 @@ Policies (chibo/common/access.py verbs): `unit`, `visit`, `recommendation`, `ass
 
 import datetime as dt
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from django.http import Http404
 
 from chibo.common.access import Policy, deny, is_system, not_found
 from chibo.common.dates import today
@@ -147,13 +149,13 @@ def get_meeting_for_visit(user, pk) -> tuple[Meeting, Assignment]:
     neither the meeting nor the cell, 403 if they see it without an assignment for that day."""
     meeting = Meeting.objects.select_related("cell", "rule_set").filter(pk=pk).first()
     if meeting is None:
-        not_found(NOT_FOUND_MEETING)
+        raise Http404(NOT_FOUND_MEETING)
     assignment = covering_assignment(user, meeting.cell, meeting_date(meeting))
     if assignment is None:
         visible = is_assigned_over(user, meeting.cell) or meetings_visible_to(user).filter(pk=pk).exists()
         if not visible:
-            not_found(NOT_FOUND_MEETING)
-        deny(NOT_ASSIGNED)
+            raise Http404(NOT_FOUND_MEETING)
+        raise PermissionDenied(NOT_ASSIGNED)
     return meeting, assignment
 
 
@@ -274,7 +276,7 @@ def get_committee_for_staff(user, pk) -> Organisation:
     """The committee of a new assignment: 404 if unseen, 403 for a cell or without staff rights there."""
     org = Organisation.objects.filter(pk=pk).first()
     if org is None or not can_see_unit(user, org):
-        not_found("Không tìm thấy tổ chức.")
+        raise Http404("Không tìm thấy tổ chức.")
     require_assign_at(user, org)
     return org
 

@@ -123,7 +123,7 @@ def assignment_end(*, assignment: Assignment, valid_until: dt.date | None, by) -
     if valid_until is None:
         problem = {"valid_until": "Đến ngày: hãy nhập ngày (dd/mm/yyyy)."}
     if problem or valid_until is None:
-        raise ValidationError(problem)
+        raise ValidationError(problem or {"valid_until": "Đến ngày: hãy nhập ngày (dd/mm/yyyy)."})
     last = assignment.visits.order_by("-visited_on").values_list("visited_on", flat=True).first()
     if last is not None and valid_until <= last:
         raise ValidationError(
@@ -244,8 +244,8 @@ def _recommendation_save(visit: Visit, text: str, due_on: dt.date, by) -> Recomm
 def recommendation_add(*, visit: Visit, text: str, due_on: dt.date | None, by) -> Recommendation:
     access.visit.check_edit(by, visit)
     problem = rules.recommendation_problem(text=text, due_on=due_on, visit_day=visit.visited_on)
-    if problem or due_on is None:
-        raise ValidationError(problem)
+    if problem or due_on is None:  # recommendation_problem refuses an empty deadline
+        raise ValidationError(problem or {"due_on": "Hạn trả lời: không được để trống."})
     return _recommendation_save(visit, text, due_on, by)
 
 
