@@ -5,6 +5,7 @@ import datetime as dt
 
 from django.utils import timezone
 
+from chibo.common.access import SYSTEM
 from chibo.demo.generator import SeedResult
 from chibo.meetings.models import Meeting, MeetingStatus
 from chibo.meetings.services.preparation import member_is_on_roster
@@ -79,8 +80,9 @@ def _publish_at(article: Article, when: dt.datetime) -> None:
 
 
 def seed(result: SeedResult, users: dict) -> None:
-    staff = users.get(RoleKind.STAFF)
-    admin = users.get(RoleKind.ADMIN)
+    # The demo's own users write when it has them (the log shows them); SYSTEM otherwise.
+    staff = users.get(RoleKind.STAFF) or SYSTEM
+    admin = users.get(RoleKind.ADMIN) or SYSTEM
     city = Organisation.objects.get(pk=result.root_id)
     ward = Organisation.objects.get(pk=result.ward_ids[0]) if result.ward_ids else city
     now = timezone.now()
