@@ -128,3 +128,14 @@ def test_the_sibling_staff_cannot_import_into_our_ward(cast, scene, cards):
     result = import_courses(xlsx(doc_example()), user=cast.outsider)
     assert {e.column for e in result.errors} == {"Mã cấp ủy tổ chức", "Số thẻ đảng viên"}
     assert not Course.objects.exists()
+
+
+def test_an_export_of_courses_imports_back_unchanged(cast, scene, cards):
+    from chibo.dataio.services import export_data
+
+    import_courses(xlsx(doc_example()), user=cast.staff)
+    data, rows = export_data(kind="courses", filename="lop.csv", org=cast.ward)
+    assert rows == 3
+    result = import_data(data=data, filename="lop.csv", kind="courses", user=cast.staff, dry_run=True)
+    assert result.ok, [str(e) for e in result.errors]
+    assert result.counts["courses"] == {"created": 0, "updated": 0, "unchanged": 3}
