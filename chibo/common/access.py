@@ -12,7 +12,7 @@ access.py, with the same verbs everywhere.
 Only policies raise PermissionDenied; common imports nothing of Chibo's own.
 """
 
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import Any, ClassVar, Generic, NoReturn, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -40,12 +40,12 @@ def is_system(user) -> bool:
     return user is SYSTEM
 
 
-def deny(message: str):
+def deny(message: str) -> NoReturn:
     """Raise the 403 of a policy (for rules that are not about one object: "may create here")."""
     raise PermissionDenied(message)
 
 
-def not_found(message: str = "Không tìm thấy."):
+def not_found(message: str = "Không tìm thấy.") -> NoReturn:
     raise Http404(message)
 
 
