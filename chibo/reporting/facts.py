@@ -27,6 +27,7 @@ from chibo.meetings.models import (
     MeetingStatus,
     MeetingStep,
 )
+from chibo.meetings.scoring_rules import ATTENDANCE_TARGET
 from chibo.members.models import (
     Exemption,
     Member,
@@ -42,7 +43,6 @@ from chibo.supervision.selectors import supervised_cells
 from chibo.training.selectors import trained_member_ids
 
 LEADER_KINDS = (PositionKind.SECRETARY, PositionKind.DEPUTY, PositionKind.COMMITTEE)
-ATTENDANCE_OK = (9, 10)  # a cell's own attendance is fine from 90%
 
 
 def first_of(day: dt.date) -> dt.date:
@@ -144,7 +144,7 @@ def compute_cell_facts(month: dt.date, cell_ids=None) -> dict[int, dict]:
         if row is None:
             continue
         row["present"], row["required"] = item["present"], item["required"]
-        num, den = ATTENDANCE_OK
+        num, den = ATTENDANCE_TARGET  # the 90% of the scoring rules, the one threshold
         row["attendance_ok"] = int(row["required"] > 0 and row["present"] * den >= row["required"] * num)
 
     # T1 thematic: held in the month's quarter up to the month's end.
