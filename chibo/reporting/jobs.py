@@ -15,7 +15,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from chibo.audit.models import Action
-from chibo.audit.services import audit_log
+from chibo.audit.services import audit_log, user_row
 from chibo.orgs.access import can_see_org, is_staff_of
 from chibo.orgs.models import Organisation
 from chibo.reporting import periods, reports
@@ -70,7 +70,7 @@ def report_job_create(*, user, org: Organisation, period: periods.Period, fmt: s
     if fmt not in ReportFormat.values:
         raise ValueError("Định dạng báo cáo không hợp lệ: chọn Excel (.xlsx) hoặc Word (.docx).")
     return ReportJob.objects.create(
-        user=user if getattr(user, "is_authenticated", False) else None,
+        user=user_row(user),
         org=org,
         period=period.code,
         format=fmt,
