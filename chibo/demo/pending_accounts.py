@@ -49,7 +49,9 @@ def example_lines() -> list[str]:
     )
     if member is None:
         return []
-    membership = Membership.objects.valid_on(today()).filter(member=member, kind=MembershipKind.OFFICIAL).first()
+    membership = (
+        Membership.objects.valid_on(today()).filter(member=member, kind=MembershipKind.OFFICIAL).first()
+    )
     cell = membership.cell
     slip = services.reset_slip_issue(member=member, by=SYSTEM)
     return [

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from chibo.audit.models import Action, AuditEntry
+from chibo.common.access import SYSTEM
 from chibo.reporting import plans as services
 from chibo.reporting.models import Plan
 from tests.reporting.scenario import build
@@ -38,6 +39,7 @@ def make_plan(owner, *, number="01-KH", targets=None, valid_from=dt.date(2025, 1
         issued_on=kw.pop("issued_on", valid_from),
         valid_from=valid_from,
         targets=targets or {},
+        by=kw.pop("by", SYSTEM),
         **kw,
     )
 

@@ -5,7 +5,6 @@ can_read_members_of (a plain member sees counts only, and the lists of people an
 
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
@@ -14,6 +13,7 @@ from django.urls import NoReverseMatch, path, reverse
 from chibo.common.dates import add_months, today
 from chibo.orgs.access import can_read_members_of, get_org_for_user, visible_ancestors
 from chibo.reporting import engine, fixes, periods
+from chibo.reporting.access import can_read_people_lists, require_people_lists
 from chibo.reporting.periods import Period
 
 SHOWN = 50  # rows per section on the overview; the rest on the list's own page
@@ -120,9 +120,9 @@ def fix_list_view(request, pk: int, code: str):
     org = get_org_for_user(request.user, pk)
     if fix is None:
         raise Http404("Không có danh sách này.")
-    names = can_read_members_of(request.user, org)
-    if fix.personal and not names:
-        raise PermissionDenied("Bạn không có quyền xem danh sách đảng viên của tổ chức này.")
+    names = can_read_people_lists(request.user, org)
+    if fix.personal:
+        require_people_lists(request.user, org)
     period, error = _period(request)
     engine.ensure_fresh(org, period)
     page = Paginator(fix.build(org, period), PER_PAGE).get_page(request.GET.get("trang"))
