@@ -167,7 +167,8 @@ def compute_cell_facts(month: dt.date, cell_ids=None) -> dict[int, dict]:
 
 def roster_at(day: dt.date, cell_ids=None) -> dict[int, set[int]]:
     """cell → members on its roster on `day`, by the rule of members.selectors.roster_on (DOMAIN §3):
-    official members not on temporary activity elsewhere, plus members on temporary activity here."""
+    official members not on temporary activity elsewhere, plus members on temporary activity here.
+    Twin: members.selectors.roster_on, one cell at a time (tests/reporting/test_roster_twins.py)."""
     memberships = Membership.objects.valid_on(day)
     if cell_ids is not None:
         memberships = memberships.filter(
