@@ -325,6 +325,28 @@ def recent_months(count: int) -> list[dt.date]:
     return [add_months(current, -i) for i in range(count - 1, -1, -1)]
 
 
+# The job keeps built the 24 months `chibo facts rebuild` builds by default and the 11 before them, so
+# the twelve-month trend of the oldest of those months is whole; older history: `chibo facts rebuild`.
+RECENT_MONTHS = 24 + 11
+
+
+def build_missing(count: int = RECENT_MONTHS) -> int:
+    """Build the recent months never built (a new month has begun, a new database)."""
+    built = set(FactMonth.objects.filter(rebuilt_at__isnull=False).values_list("month", flat=True))
+    missing = [m for m in recent_months(count) if m not in built]
+    for month in missing:
+        rebuild_month(month)
+    return len(missing)
+
+
+def refresh_all() -> int:
+    """The background job's work (reporting.tasks.refresh_facts, `chibo facts refresh`): months flagged
+    for a whole rebuild, recent months never built, then the stale (cell, month) pairs."""
+    rebuild_unbuilt()
+    build_missing()
+    return refresh_stale()
+
+
 def rebuild_unbuilt() -> int:
     """Rebuild the months flagged for a whole rebuild (rebuilt_at empty: a mass change marked them)."""
     months = list(FactMonth.objects.filter(rebuilt_at__isnull=True).values_list("month", flat=True))

@@ -96,13 +96,13 @@ def _context(request, org, period, error) -> dict:
         "period_error": error,
         "links": _period_links(period),
         "cell_link": _cell_link(),
+        "freshness": engine.freshness(org, period),
     }
 
 
 def fixes_view(request, pk: int):
     org = get_org_for_user(request.user, pk)
     period, error = _period(request)
-    engine.ensure_fresh(org, period)
     names = can_read_members_of(request.user, org)
     sections = []
     for fix in fixes.LISTS.values():
@@ -124,7 +124,6 @@ def fix_list_view(request, pk: int, code: str):
     if fix.personal:
         require_people_lists(request.user, org)
     period, error = _period(request)
-    engine.ensure_fresh(org, period)
     page = Paginator(fix.build(org, period), PER_PAGE).get_page(request.GET.get("trang"))
     if fix.code == "chua-giao-nhiem-vu" and names:
         page.object_list = fixes.with_member_names(list(page.object_list))
