@@ -5,14 +5,14 @@ outside the caller's subtree is 404, one they see without being its staff is 403
 returned as JSON: they travel on the slips PDF only."""
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from ninja import Router, Schema
 
 from chibo.accounts import selectors, services
+from chibo.accounts.access import require_manage_accounts
 from chibo.accounts.slips import render_slips_pdf
 from chibo.api.schemas import READ_ERRORS, WRITE_ERRORS, ErrorOut, PathId
-from chibo.orgs.access import get_org_for_user, is_staff_of
+from chibo.orgs.access import get_org_for_user
 
 router = Router()
 
@@ -34,8 +34,7 @@ class CreateOut(Schema):
 
 def _staff_org(request, org_id):
     org = get_org_for_user(request.user, org_id)
-    if not is_staff_of(request.user, org):
-        raise PermissionDenied("Chỉ cán bộ cấp ủy của tổ chức này hoặc cấp trên mới quản lý tài khoản.")
+    require_manage_accounts(request.user, org)
     return org
 
 

@@ -13,13 +13,15 @@ from django.db.models import F
 from django.utils import timezone
 
 from chibo.accounts import codes
+from chibo.accounts.access import require_issue_slip, require_manage_accounts
 from chibo.accounts.models import MAX_FAILURES, ActivationCode, CodePurpose
 from chibo.audit.models import Action, AuditEntry
+from chibo.audit.services import user_row
 from chibo.common.dates import fmt, today
 from chibo.common.people import person_name
 from chibo.members.models import Member, Membership, MembershipKind
 from chibo.members.selectors import members_of
-from chibo.orgs.models import Organisation
+from chibo.orgs.models import Organisation, in_subtree_q
 
 AGAIN = "Xin bí thư chi bộ hoặc văn phòng cấp ủy cấp phiếu mới."
 
@@ -72,7 +74,7 @@ def _member_cells(member_ids, day: dt.date, within: Organisation | None = None) 
     """member id -> (cell name, cell path) on `day`, the official cell before a temporary one: one query."""
     qs = Membership.objects.valid_on(day).filter(member__in=member_ids)
     if within is not None:
-        qs = qs.filter(cell__path__gte=within.path, cell__path__lt=within.path_upper)
+        qs = qs.filter(in_subtree_q(within, via="cell"))
     rows = sorted(
         qs.values_list("member_id", "kind", "cell__name", "cell__path"),
         key=lambda r: r[1] != MembershipKind.OFFICIAL,
@@ -86,7 +88,7 @@ def _member_cells(member_ids, day: dt.date, within: Organisation | None = None) 
 def _entry(*, action, account_id, login, name, by, org_path, after=None) -> AuditEntry:
     # Never a snapshot of the user row: it holds the password hash.
     return AuditEntry(
-        user=by if getattr(by, "is_authenticated", False) else None,
+        user=user_row(by),
         action=action,
         model="auth.user",
         object_id=str(account_id),
@@ -110,7 +112,7 @@ def _new_codes(user_ids: list[int], *, by, purpose: str) -> dict[int, tuple[str,
             code_hash=codes.code_hash(user_id, code),
             purpose=purpose,
             created_at=now,
-            created_by=by if getattr(by, "is_authenticated", False) else None,
+            created_by=user_row(by),
             expires_at=until,
         )
         issued[user_id] = (code, row)
@@ -123,6 +125,7 @@ def accounts_create(*, org: Organisation, by, day: dt.date | None = None) -> Cre
     """An account for each member with an official or temporary membership in `org`'s subtree on `day`
     who has none yet (login = card number, no usable password, a fresh activation code). Idempotent;
     a fixed number of queries whatever the number of members."""
+    require_manage_accounts(by, org)
     day = day or today()
     User = get_user_model()
     in_scope = members_of(org, day)
@@ -131,10 +134,11 @@ def accounts_create(*, org: Organisation, by, day: dt.date | None = None) -> Cre
     taken = set(
         User.objects.filter(username__in=without.values("card_number")).values_list("username", flat=True)
     )
-    members = []
+    members: list[Member] = []
+    conflicts: list[Member] = []
     for member in without.only("pk", "card_number", "full_name", "email", "sort_name").order_by("pk"):
-        (result.conflicts if member.card_number in taken else members).append(member)
-    result.conflicts = sorted(m.card_number for m in result.conflicts)
+        (conflicts if member.card_number in taken else members).append(member)
+    result.conflicts = sorted(m.card_number for m in conflicts)
     if not members:
         return result
     users = []
@@ -221,6 +225,7 @@ def slips_issue(*, org: Organisation, by, day: dt.date | None = None, limit: int
 
     With `limit` (the web and the API: one request must render in time), more pending accounts than that
     raise ValidationError before any code is replaced; the command line has no limit."""
+    require_manage_accounts(by, org)
     day = day or today()
     members = list(
         pending_accounts(org, day)
@@ -234,7 +239,7 @@ def slips_issue(*, org: Organisation, by, day: dt.date | None = None, limit: int
     issued = _new_codes([m.user_id for m in members], by=by, purpose=CodePurpose.ACTIVATE)
     cells = _member_cells([m.pk for m in members], day, within=org)
     AuditEntry.objects.create(
-        user=by if getattr(by, "is_authenticated", False) else None,
+        user=user_row(by),
         action=Action.EXPORT,
         model="accounts.activationcode",
         object_id=str(org.pk),
@@ -249,19 +254,21 @@ def slips_issue(*, org: Organisation, by, day: dt.date | None = None, limit: int
 def reset_slip_issue(*, member: Member, by, day: dt.date | None = None) -> Slip:
     """A new slip (password reset) for one member: a fresh code, the unused ones stop working. The
     current password keeps working until the code is used."""
+    require_issue_slip(by, member)
     day = day or today()
-    if member.user_id is None:
-        raise ValidationError("Đảng viên này chưa có tài khoản: hãy tạo tài khoản cho chi bộ trước.")
     member = Member.objects.select_related("user").get(pk=member.pk)
-    purpose = CodePurpose.ACTIVATE if is_pending(member.user) else CodePurpose.RESET
-    issued = _new_codes([member.user_id], by=by, purpose=purpose)
+    account = member.user
+    if account is None:
+        raise ValidationError("Đảng viên này chưa có tài khoản: hãy tạo tài khoản cho chi bộ trước.")
+    purpose = CodePurpose.ACTIVATE if is_pending(account) else CodePurpose.RESET
+    issued = _new_codes([account.pk], by=by, purpose=purpose)
     cells = _member_cells([member.pk], day)
     AuditEntry.objects.bulk_create(
         [
             _entry(
                 action=Action.RESET,
-                account_id=member.user_id,
-                login=member.user.username,
+                account_id=account.pk,
+                login=account.username,
                 name=member.full_name,
                 by=by,
                 org_path=cells.get(member.pk, ("", ""))[1],
@@ -349,7 +356,7 @@ def account_activate(*, activation: ActivationCode, password: str):
                 login=user.username,
                 name=person_name(user),
                 by=user,
-                org_path=cells.get(getattr(member, "pk", None), ("", ""))[1],
+                org_path=cells[member.pk][1] if member is not None and member.pk in cells else "",
                 after={"purpose": row.purpose},
             )
         ]

@@ -7,7 +7,7 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.signals import user_login_failed
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
@@ -15,26 +15,29 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from chibo.accounts import selectors, services
-from chibo.accounts.access import can_reset_account
+from chibo.accounts.access import (
+    can_manage_accounts,
+    require_issue_slip,
+    require_manage_accounts,
+    require_view_accounts,
+)
 from chibo.accounts.forms import ActivationForm, MemberPasswordResetForm, SlipsConfirmForm
 from chibo.accounts.slips import activation_url, render_slips_pdf
 from chibo.audit.models import Action
 from chibo.common.paging import paginate
 from chibo.members.access import get_member_for_user
-from chibo.orgs.access import can_write_org, get_org_for_user, is_staff_of, visible_ancestors
+from chibo.orgs.access import get_org_for_user, visible_ancestors
 from chibo.security import lockout
 from chibo.security.access import second_factor_required
 
 BACKEND = "chibo.accounts.backends.LoginBackend"
-STAFF_ONLY = "Chỉ cán bộ cấp ủy của tổ chức này hoặc cấp trên mới tạo tài khoản và in phiếu được."
 
 
 def _org_for_accounts(request, pk, *, staff: bool):
     org = get_org_for_user(request.user, pk)  # 404 outside the user's subtree
-    if staff and not is_staff_of(request.user, org):
-        raise PermissionDenied(STAFF_ONLY)
-    if not (is_staff_of(request.user, org) or can_write_org(request.user, org)):
-        raise PermissionDenied("Chỉ cán bộ cấp ủy và cấp ủy chi bộ mới xem được tài khoản của đảng viên.")
+    if staff:
+        require_manage_accounts(request.user, org)
+    require_view_accounts(request.user, org)
     return org
 
 
@@ -48,7 +51,7 @@ def org_accounts(request, pk):
     org = _org_for_accounts(request, pk, staff=False)
     members = selectors.members_with_accounts(org)
     counts = selectors.account_counts(org)
-    is_staff = is_staff_of(request.user, org)
+    is_staff = can_manage_accounts(request.user, org)
     cap = settings.CHIBO_SLIPS_WEB_MAX
     cells = None
     if is_staff and not org.is_cell:
@@ -111,10 +114,7 @@ def org_slips(request, pk):
 
 def member_slip(request, pk):
     member = get_member_for_user(request.user, pk, write=True)  # sibling 404, visible but not theirs 403
-    if not can_reset_account(request.user, member.user):
-        raise PermissionDenied(
-            "Tài khoản này có quyền của cán bộ cấp ủy: chỉ cán bộ cấp trên hoặc quản trị mới cấp phiếu mới được."
-        )
+    require_issue_slip(request.user, member)
     form = SlipsConfirmForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

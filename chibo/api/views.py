@@ -3,12 +3,12 @@
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
+from chibo.api.access import get_token_for_user
 from chibo.api.models import ApiToken
 from chibo.api.services import token_create, token_revoke
 from chibo.common.forms import Form, add_service_errors
@@ -50,10 +50,7 @@ def token_list(request):
 
 @require_POST
 def token_revoke_view(request, pk: int):
-    # Only one's own tokens; someone else's is "not found", not "forbidden".
-    token = ApiToken.objects.filter(pk=pk, user=request.user).first()
-    if token is None:
-        raise Http404("Không tìm thấy khóa.")
+    token = get_token_for_user(request.user, pk)
     token_revoke(token=token, by=request.user)
     messages.success(request, f"Đã thu hồi khóa «{token.name}».")
     return redirect("tokens:list")

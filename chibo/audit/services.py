@@ -25,10 +25,16 @@ def snapshot(obj: models.Model) -> dict:
     return data
 
 
+def user_row(user):
+    """The account to store as the actor: None for anonymous visitors and for SYSTEM (trusted code)."""
+    return (
+        user if getattr(user, "is_authenticated", False) and getattr(user, "pk", None) is not None else None
+    )
+
+
 def _entry(*, user, action, obj, org_path, before, after) -> AuditEntry:
     return AuditEntry(
-        # SYSTEM (chibo.common.access) acts for nobody: it is written as no user, like the command line.
-        user=user if getattr(user, "is_authenticated", False) and getattr(user, "pk", None) else None,
+        user=user_row(user),
         action=action,
         model=obj._meta.label_lower,
         object_id=str(obj.pk or ""),

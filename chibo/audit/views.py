@@ -2,10 +2,10 @@ import datetime as dt
 from collections import defaultdict
 
 from django.apps import apps
-from django.http import Http404
 from django.shortcuts import render
 from django.utils.text import capfirst
 
+from chibo.audit.access import require_system_audit
 from chibo.audit.models import AuditEntry
 from chibo.common.paging import paginate
 from chibo.orgs.access import get_org_for_user, visible_ancestors
@@ -106,6 +106,5 @@ def org_audit(request, org_pk: int):
 def system_audit(request):
     """Entries tied to no organisation (a failed login under an unknown name, a system-wide change):
     for administrators only, since nothing places them in anyone's subtree."""
-    if not request.user.is_superuser:
-        raise Http404("Không tìm thấy trang.")
+    require_system_audit(request.user)
     return _render_list(request, AuditEntry.objects.filter(org_path=""), {"org": None})

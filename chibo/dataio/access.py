@@ -1,17 +1,27 @@
 """Who may import and export: committee staff, administrators and cell leaders, each within the
 organisations they may write (orgs_writable_by); the import itself checks every row against that scope."""
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from chibo.common.access import deny, is_system
 from chibo.dataio.models import ImportJob
-from chibo.orgs.access import orgs_writable_by, role_orgs_of
+from chibo.orgs.access import can_see_org, can_write_org, orgs_writable_by, role_orgs_of
 from chibo.orgs.models import WRITE_ROLES, Organisation
 
 
 def require_data_manager(user) -> None:
-    if not orgs_writable_by(user).exists():
-        raise PermissionDenied("Chỉ cán bộ cấp ủy và cấp ủy chi bộ được nhập, xuất dữ liệu.")
+    if not (is_system(user) or orgs_writable_by(user).exists()):
+        deny("Chỉ cán bộ cấp ủy và cấp ủy chi bộ được nhập, xuất dữ liệu.")
+
+
+def get_export_org_for_user(user, code: str) -> Organisation:
+    """The organisation named by its code in an export form: 404 unseen, 403 seen but not writable."""
+    org = Organisation.objects.filter(code=code.strip()).first()
+    if org is None or not can_see_org(user, org):
+        raise Http404("Không tìm thấy tổ chức.")
+    if not can_write_org(user, org):
+        deny("Bạn không có quyền xuất dữ liệu của tổ chức này.")
+    return org
 
 
 def root_orgs_for(user):

@@ -15,7 +15,7 @@ from django.db.models.base import ModelState
 from django.utils import timezone
 
 from chibo.audit.models import AuditEntry
-from chibo.audit.services import snapshot
+from chibo.audit.services import snapshot, user_row
 from chibo.members.models import Member
 from chibo.members.services import fill_derived_names
 
@@ -109,7 +109,7 @@ def copy_members(members: list[Member]) -> None:
 
 def copy_audit(entries, *, user) -> int:
     """The COPY form of audit.services.audit_bulk: (action, obj, org_path, before) tuples."""
-    user_id = user.pk if getattr(user, "is_authenticated", False) else None
+    user_id = getattr(user_row(user), "pk", None)
     now = timezone.now()
     columns = ["at", "user_id", "action", "model", "object_id", "object_repr", "org_path", "before", "after"]
     count = 0

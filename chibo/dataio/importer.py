@@ -36,6 +36,7 @@ from chibo.dataio.formats import (
 )
 from chibo.dataio.readers import Table
 from chibo.members import rules
+from chibo.members.access import writable_member_ids
 from chibo.members.models import (
     Exemption,
     Member,
@@ -134,18 +135,38 @@ class Context:
         self._ex_cards: set[str] = set()
         self.tr_by_key: dict[tuple, TrainingRecord] = {}
         self._tr_cards: set[str] = set()
+        self._writable_asked: set[str] = set()
+        self._writable_cards: set[str] = set()
 
     # -- scope ------------------------------------------------------------------------------------
     def can_write_org(self, org: Organisation) -> bool:
         return self.writable is None or org.code in self.new_orgs or org.pk in self.writable
 
+    def preload_writable(self, cards) -> None:
+        """Ask the members policy, for every card of a table at once, who the user may change."""
+        if self.writable is None:
+            return
+        self.load_members(cards)
+        pks = {
+            self.members[c].pk: c
+            for c in set(cards)
+            if c in self.members and self.members[c].pk and c not in self._writable_asked
+        }
+        self._writable_asked.update(pks.values())
+        self._writable_cards.update(pks[pk] for pk in writable_member_ids(self.user, pks, self.today))
+
     def can_write_member(self, card: str) -> bool:
+        """The web's rule (members.access `member.can_edit`: a membership valid today in a cell the user
+        writes), asked of the policy for the rows in the database. Members created by this import, and
+        memberships planned by it (not yet saved), count by the same rule applied to the file's rows."""
         if self.writable is None or card in self.new_members:
             return True
-        self.load_memberships(cards=[card])
+        self.preload_writable([card])
+        if card in self._writable_cards:
+            return True
         return any(
-            self.can_write_org(m.cell) and (m.valid_until is None or m.valid_until > self.today)
-            for m in self.ms_by_card.get(card, ())
+            ms.pk is None and ms.is_valid_on(self.today) and self.can_write_org(ms.cell)
+            for ms in self.ms_by_card.get(card, ())
         )
 
     # -- preloading ---------------------------------------------------------------------------------
@@ -399,9 +420,7 @@ class Checker:
     def _preload_scope(self, rows) -> None:
         # Scope checks read the members' memberships: load them for the whole table at once.
         if not self.ctx.superuser:
-            cards = [v["card"] for _, v in rows]
-            self.ctx.load_members(cards)
-            self.ctx.load_memberships(cards=cards)
+            self.ctx.preload_writable([v["card"] for _, v in rows])
 
     def _member(self, plan: Plan, number: int, card: str, *, scoped: bool = True) -> Member | None:
         member = self.ctx.members.get(card)

@@ -17,6 +17,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from chibo.audit.models import Action, AuditEntry
+from chibo.audit.services import user_row
 from chibo.dataio.changes import notify_import
 from chibo.dataio.formats import ALL, FORMATS, KINDS, format_value
 from chibo.dataio.importer import Checker, Context, ImportRejected, Plan, RowError, write_plans
@@ -114,7 +115,7 @@ def _audit_import(*, user, filename: str, kind: str, result: ImportResult, rows_
     per-row entries tripled the time of a 500,000-member import (bench/RESULTS.md)."""
     title = "tất cả dữ liệu" if kind == ALL else FORMATS[kind].title.lower()
     AuditEntry.objects.create(
-        user=user if getattr(user, "is_authenticated", False) else None,
+        user=user_row(user),
         action=Action.CREATE,
         model=f"dataio.{kind}",
         object_repr=f"Nhập {title} từ {Path(filename).name}: {result.summary()}"[:255],
@@ -381,7 +382,7 @@ def export_data(*, kind: str, filename: str, org: Organisation | None = None, us
     title = "tất cả dữ liệu" if kind == ALL else FORMATS[kind].title.lower()
     scope = f"{org.name} ({org.code})" if org else "toàn bộ"
     AuditEntry.objects.create(
-        user=user if getattr(user, "is_authenticated", False) else None,
+        user=user_row(user),
         action=Action.EXPORT,
         model=f"dataio.{kind}",
         object_id=str(org.pk) if org else "",

@@ -17,7 +17,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from chibo.audit.models import Action
-from chibo.audit.services import audit_bulk, snapshot
+from chibo.audit.services import audit_bulk, snapshot, user_row
 from chibo.common.dates import fmt, local_midnight
 from chibo.common.signals import cells_changed
 from chibo.dataio.importer import BATCH, Checker, Context, Plan, fetch_in
@@ -129,7 +129,7 @@ def plan_tasks(checker: Checker, plan: Plan, rows) -> None:
             meeting=entry.meeting,
             member=member,
             text=text,
-            created_by=ctx.user if getattr(ctx.user, "is_authenticated", False) else None,
+            created_by=user_row(ctx.user),
             **{name: value for name, value in values.items() if value is not _KEEP},
         )
         plan.creates.append(task)

@@ -3,13 +3,12 @@ import io
 from pathlib import Path
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from chibo.common.dates import today
-from chibo.dataio.access import get_job_for_user, require_data_manager, root_orgs_for
+from chibo.dataio.access import get_export_org_for_user, get_job_for_user, require_data_manager, root_orgs_for
 from chibo.dataio.formats import ALL, FORMATS, KINDS
 from chibo.dataio.forms import ExportForm, ImportForm
 from chibo.dataio.models import ImportJob, JobStatus
@@ -21,8 +20,6 @@ from chibo.dataio.services import (
     import_jobs_expire,
     import_template,
 )
-from chibo.orgs.access import can_see_org, can_write_org
-from chibo.orgs.models import Organisation
 
 # A file can have thousands of bad rows: the page lists the first ones, the CSV download all of them.
 ERRORS_SHOWN = 500
@@ -137,11 +134,7 @@ def export(request):
     if not form.is_valid():
         messages.error(request, "; ".join(e for errors in form.errors.values() for e in errors))
         return redirect("dataio:index")
-    org = Organisation.objects.filter(code=form.cleaned_data["org"].strip()).first()
-    if org is None or not can_see_org(request.user, org):
-        raise Http404("Không tìm thấy tổ chức.")
-    if not can_write_org(request.user, org):
-        raise PermissionDenied("Bạn không có quyền xuất dữ liệu của tổ chức này.")
+    org = get_export_org_for_user(request.user, form.cleaned_data["org"])
     kind, suffix = form.cleaned_data["kind"], form.cleaned_data["format"]
     filename = f"chibo-{kind}-{org.code}-{today():%Y%m%d}.{suffix}"
     content, _rows = export_data(kind=kind, filename=filename, org=org, user=request.user)

@@ -6,6 +6,7 @@ from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.urls import reverse
 
 from chibo.accounts import services
+from chibo.common.access import SYSTEM
 from chibo.common.dates import today
 from chibo.members.models import Member, Membership, MembershipKind
 from chibo.orgs.models import Organisation, OrgKind
@@ -31,7 +32,7 @@ def seed(result, users) -> None:
         return
     cell = pending_cell(result)
     if cell is not None:
-        services.accounts_create(org=cell, by=None)
+        services.accounts_create(org=cell, by=SYSTEM)
 
 
 def example_lines() -> list[str]:
@@ -48,9 +49,11 @@ def example_lines() -> list[str]:
     )
     if member is None:
         return []
-    membership = Membership.objects.valid_on(today()).filter(member=member, kind=MembershipKind.OFFICIAL).first()
+    membership = (
+        Membership.objects.valid_on(today()).filter(member=member, kind=MembershipKind.OFFICIAL).first()
+    )
     cell = membership.cell
-    slip = services.reset_slip_issue(member=member, by=None)
+    slip = services.reset_slip_issue(member=member, by=SYSTEM)
     return [
         f"Tài khoản chờ kích hoạt: {cell.name} (mã {cell.code}); cán bộ (canbo) in phiếu ở "
         f"{reverse('accounts:org', args=[cell.pk])}",

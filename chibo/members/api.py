@@ -7,9 +7,8 @@ The roster lives here, not in orgs/api.py, because orgs sits below members and n
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Subquery
-from django.http import Http404
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import field_validator
@@ -19,7 +18,13 @@ from chibo.api.schemas import READ_ERRORS, WRITE_ERRORS, Day, Id, InputSchema, P
 from chibo.common.collation import name_order
 from chibo.common.dates import fmt, today
 from chibo.members import services
-from chibo.members.access import can_write_member, get_member_for_user, members_visible_to
+from chibo.members.access import (
+    can_write_member,
+    get_cell_for_write,
+    get_member_for_user,
+    get_roster_org_for_user,
+    members_visible_to,
+)
 from chibo.members.models import (
     Exemption,
     Gender,
@@ -31,7 +36,6 @@ from chibo.members.models import (
     WorkStatus,
 )
 from chibo.members.selectors import current_membership, members_of, roster_on, search_members
-from chibo.orgs.access import can_read_members_of, can_see_org, can_write_org, get_org_for_user
 from chibo.orgs.models import Organisation
 
 router = Router()
@@ -177,7 +181,9 @@ class PositionIn(InputSchema):
 
 
 def _with_cell(qs):
-    official_here = Membership.objects.valid_on(today()).filter(member=OuterRef("pk"), kind=MembershipKind.OFFICIAL)
+    official_here = Membership.objects.valid_on(today()).filter(
+        member=OuterRef("pk"), kind=MembershipKind.OFFICIAL
+    )
     return qs.annotate(cell_id=Subquery(official_here.values("cell_id")[:1]))
 
 
@@ -191,17 +197,6 @@ def _detail(request, member: Member) -> dict:
         "trainings": member.trainings.order_by("-started_on", "-pk"),
         "can_write": can_write_member(request.user, member),
     }
-
-
-def _writable_cell(user, pk: int, field: str) -> Organisation:
-    """A cell named in a request body: unknown or invisible is bad input (422, without revealing that
-    it exists); visible but not writable is a refusal (403)."""
-    org = Organisation.objects.filter(pk=pk).first()
-    if org is None or not can_see_org(user, org):
-        raise ValidationError({field: f"Không tìm thấy chi bộ có id {pk}."})
-    if not can_write_org(user, org):
-        raise PermissionDenied(f"Bạn không có quyền ghi dữ liệu vào {org.name}.")
-    return org
 
 
 # ---------------------------------------------------------------- members
@@ -228,7 +223,7 @@ def member_detail(request, member_id: PathId):
 def member_create(request, payload: MemberCreateIn):
     """Create a member and their official membership in `cell` from `joined_on`."""
     fields = payload.dict()
-    cell = _writable_cell(request.user, fields.pop("cell"), "cell")
+    cell = get_cell_for_write(request.user, fields.pop("cell"), "cell")
     joined_on = fields.pop("joined_on")
     with renamed_fields(valid_from="joined_on"):
         member = services.member_create(by=request.user, cell=cell, joined_on=joined_on, **fields)
@@ -250,7 +245,7 @@ def member_transfer(request, member_id: PathId, payload: TransferIn):
     """Official transfer: the current membership ends on `on`, one in `to_cell` starts on `on`.
     The caller must be allowed to write both the member's cell and `to_cell`."""
     member = get_member_for_user(request.user, member_id, write=True)
-    to_cell = _writable_cell(request.user, payload.to_cell, "to_cell")
+    to_cell = get_cell_for_write(request.user, payload.to_cell, "to_cell")
     with renamed_fields(cell="to_cell"):
         membership = services.member_transfer(
             member=member, to_cell=to_cell, on=payload.on, note=payload.note, by=request.user
@@ -264,7 +259,7 @@ def position_assign(request, member_id: PathId, payload: PositionIn):
     at most one deputy, a committee of at most 7 only in cells of 9 or more official members)."""
     member = get_member_for_user(request.user, member_id, write=True)
     if payload.cell is not None:
-        cell = _writable_cell(request.user, payload.cell, "cell")
+        cell = get_cell_for_write(request.user, payload.cell, "cell")
     else:
         home = current_membership(member, payload.valid_from)
         if home is None:
@@ -274,7 +269,7 @@ def position_assign(request, member_id: PathId, payload: PositionIn):
                     f"{fmt(payload.valid_from)}; hãy ghi rõ chi bộ."
                 }
             )
-        cell = _writable_cell(request.user, home.cell_id, "cell")
+        cell = get_cell_for_write(request.user, home.cell_id, "cell")
     position = services.position_assign(
         member=member,
         cell=cell,
@@ -297,9 +292,7 @@ def org_roster(request, org_id: PathId, date: Day | None = None):
     temporary activity, plus guests on temporary activity here. For a committee: every member with a
     membership anywhere in its subtree. Needs the right to read member records (404 otherwise, as on
     the web)."""
-    org = get_org_for_user(request.user, org_id)
-    if not can_read_members_of(request.user, org):
-        raise Http404("Không tìm thấy danh sách đảng viên.")
+    org = get_roster_org_for_user(request.user, org_id)
     day = date or today()
     if org.is_cell:
         return roster_on(org, day)

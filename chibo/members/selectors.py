@@ -18,13 +18,19 @@ def roster_on(cell: Organisation, day: dt.date) -> QuerySet:
     Official members of the cell, except those on temporary activity in another cell that day,
     plus members on temporary activity here. Each row carries `is_temporary` (here as a guest
     member) and `is_exempt` (exempted that day: on the roster, out of attendance counts).
+
+    Twin: reporting.facts.roster_at, the set-based form for thousands of cells (tests/reporting/
+    test_roster_twins.py proves they agree).
     """
+    # Starts from the cell's memberships of the day (not the whole members table).
+    in_cell = _memberships_on(day).filter(cell=cell).values("member_id")
     here = _memberships_on(day).filter(cell=cell, member=OuterRef("pk"))
     temporary_elsewhere = (
         _memberships_on(day).filter(kind=MembershipKind.TEMPORARY, member=OuterRef("pk")).exclude(cell=cell)
     )
     return (
-        Member.objects.annotate(
+        Member.objects.filter(pk__in=in_cell)
+        .annotate(
             _official_here=Exists(here.filter(kind=MembershipKind.OFFICIAL)),
             is_temporary=Exists(here.filter(kind=MembershipKind.TEMPORARY)),
             _away=Exists(temporary_elsewhere),

@@ -102,7 +102,9 @@ def org_exemptions(request, org_pk: int):
     if form.is_valid():
         day = form.cleaned_data["on"] or day
         q = form.cleaned_data["q"].strip()
-    exemptions = Exemption.objects.valid_on(day).filter(member__in=members_of(org, day)).select_related("member")
+    exemptions = (
+        Exemption.objects.valid_on(day).filter(member__in=members_of(org, day)).select_related("member")
+    )
     if q:
         exemptions = exemptions.filter(member__search_name__contains=fold(q))
     exemptions = exemptions.order_by(*name_order("member__"))

@@ -9,10 +9,10 @@ cell, a position the cell-leader right), read in one UNION query per request (`_
 """
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 
+from chibo.common.access import Policy, deny, is_system, not_found
 from chibo.common.dates import today
 from chibo.orgs.models import (
     GRANTABLE_ROLES,
@@ -26,6 +26,7 @@ from chibo.orgs.models import (
     ancestor_paths_of,
     in_ancestors_q,
     in_subtrees_q,
+    is_in_subtree,
 )
 from chibo.orgs.rights import right_sources
 
@@ -108,9 +109,9 @@ def users_holding(org: Organisation, kinds, *, day=None, ancestors: bool = True)
     day = day or today()
     paths = ancestor_paths_of(org.path) if ancestors else [org.path]
     q = Q(
-        pk__in=Role.objects.valid_on(day).filter(role__in=kinds, organisation__path__in=paths).values(
-            "user_id"
-        )
+        pk__in=Role.objects.valid_on(day)
+        .filter(role__in=kinds, organisation__path__in=paths)
+        .values("user_id")
     )
     for source in right_sources():
         for ids in source.holders(tuple(kinds), paths, day):
@@ -139,7 +140,7 @@ def orgs_writable_by(user):
 
 
 def _covers(paths: list[str], org_path: str) -> bool:
-    return any(org_path.startswith(p) for p in paths)
+    return any(is_in_subtree(org_path, p) for p in paths)
 
 
 def can_see_org(user, org: Organisation) -> bool:
@@ -181,6 +182,47 @@ def can_move_org(user, org: Organisation) -> bool:
     return org.parent is not None and can_write_org(user, org.parent)
 
 
+class OrgPolicy(Policy[Organisation]):
+    """Seeing an organisation (its subtree of the user's roles) and changing its data (write roles)."""
+
+    model = Organisation
+    not_found_message = "Không tìm thấy tổ chức."
+    denied_message = "Bạn không có quyền sửa dữ liệu của tổ chức này."
+
+    def visible_qs(self, user):
+        return orgs_visible_to(user)
+
+    def fetch_qs(self):
+        return Organisation.objects.select_related("parent")
+
+    def can_view(self, user, obj: Organisation) -> bool:
+        return is_system(user) or can_see_org(user, obj)
+
+    def can_edit(self, user, obj: Organisation) -> bool:
+        return is_system(user) or can_write_org(user, obj)
+
+
+organisations = OrgPolicy()
+
+
+def require_read_members(user, org: Organisation) -> None:
+    if not (is_system(user) or can_read_members_of(user, org)):
+        deny("Bạn không có quyền xem hồ sơ đảng viên của tổ chức này.")
+
+
+def require_staff(
+    user, org: Organisation, message: str = "Chỉ cán bộ cấp ủy mới xem được nhật ký thay đổi."
+) -> None:
+    """Committee staff or administrator over `org` (audit log, accounts, imports); `message` says what for."""
+    if not (is_system(user) or is_staff_of(user, org)):
+        deny(message)
+
+
+def require_move(user, org: Organisation) -> None:
+    if not (is_system(user) or can_move_org(user, org)):
+        deny("Chỉ cấp ủy quản lý cấp trên hiện tại mới chuyển được tổ chức này.")
+
+
 def get_org_for_user(
     user,
     pk,
@@ -193,18 +235,14 @@ def get_org_for_user(
     """The organisation, or 404 if the user may not see it; 403 if they may see it but need more:
     `write` to change it, `read_members` for its members' records, `staff` for its audit log,
     `move` to put it under another parent."""
-    org = Organisation.objects.select_related("parent").filter(pk=pk).first()
-    if org is None or not can_see_org(user, org):
-        raise Http404("Không tìm thấy tổ chức.")
-    if write and not can_write_org(user, org):
-        raise PermissionDenied("Bạn không có quyền sửa dữ liệu của tổ chức này.")
-    if read_members and not can_read_members_of(user, org):
-        raise PermissionDenied("Bạn không có quyền xem hồ sơ đảng viên của tổ chức này.")
-    if staff and not is_staff_of(user, org):
-        raise PermissionDenied("Chỉ cán bộ cấp ủy mới xem được nhật ký thay đổi.")
-    if move and not can_move_org(user, org):
-        raise PermissionDenied("Chỉ cấp ủy quản lý cấp trên hiện tại mới chuyển được tổ chức này.")
-    return org
+    found = organisations.get_for_user(user, pk, write=write)
+    if read_members:
+        require_read_members(user, found)
+    if staff:
+        require_staff(user, found)
+    if move:
+        require_move(user, found)
+    return found
 
 
 # --- rights: who may see and grant them ---------------------------------------------------------------
@@ -217,7 +255,7 @@ def grantable_roles(user, org: Organisation) -> list[str]:
     if getattr(user, "is_superuser", False):
         rank = ROLE_RANK[RoleKind.ADMIN]
     else:
-        held = [ROLE_RANK[role] for role, path, _k in _roles(user) if org.path.startswith(path)]
+        held = [ROLE_RANK[RoleKind(role)] for role, path, _k in _roles(user) if is_in_subtree(org.path, path)]
         rank = max((r for r in held if r >= ROLE_RANK[RoleKind.STAFF]), default=-1)
     return [kind for kind in GRANTABLE_ROLES if ROLE_RANK[kind] <= rank]
 
@@ -229,30 +267,50 @@ def can_read_rights(user, org: Organisation) -> bool:
     )
 
 
+def require_read_rights(user, org: Organisation) -> None:
+    if not (is_system(user) or can_read_rights(user, org)):
+        deny("Chỉ cán bộ cấp ủy, quản trị và cấp ủy viên phụ trách mới xem được quyền hạn.")
+
+
 def get_org_for_rights(user, pk, *, grant: bool = False) -> Organisation:
     """The organisation for its rights page: 404 if unseen, 403 if seen without reading rights
     (a cell leader, a member) or, with `grant`, without a right to grant there."""
-    org = get_org_for_user(user, pk)
-    if not can_read_rights(user, org):
-        raise PermissionDenied("Chỉ cán bộ cấp ủy, quản trị và cấp ủy viên phụ trách mới xem được quyền hạn.")
-    if grant and not grantable_roles(user, org):
-        raise PermissionDenied(
-            "Chỉ quản trị hoặc cán bộ cấp ủy của tổ chức này hay cấp trên mới trao được quyền."
-        )
-    return org
+    found = get_org_for_user(user, pk)
+    require_read_rights(user, found)
+    if grant and not grantable_roles(user, found):
+        deny("Chỉ quản trị hoặc cán bộ cấp ủy của tổ chức này hay cấp trên mới trao được quyền.")
+    return found
 
 
-def get_role_for_user(user, pk, *, revoke: bool = False) -> Role:
-    """A grant row: 404 unless the user reads rights of its organisation; 403 to revoke it without the
-    rank to grant it."""
+def check_grant(by, organisation: Organisation, role: str) -> None:
+    """What role_grant and role_revoke check, whoever calls them: 404 outside `by`'s view, 403 without a
+    right to grant there or for a right above `by`'s own."""
+    if is_system(by):
+        return
+    if not can_see_org(by, organisation):
+        not_found("Không tìm thấy tổ chức.")
+    allowed = grantable_roles(by, organisation)
+    if not allowed:
+        deny("Bạn không có quyền trao hay thu hồi quyền trên tổ chức này.")
+    if role not in allowed:
+        deny(f"Bạn không thể trao hay thu hồi quyền {RoleKind(role).label.lower()}: cao hơn quyền của bạn.")
+
+
+def _outranks(user, role: Role) -> bool:
+    allowed = grantable_roles(user, role.organisation)
+    return bool(allowed) and ROLE_RANK[RoleKind(role.role)] <= max(ROLE_RANK[RoleKind(k)] for k in allowed)
+
+
+def get_role_for_user(user, pk, *, revoke: bool = False, within: Organisation | None = None) -> Role:
+    """A grant row: 404 unless the user reads rights of its organisation (and, given `within`, it lies in
+    that organisation's subtree); 403 to revoke it without the rank to grant it."""
     role = Role.objects.select_related("organisation", "user").filter(pk=pk).first()
-    if role is None or not (
-        can_see_org(user, role.organisation) and can_read_rights(user, role.organisation)
+    if (
+        role is None
+        or not (can_see_org(user, role.organisation) and can_read_rights(user, role.organisation))
+        or (within is not None and not within.contains(role.organisation))
     ):
         raise Http404("Không tìm thấy quyền được trao.")
-    if revoke:
-        rank = ROLE_RANK[role.role]
-        allowed = grantable_roles(user, role.organisation)
-        if not allowed or rank > max(ROLE_RANK[k] for k in allowed):
-            raise PermissionDenied("Bạn không thể thu hồi quyền cao hơn quyền của mình.")
+    if revoke and not (is_system(user) or _outranks(user, role)):
+        deny("Bạn không thể thu hồi quyền cao hơn quyền của mình.")
     return role

@@ -6,7 +6,6 @@ from typing import Literal
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.http import Http404
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
@@ -204,7 +203,5 @@ def right_grant(request, org_id: PathId, payload: GrantIn):
 def right_revoke(request, org_id: PathId, role_id: PathId, payload: RevokeIn):
     """End a granted right today (the row stays, with who revoked it and why)."""
     org = get_org_for_rights(request.user, org_id)
-    role: Role = get_role_for_user(request.user, role_id, revoke=True)
-    if not role.organisation.path.startswith(org.path):
-        raise Http404("Không tìm thấy quyền được trao.")
+    role: Role = get_role_for_user(request.user, role_id, revoke=True, within=org)
     return role_revoke(role=role, reason=payload.reason, by=request.user)

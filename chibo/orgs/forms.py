@@ -55,10 +55,7 @@ class OrgMoveForm(Form):
     def __init__(self, *args, user, org: Organisation, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["new_parent"].queryset = (
-            writable_parents(user)
-            .exclude(in_subtree_q(org))
-            .exclude(pk=org.parent_id)
-            .order_by("path")
+            writable_parents(user).exclude(in_subtree_q(org)).exclude(pk=org.parent_id).order_by("path")
         )
         self.fields["new_parent"].error_messages["invalid_choice"] = (
             "Cấp trên mới: bạn không có quyền chuyển tổ chức vào tổ chức này, hoặc đó là chính nó, "

@@ -145,9 +145,7 @@ def listing_rows(qs: QuerySet, *, path: str, name, user: str, role, valid_from: 
 
 
 def _grant_listing(org: Organisation, period: Period) -> QuerySet:
-    qs = Role.objects.filter(
-        period.q(), in_subtree_q(org, via="organisation")
-    )
+    qs = Role.objects.filter(period.q(), in_subtree_q(org, via="organisation"))
     # person_name(user) in SQL: the member's full name, else "family+middle given", else the login.
     account_name = Trim(Concat(F("user__last_name"), Value(" "), F("user__first_name")))
     name = Coalesce(
@@ -288,9 +286,9 @@ def accounts_matching(org: Organisation, text: str, *, limit: int = 20) -> list:
     key = fold((text or "").strip())
     if not key:
         return []
-    in_subtree = Q(
-        in_subtree_q(org, via="member__memberships__cell")
-    ) | Q(in_subtree_q(org, via="chibo_roles__organisation"))
+    in_subtree = Q(in_subtree_q(org, via="member__memberships__cell")) | Q(
+        in_subtree_q(org, via="chibo_roles__organisation")
+    )
     named = Q(member__search_name__contains=key) | Q(username__icontains=key)
     for word in (text or "").split():
         named |= Q(last_name__icontains=word) | Q(first_name__icontains=word)

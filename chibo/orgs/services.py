@@ -1,10 +1,9 @@
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
-from django.http import Http404
 from django.utils import timezone
 
 from chibo.audit.models import Action
@@ -18,7 +17,6 @@ from chibo.orgs.models import (
     OrgKind,
     OrgParentPeriod,
     Role,
-    RoleKind,
     parent_kind_problem,
 )
 
@@ -150,17 +148,9 @@ def org_move(
 
 def _check_grant_scope(*, by, organisation: Organisation, role: str) -> None:
     # Imported here: access reads models only, services may read access (never the reverse).
-    from chibo.orgs.access import can_see_org, grantable_roles
+    from chibo.orgs.access import check_grant
 
-    if not can_see_org(by, organisation):
-        raise Http404("Không tìm thấy tổ chức.")
-    allowed = grantable_roles(by, organisation)
-    if not allowed:
-        raise PermissionDenied("Bạn không có quyền trao hay thu hồi quyền trên tổ chức này.")
-    if role not in allowed:
-        raise PermissionDenied(
-            f"Bạn không thể trao hay thu hồi quyền {RoleKind(role).label.lower()}: cao hơn quyền của bạn."
-        )
+    check_grant(by, organisation, role)
 
 
 def _grant_overlap(*, user, organisation: Organisation, role: str, start, end, exclude_pk=None):

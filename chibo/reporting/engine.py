@@ -3,12 +3,15 @@
 fact tables (dashboards, reports). Both sum numerators and denominators, never percentages."""
 
 import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Max
 
 from chibo.common.dates import today
 from chibo.orgs.models import Organisation
 from chibo.reporting import facts
 from chibo.reporting.indicators import Indicator, indicators_from
-from chibo.reporting.models import COUNT_FIELDS, FactMonth, OrgMonthFact
+from chibo.reporting.models import COUNT_FIELDS, FactMonth, OrgMonthFact, StaleCellMonth
 from chibo.reporting.periods import Period
 
 
@@ -48,7 +51,8 @@ def compute(org: Organisation, period: Period) -> dict[str, Indicator]:
 
 
 def ensure_fresh(org: Organisation, period: Period, *, limit: int = 500) -> None:
-    """Build months never built and recompute the stale facts under `org` before reading."""
+    """Build months never built and recompute the stale facts under `org` before reading. It writes:
+    for background jobs only (report files); pages read and show `freshness` instead."""
     built = set(
         FactMonth.objects.filter(month__in=period.months, rebuilt_at__isnull=False).values_list(
             "month", flat=True
@@ -59,6 +63,25 @@ def ensure_fresh(org: Organisation, period: Period, *, limit: int = 500) -> None
         if month not in built and month <= current:
             facts.rebuild_month(month)
     facts.refresh_stale(org=org, limit=limit)
+
+
+@dataclass(frozen=True)
+class Freshness:
+    computed_at: dt.datetime | None  # when the organisation's figures for the period were last summed
+    updating: bool  # some cells' figures wait for the background job (or a month is not built yet)
+
+
+def freshness(org: Organisation, period: Period) -> Freshness:
+    """What a page says about its figures, read only (the job after each write brings them up to date)."""
+    months = [m for m in period.months if m <= today().replace(day=1)]
+    built = FactMonth.objects.filter(month__in=months, rebuilt_at__isnull=False).count()
+    stale = StaleCellMonth.objects.filter(
+        month__in=months, cell_id__in=Organisation.objects.subtree_of(org).values("pk")
+    ).exists()
+    computed_at = OrgMonthFact.objects.filter(org_id=org.pk, month__in=months).aggregate(
+        at=Max("computed_at")
+    )
+    return Freshness(computed_at=computed_at["at"], updating=stale or built < len(months))
 
 
 def org_month_counts(org_ids, months) -> dict[tuple[int, dt.date], dict]:

@@ -27,6 +27,7 @@ from chibo.meetings.models import (
     MeetingStatus,
     MeetingStep,
 )
+from chibo.meetings.scoring_rules import ATTENDANCE_TARGET
 from chibo.members.models import (
     Exemption,
     Member,
@@ -42,7 +43,6 @@ from chibo.supervision.selectors import supervised_cells
 from chibo.training.selectors import trained_member_ids
 
 LEADER_KINDS = (PositionKind.SECRETARY, PositionKind.DEPUTY, PositionKind.COMMITTEE)
-ATTENDANCE_OK = (9, 10)  # a cell's own attendance is fine from 90%
 
 
 def first_of(day: dt.date) -> dt.date:
@@ -144,7 +144,7 @@ def compute_cell_facts(month: dt.date, cell_ids=None) -> dict[int, dict]:
         if row is None:
             continue
         row["present"], row["required"] = item["present"], item["required"]
-        num, den = ATTENDANCE_OK
+        num, den = ATTENDANCE_TARGET  # the 90% of the scoring rules, the one threshold
         row["attendance_ok"] = int(row["required"] > 0 and row["present"] * den >= row["required"] * num)
 
     # T1 thematic: held in the month's quarter up to the month's end.
@@ -167,7 +167,8 @@ def compute_cell_facts(month: dt.date, cell_ids=None) -> dict[int, dict]:
 
 def roster_at(day: dt.date, cell_ids=None) -> dict[int, set[int]]:
     """cell → members on its roster on `day`, by the rule of members.selectors.roster_on (DOMAIN §3):
-    official members not on temporary activity elsewhere, plus members on temporary activity here."""
+    official members not on temporary activity elsewhere, plus members on temporary activity here.
+    Twin: members.selectors.roster_on, one cell at a time (tests/reporting/test_roster_twins.py)."""
     memberships = Membership.objects.valid_on(day)
     if cell_ids is not None:
         memberships = memberships.filter(
@@ -322,6 +323,28 @@ def recent_months(count: int) -> list[dt.date]:
     """The last `count` months up to the current one, oldest first."""
     current = today().replace(day=1)
     return [add_months(current, -i) for i in range(count - 1, -1, -1)]
+
+
+# The job keeps built the 24 months `chibo facts rebuild` builds by default and the 11 before them, so
+# the twelve-month trend of the oldest of those months is whole; older history: `chibo facts rebuild`.
+RECENT_MONTHS = 24 + 11
+
+
+def build_missing(count: int = RECENT_MONTHS) -> int:
+    """Build the recent months never built (a new month has begun, a new database)."""
+    built = set(FactMonth.objects.filter(rebuilt_at__isnull=False).values_list("month", flat=True))
+    missing = [m for m in recent_months(count) if m not in built]
+    for month in missing:
+        rebuild_month(month)
+    return len(missing)
+
+
+def refresh_all() -> int:
+    """The background job's work (reporting.tasks.refresh_facts, `chibo facts refresh`): months flagged
+    for a whole rebuild, recent months never built, then the stale (cell, month) pairs."""
+    rebuild_unbuilt()
+    build_missing()
+    return refresh_stale()
 
 
 def rebuild_unbuilt() -> int:

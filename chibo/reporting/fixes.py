@@ -23,6 +23,7 @@ from chibo.common.collation import sort_key
 from chibo.common.dates import local_midnight, month_end, today
 from chibo.meetings import rules as meeting_rules
 from chibo.meetings.models import Meeting, MeetingKind, MeetingStatus, MeetingStep
+from chibo.meetings.scoring_rules import ATTENDANCE_TARGET
 from chibo.meetings.warnings import RemovalCase, removal_cases
 from chibo.members.models import (
     Exemption,
@@ -206,7 +207,7 @@ def cells_without_regular_meeting(org: Organisation, period: Period) -> list[Cel
 
 def cells_below_attendance(org: Organisation, period: Period) -> list[LowAttendance]:
     """T4: cells whose own Σ present ÷ Σ required over the month's regular meetings is under 90%."""
-    num, den = facts.ATTENDANCE_OK
+    num, den = ATTENDANCE_TARGET
     rows = (
         _subtree_facts(org, months_of(period))
         .filter(required__gt=0)

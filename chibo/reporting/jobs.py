@@ -9,16 +9,15 @@ import datetime as dt
 import logging
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.http import Http404
 from django.utils import timezone
 
 from chibo.audit.models import Action
-from chibo.audit.services import audit_log
-from chibo.orgs.access import can_see_org, is_staff_of
+from chibo.audit.services import audit_log, user_row
 from chibo.orgs.models import Organisation
 from chibo.reporting import periods, reports
+from chibo.reporting.access import report_job
 from chibo.reporting.models import ReportFormat, ReportJob, ReportStatus
 
 logger = logging.getLogger(__name__)
@@ -70,7 +69,7 @@ def report_job_create(*, user, org: Organisation, period: periods.Period, fmt: s
     if fmt not in ReportFormat.values:
         raise ValueError("Định dạng báo cáo không hợp lệ: chọn Excel (.xlsx) hoặc Word (.docx).")
     return ReportJob.objects.create(
-        user=user if getattr(user, "is_authenticated", False) else None,
+        user=user_row(user),
         org=org,
         period=period.code,
         format=fmt,
@@ -132,27 +131,14 @@ def report_job_run(*, job_id: int) -> ReportJob:
     return job
 
 
-# --- access -----------------------------------------------------------------------------------------
-
-
-def can_see_job(user, job: ReportJob) -> bool:
-    """The person who asked for it, or committee staff over the organisation (who answer for its reports)."""
-    if not can_see_org(user, job.org):
-        return False
-    return job.user_id == user.pk or is_staff_of(user, job.org)
-
-
-def get_report_job_for_user(user, pk) -> ReportJob:
-    job = ReportJob.objects.select_related("org", "user").filter(pk=pk).first()
-    if job is None or not can_see_job(user, job):
-        raise Http404("Không tìm thấy báo cáo.")
-    return job
+# --- download -----------------------------------------------------------------------------------------
 
 
 def report_job_download_logged(*, job: ReportJob, by) -> bytes:
     """The file's bytes; the download is an export of data, so it is logged."""
+    report_job.check_view(by, job)
     if job.status != ReportStatus.DONE or not job.file:
-        raise PermissionDenied("Báo cáo chưa lập xong.")
+        raise ValidationError("Báo cáo chưa lập xong.")  # the view answers 404 before asking
     with job.file.open("rb") as fh:
         content = fh.read()
     audit_log(user=by, action=Action.EXPORT, obj=job, org_path=job.org.path)

@@ -13,6 +13,8 @@ from django.db import transaction
 from chibo.audit.models import Action
 from chibo.audit.services import audit_log, snapshot
 from chibo.orgs.models import Organisation
+from chibo.reporting import access
+from chibo.reporting.access import CELLS_HAVE_NO_PLAN, require_create_plan
 from chibo.reporting.indicators import KEYS
 from chibo.reporting.models import Plan, PlanTarget
 
@@ -76,12 +78,11 @@ def plan_create(
     valid_until: dt.date | None = None,
     title: str = "",
     targets: dict[str, Decimal | None] | None = None,
-    by=None,
+    by,
 ) -> Plan:
     if owner.is_cell:
-        raise ValidationError(
-            "Chi bộ thực hiện kế hoạch của cấp ủy cấp trên; chỉ cấp ủy mới ban hành kế hoạch."
-        )
+        raise ValidationError(CELLS_HAVE_NO_PLAN)
+    require_create_plan(by, owner)
     targets = _check(
         number=number,
         issued_on=issued_on,
@@ -112,9 +113,10 @@ def plan_update(
     valid_until: dt.date | None = None,
     title: str = "",
     targets: dict[str, Decimal | None] | None = None,
-    by=None,
+    by,
 ) -> Plan:
     """Replace the plan's fields and its whole set of targets (a key left None returns to the city's)."""
+    access.plan.check_edit(by, plan)
     targets = _check(
         number=number,
         issued_on=issued_on,

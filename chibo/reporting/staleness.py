@@ -39,8 +39,11 @@ def mark_stale(sender, *, cell_ids, first_day, last_day=None, **kwargs):
         .values_list("month", flat=True)
         .first()
     )
+    if earliest is None or not FactMonth.objects.filter(month=current, rebuilt_at__isnull=False).exists():
+        # Nothing built yet, or a new month has begun: the job builds the recent months first.
+        transaction.on_commit(_enqueue_refresh)
     if earliest is None:
-        return  # nothing built yet: the first rebuild computes everything
+        return
     if quarter_end_month(last_day) < earliest:
         return
     first_day = max(first_day, earliest)

@@ -9,8 +9,7 @@ from chibo.reporting.models import RefreshState
 def refresh_facts() -> int:
     """Recompute the stale facts (queued after writes; `chibo facts refresh` does the same from cron)."""
     RefreshState.objects.filter(pk=1).update(pending=False)
-    facts.rebuild_unbuilt()
-    return facts.refresh_stale()
+    return facts.refresh_all()
 
 
 @task()

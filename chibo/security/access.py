@@ -8,7 +8,7 @@ from django.http import Http404
 from chibo.common.dates import today
 from chibo.members.selectors import current_membership
 from chibo.orgs.access import holds_role, role_paths
-from chibo.orgs.models import Organisation, Role, RoleKind
+from chibo.orgs.models import Organisation, Role, RoleKind, is_in_subtree
 
 REQUIRED_ROLES = (RoleKind.STAFF, RoleKind.SUPERVISOR, RoleKind.ADMIN)
 MANAGING_ROLES = (RoleKind.STAFF, RoleKind.ADMIN)
@@ -50,8 +50,14 @@ def can_manage_accounts(staff) -> bool:
     return bool(staff.is_superuser) or holds_role(staff, MANAGING_ROLES)
 
 
+def require_account_manager(user) -> None:
+    """The staff pages on accounts (locks, sessions): not a manager, the page does not exist (404)."""
+    if not can_manage_accounts(user):
+        raise Http404("Không tìm thấy trang.")
+
+
 def _inside(path: str, roots: list[str]) -> bool:
-    return any(path.startswith(root) for root in roots)
+    return any(is_in_subtree(path, root) for root in roots)
 
 
 def manages_user(staff, target) -> bool:
@@ -81,17 +87,10 @@ def users_in_scope(staff):
     roots = _manages_paths(staff)
     if roots is None:
         return User.objects.all()
-    orgs = Organisation.objects.filter(_paths_q(roots))
+    orgs = Organisation.objects.subtrees_of(roots)
     return User.objects.filter(
         Q(member__memberships__cell__in=orgs) | Q(chibo_roles__organisation__in=orgs)
     ).distinct()
-
-
-def _paths_q(roots: list[str]) -> Q:
-    q = Q(pk__in=[])
-    for root in roots:
-        q |= Q(path__startswith=root)
-    return q
 
 
 def second_factor_gate(request) -> str | None:

@@ -11,6 +11,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from chibo.audit.models import Action, AuditEntry
+from chibo.audit.services import user_row
 from chibo.common.people import person_name
 from chibo.security import lockout
 from chibo.security.access import user_org_path
@@ -33,7 +34,7 @@ def audit_account(*, action: str, target, by=None, note: str = "") -> AuditEntry
     if note:
         text = f"{text} — {note}"
     return AuditEntry.objects.create(
-        user=by if getattr(by, "is_authenticated", False) else None,
+        user=user_row(by),
         action=action,
         model="auth.user",
         object_id=str(target.pk),

@@ -7,7 +7,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -189,8 +188,7 @@ def logout_everywhere(request):
 
 
 def _manager_only(request):
-    if not access.can_manage_accounts(request.user):
-        raise Http404("Không tìm thấy trang.")
+    access.require_account_manager(request.user)
 
 
 def accounts(request):

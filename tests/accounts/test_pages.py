@@ -116,7 +116,9 @@ def test_bad_activation_input_writes_nothing_but_the_failure_counter(client, cas
     assert "đã được kích hoạt" in page
     # Besides the failed attempts (counted by the lockout and logged as such), nothing is written.
     assert AuditEntry.objects.exclude(action=Action.LOGIN_FAILED).count() == before
-    assert AuditEntry.objects.filter(action=Action.LOGIN_FAILED).count() == 2  # the unknown card, the active account
+    assert (
+        AuditEntry.objects.filter(action=Action.LOGIN_FAILED).count() == 2
+    )  # the unknown card, the active account
     assert not User.objects.get(username="79000003").has_usable_password()
     assert ActivationCode.objects.filter(used_at__isnull=False).count() == 0
     page = activate(client, "79000003", "ACDEFG34").content.decode()

@@ -255,3 +255,11 @@ def plain_member_user(cast):
     from chibo.members.models import Member
 
     return make_user("dangvien_thuong", member=Member.objects.get(full_name="Phạm Văn Hưu"))
+
+
+def run_facts_job() -> None:
+    """What production does after writes: the background job (reporting.tasks.refresh_facts, run by the
+    task worker; the tests' immediate backend runs it on the spot). Pages only read the facts."""
+    from chibo.reporting.tasks import refresh_facts
+
+    refresh_facts.enqueue()

@@ -16,7 +16,7 @@ from chibo.reporting import engine, facts, fixes, periods
 from chibo.resolutions.selectors import task_coverage
 from tests.factories import make_member, make_org
 from tests.meetings.scoring_data import held_meeting, local, roll
-from tests.reporting.scenario import EXPECTED_BD, MARCH, build, plain_member_user
+from tests.reporting.scenario import EXPECTED_BD, MARCH, build, plain_member_user, run_facts_job
 from tests.resolutions.conftest import task_rules  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.django_db
@@ -33,6 +33,7 @@ def rules(task_rules):  # noqa: F811
 def scenario(cast, rules):
     orgs = build(cast, rules)
     facts.rebuild_month(MARCH)
+    run_facts_job()
     return orgs
 
 

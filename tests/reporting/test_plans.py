@@ -10,9 +10,10 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from chibo.audit.models import Action, AuditEntry
+from chibo.common.access import SYSTEM
 from chibo.reporting import plans as services
 from chibo.reporting.models import Plan
-from tests.reporting.scenario import build
+from tests.reporting.scenario import build, run_facts_job
 from tests.resolutions.conftest import task_rules  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.django_db
@@ -38,6 +39,7 @@ def make_plan(owner, *, number="01-KH", targets=None, valid_from=dt.date(2025, 1
         issued_on=kw.pop("issued_on", valid_from),
         valid_from=valid_from,
         targets=targets or {},
+        by=kw.pop("by", SYSTEM),
         **kw,
     )
 
@@ -203,7 +205,9 @@ def test_readers_see_plans_but_cannot_write_them(client, cast):
 
 @pytest.fixture
 def scenario(cast, task_rules):  # noqa: F811
-    return build(cast, task_rules)
+    orgs = build(cast, task_rules)
+    run_facts_job()
+    return orgs
 
 
 def test_the_dashboard_shows_the_own_target_against_the_citys(client, cast, scenario):

@@ -25,7 +25,6 @@ def dashboard(request, pk: int):
     period, problem = data.resolve_period(request.GET.get("ky"))
     if problem:
         messages.warning(request, problem)
-    engine.ensure_fresh(org, data.trend_range(period))
 
     own, city, plan = targets.targets_for(org, period)
     months = data.trend_months(period)
@@ -66,6 +65,7 @@ def dashboard(request, pk: int):
         "chart_choices": [(key, spec[2], spec[3]) for key, spec in KEYS.items()],
         "keys": list(KEYS),
         "can_report": can_read_members_of(request.user, org),
+        "freshness": engine.freshness(org, period),
     }
     if org.is_cell:
         period_months = [m for m in period.months if m in set(months)]

@@ -5,7 +5,6 @@ can_read_members_of (a plain member sees counts only, and the lists of people an
 
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
@@ -14,6 +13,7 @@ from django.urls import NoReverseMatch, path, reverse
 from chibo.common.dates import add_months, today
 from chibo.orgs.access import can_read_members_of, get_org_for_user, visible_ancestors
 from chibo.reporting import engine, fixes, periods
+from chibo.reporting.access import can_read_people_lists, require_people_lists
 from chibo.reporting.periods import Period
 
 SHOWN = 50  # rows per section on the overview; the rest on the list's own page
@@ -96,13 +96,13 @@ def _context(request, org, period, error) -> dict:
         "period_error": error,
         "links": _period_links(period),
         "cell_link": _cell_link(),
+        "freshness": engine.freshness(org, period),
     }
 
 
 def fixes_view(request, pk: int):
     org = get_org_for_user(request.user, pk)
     period, error = _period(request)
-    engine.ensure_fresh(org, period)
     names = can_read_members_of(request.user, org)
     sections = []
     for fix in fixes.LISTS.values():
@@ -120,11 +120,10 @@ def fix_list_view(request, pk: int, code: str):
     org = get_org_for_user(request.user, pk)
     if fix is None:
         raise Http404("Không có danh sách này.")
-    names = can_read_members_of(request.user, org)
-    if fix.personal and not names:
-        raise PermissionDenied("Bạn không có quyền xem danh sách đảng viên của tổ chức này.")
+    names = can_read_people_lists(request.user, org)
+    if fix.personal:
+        require_people_lists(request.user, org)
     period, error = _period(request)
-    engine.ensure_fresh(org, period)
     page = Paginator(fix.build(org, period), PER_PAGE).get_page(request.GET.get("trang"))
     if fix.code == "chua-giao-nhiem-vu" and names:
         page.object_list = fixes.with_member_names(list(page.object_list))

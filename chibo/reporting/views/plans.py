@@ -1,16 +1,15 @@
 """A committee's plans carrying out Đề án 11 and their targets (DOMAIN §8 "Targets are data")."""
 
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import render
 from django.urls import path, reverse
 
 from chibo.common.forms import submit_form
 from chibo.common.paging import paginate
 from chibo.orgs.access import can_write_org, get_org_for_user, visible_ancestors
+from chibo.reporting import access, targets
 from chibo.reporting import dashboard as data
 from chibo.reporting import plans as services
-from chibo.reporting import targets
+from chibo.reporting.access import require_create_plan
 from chibo.reporting.forms import PlanForm, plan_initial
 from chibo.reporting.indicators import KEYS
 from chibo.reporting.models import Plan
@@ -71,11 +70,8 @@ def _form_page(request, org, form, *, title, submit, plan=None):
 
 
 def plan_create_view(request, pk: int):
-    org = get_org_for_user(request.user, pk, write=True)
-    if org.is_cell:
-        raise PermissionDenied(
-            "Chi bộ thực hiện kế hoạch của cấp ủy cấp trên; chỉ cấp ủy mới ban hành kế hoạch."
-        )
+    org = get_org_for_user(request.user, pk)
+    require_create_plan(request.user, org)
     form = PlanForm(request.POST or None)
     done = submit_form(
         request,
@@ -88,10 +84,8 @@ def plan_create_view(request, pk: int):
 
 
 def plan_edit_view(request, plan_pk: int):
-    plan = Plan.objects.filter(pk=plan_pk).prefetch_related("targets").first()
-    if plan is None:
-        raise Http404("Không tìm thấy kế hoạch.")
-    org = get_org_for_user(request.user, plan.owner_id, write=True)
+    plan = access.plan.get_for_user(request.user, plan_pk, write=True)
+    org = plan.owner
     form = PlanForm(request.POST or None, initial=plan_initial(plan))
     done = submit_form(
         request,

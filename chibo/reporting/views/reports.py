@@ -14,9 +14,9 @@ from chibo.common.forms import Form
 from chibo.common.paging import paginate
 from chibo.orgs.access import get_org_for_user, visible_ancestors
 from chibo.reporting import periods
+from chibo.reporting.access import get_report_job_for_user
 from chibo.reporting.jobs import (
     RUNNING_STATUSES,
-    get_report_job_for_user,
     report_job_create,
     report_job_download_logged,
     report_job_start,

@@ -10,11 +10,10 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from chibo.accounts import services
-from chibo.accounts.access import can_reset_account
+from chibo.accounts.access import can_issue_slip, can_manage_accounts
 from chibo.accounts.slips import render_slips_pdf
-from chibo.members.access import can_write_member
+from chibo.common.access import SYSTEM
 from chibo.members.models import Member
-from chibo.orgs.access import is_staff_of
 from chibo.orgs.models import Organisation
 
 
@@ -43,7 +42,7 @@ class Command(BaseCommand):
 
     def _user(self, login):
         if not login:
-            return None
+            return SYSTEM  # the shell's own user: the administrator
         user = get_user_model().objects.filter(username=login).first()
         if user is None:
             raise CommandError(f"Không có tài khoản {login}.")
@@ -52,7 +51,7 @@ class Command(BaseCommand):
     def _org(self, code, by):
         org = Organisation.objects.filter(code=code).first()
         # Outside the acting user's scope reads the same as unknown: nothing is revealed.
-        if org is None or (by is not None and not is_staff_of(by, org)):
+        if org is None or not can_manage_accounts(by, org):
             raise CommandError(f"Không tìm thấy tổ chức mã {code} (hoặc không thuộc phạm vi của bạn).")
         return org
 
@@ -60,7 +59,7 @@ class Command(BaseCommand):
         Path(path).write_bytes(render_slips_pdf(slips))
         self.stdout.write(f"Đã ghi {len(slips)} phiếu vào {path}.")
 
-    def _create(self, *, org_code, slips=None, by=None, **_):
+    def _create(self, *, org_code, slips=None, by, **_):
         org = self._org(org_code, by)
         result = services.accounts_create(org=org, by=by)
         self.stdout.write(
@@ -74,7 +73,7 @@ class Command(BaseCommand):
         elif result.created:
             self.stdout.write(f"In phiếu kích hoạt: chibo accounts slips {org.code} --out phieu.pdf")
 
-    def _slips(self, *, org_code, out, by=None, **_):
+    def _slips(self, *, org_code, out, by, **_):
         org = self._org(org_code, by)
         issued = services.slips_issue(org=org, by=by)
         if not issued:
@@ -82,13 +81,12 @@ class Command(BaseCommand):
             return
         self._write(out, issued)
 
-    def _reset(self, *, card_number, out, by=None, **_):
+    def _reset(self, *, card_number, out, by, **_):
         member = Member.objects.filter(card_number=card_number).first()
         if member is None:
             raise CommandError(f"Không có đảng viên số thẻ {card_number}.")
-        if by is not None:
-            if not can_write_member(by, member) or not can_reset_account(by, member.user):
-                raise CommandError(f"Không có đảng viên số thẻ {card_number} trong phạm vi của bạn.")
+        if not can_issue_slip(by, member):
+            raise CommandError(f"Không có đảng viên số thẻ {card_number} trong phạm vi của bạn.")
         try:
             slip = services.reset_slip_issue(member=member, by=by)
         except ValidationError as exc:

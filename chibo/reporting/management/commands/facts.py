@@ -34,8 +34,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"{m:%m/%Y}: {cells} chi bộ, {time.monotonic() - started:.1f} giây")
             return
         while True:
-            facts.rebuild_unbuilt()
-            done = facts.refresh_stale()
+            done = facts.refresh_all()
             if done or not loop:
                 self.stdout.write(f"{timezone.localtime():%H:%M:%S} đã tính lại {done} chi bộ-tháng")
             if not loop:
