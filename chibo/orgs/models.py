@@ -21,7 +21,13 @@ class OrgKind(models.TextChoices):
 
 
 # Top to bottom; a unit never sits under a unit of a lower kind (a ward committee under one of its cells).
-KIND_RANK: dict[str, int] = {OrgKind.CITY: 0, OrgKind.DIRECT: 1, OrgKind.GRASSROOTS: 2, OrgKind.PARTIAL: 3, OrgKind.CELL: 4}
+KIND_RANK: dict[str, int] = {
+    OrgKind.CITY: 0,
+    OrgKind.DIRECT: 1,
+    OrgKind.GRASSROOTS: 2,
+    OrgKind.PARTIAL: 3,
+    OrgKind.CELL: 4,
+}
 
 
 def parent_kind_problem(kind: str, parent_kind: str | None) -> str | None:
