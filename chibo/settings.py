@@ -148,7 +148,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "chibo.common.context_processors.navigation",
+                "chibo.orgs.context_processors.navigation",
             ],
         },
     },

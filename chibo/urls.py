@@ -2,12 +2,12 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from chibo import views as site_views
 from chibo.api.api import api
-from chibo.common import views as common_views
 from chibo.security import views as security_views
 
 urlpatterns = [
-    path("", common_views.home, name="home"),
+    path("", site_views.home, name="home"),
     path("dang-nhap/", security_views.login_view, name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("to-chuc/", include("chibo.orgs.urls")),

@@ -11,7 +11,7 @@ from ninja import Router, Schema
 from chibo.accounts import selectors, services
 from chibo.accounts.access import require_manage_accounts
 from chibo.accounts.slips import render_slips_pdf
-from chibo.api.schemas import READ_ERRORS, WRITE_ERRORS, ErrorOut, PathId
+from chibo.common.api.schemas import READ_ERRORS, WRITE_ERRORS, ErrorOut, PathId
 from chibo.orgs.access import get_org_for_user
 
 router = Router()

@@ -6,8 +6,8 @@ from ninja import NinjaAPI, Swagger
 from ninja.renderers import JSONRenderer
 from ninja.security import django_auth
 
-from chibo.api import errors
 from chibo.api.auth import TokenAuth
+from chibo.common.api import errors
 from chibo.materials.api import router as materials_router
 from chibo.meetings.api import router as meetings_router
 from chibo.members.api import org_router as members_org_router

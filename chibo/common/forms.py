@@ -34,6 +34,8 @@ class DateField(forms.DateField):
 class ViFormMixin:
     """Errors name their field ("Ngày sinh: …"), so they stay clear when read away from the box."""
 
+    fields: dict[str, forms.Field]  # set by the form class this is mixed into
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():

@@ -13,8 +13,8 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import field_validator
 
-from chibo.api.errors import renamed_fields
-from chibo.api.schemas import READ_ERRORS, WRITE_ERRORS, Day, Id, InputSchema, Pagination, PathId, Text
+from chibo.common.api.errors import renamed_fields
+from chibo.common.api.schemas import READ_ERRORS, WRITE_ERRORS, Day, Id, InputSchema, Pagination, PathId, Text
 from chibo.common.collation import name_order
 from chibo.common.dates import fmt, today
 from chibo.members import services

@@ -9,8 +9,8 @@ from django.db.models import Q
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from chibo.api.errors import renamed_fields
-from chibo.api.schemas import (
+from chibo.common.api.errors import renamed_fields
+from chibo.common.api.schemas import (
     MAX_ID,
     READ_ERRORS,
     WRITE_ERRORS,

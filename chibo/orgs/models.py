@@ -21,7 +21,13 @@ class OrgKind(models.TextChoices):
 
 
 # Top to bottom; a unit never sits under a unit of a lower kind (a ward committee under one of its cells).
-KIND_RANK = {OrgKind.CITY: 0, OrgKind.DIRECT: 1, OrgKind.GRASSROOTS: 2, OrgKind.PARTIAL: 3, OrgKind.CELL: 4}
+KIND_RANK: dict[str, int] = {
+    OrgKind.CITY: 0,
+    OrgKind.DIRECT: 1,
+    OrgKind.GRASSROOTS: 2,
+    OrgKind.PARTIAL: 3,
+    OrgKind.CELL: 4,
+}
 
 
 def parent_kind_problem(kind: str, parent_kind: str | None) -> str | None:
@@ -193,7 +199,8 @@ class OrgParentPeriod(Dated):
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="parent_periods")
     parent = models.ForeignKey(Organisation, null=True, on_delete=models.PROTECT, related_name="+")
-    valid_from = models.DateField("từ ngày", null=True)
+    # An empty start: the first parent, since ever (Dated is typed for a required start).
+    valid_from = models.DateField("từ ngày", null=True)  # type: ignore[assignment]
     valid_until = models.DateField("đến ngày", null=True, blank=True)
     note = models.CharField("ghi chú", max_length=255, blank=True)
 
@@ -217,7 +224,7 @@ class RoleKind(models.TextChoices):
 # (memberships and positions); legacy rows of those kinds still count but are no longer granted.
 GRANTABLE_ROLES = (RoleKind.SUPERVISOR, RoleKind.STAFF, RoleKind.ADMIN)
 # Who may give what: a granter gives rights up to their own rank (supervisor < staff < admin).
-ROLE_RANK = {
+ROLE_RANK: dict[str, int] = {
     RoleKind.MEMBER: 0,
     RoleKind.CELL_LEADER: 0,
     RoleKind.SUPERVISOR: 1,
@@ -235,7 +242,8 @@ class Role(Dated):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="chibo_roles")
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="roles")
     role = models.CharField("vai trò", max_length=20, choices=RoleKind.choices)
-    valid_from = models.DateField("từ ngày", null=True, blank=True)
+    # An empty start: rights granted before grants had dates (Dated is typed for a required start).
+    valid_from = models.DateField("từ ngày", null=True, blank=True)  # type: ignore[assignment]
     valid_until = models.DateField("đến ngày", null=True, blank=True)
     # Who granted it, when and why (empty on rows made before grants had a page). A revocation only sets
     # valid_until: rows are never deleted, so the history of rights stays readable.

@@ -9,7 +9,16 @@ from django.http import Http404
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from chibo.api.schemas import MAX_ID, READ_ERRORS, WRITE_ERRORS, Id, InputSchema, Pagination, PathId, Text
+from chibo.common.api.schemas import (
+    MAX_ID,
+    READ_ERRORS,
+    WRITE_ERRORS,
+    Id,
+    InputSchema,
+    Pagination,
+    PathId,
+    Text,
+)
 from chibo.meetings.api import LocalTime
 from chibo.portal import access, selectors, services
 from chibo.portal.access import (

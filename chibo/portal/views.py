@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from chibo.common.forms import add_service_errors, submit_form
+from chibo.common.http import client_address
 from chibo.common.paging import paginate
 from chibo.meetings.access import get_meeting_for_user
 from chibo.orgs.models import Organisation
@@ -116,7 +117,7 @@ def article(request, pk: int, slug: str = ""):
             phone=data["phone"],
             title=data["title"],
             content=data["content"],
-            address=rules.client_address(request),
+            address=client_address(request),
             captcha_token=data["captcha_token"],
             captcha_answer=data["captcha"],
         )

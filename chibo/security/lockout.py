@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db.models import Max, Sum
 from django.utils import timezone
 
-from chibo.portal.rules import client_address
+from chibo.common.http import client_address
 
 
 def cool_off(request=None) -> dt.timedelta:

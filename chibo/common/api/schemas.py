@@ -9,7 +9,7 @@ import datetime as dt
 import re
 from typing import Annotated
 
-from ninja import Field, Path, Schema
+from ninja import Field, P, PathEx, Schema
 from ninja.pagination import LimitOffsetPagination
 from ninja.schema import DjangoGetter
 from pydantic import BeforeValidator, ConfigDict, model_validator
@@ -38,7 +38,7 @@ Day = Annotated[dt.date, BeforeValidator(_iso_date_only)]
 # Every id in a body.
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 # Every id in a path.
-PathId = Path[int, {"ge": 1, "le": MAX_ID}]
+PathId = PathEx[int, P(ge=1, le=MAX_ID)]
 
 
 class InputSchema(Schema):

@@ -13,7 +13,7 @@ from django.http import Http404
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaValidationError
 
-from chibo.api.schemas import BAD_DATE, NO_NUL, NUL_MESSAGE
+from chibo.common.api.schemas import BAD_DATE, NO_NUL, NUL_MESSAGE
 
 INVALID = "Dữ liệu không hợp lệ."
 ALL = "__all__"
