@@ -9,6 +9,7 @@ from chibo.audit.access import require_system_audit
 from chibo.audit.models import AuditEntry
 from chibo.common.paging import paginate
 from chibo.orgs.access import get_org_for_user, visible_ancestors
+from chibo.orgs.models import in_subtree_q
 
 # Bookkeeping columns the services derive: showing them would only repeat the real change.
 HIDDEN_FIELDS = {"id", "path", "depth", "sort_name", "search_name"}
@@ -99,7 +100,7 @@ def _render_list(request, entries, context: dict):
 def org_audit(request, org_pk: int):
     """The change log of an organisation's subtree, for its committee staff."""
     org = get_org_for_user(request.user, org_pk, staff=True)
-    entries = AuditEntry.objects.filter(org_path__gte=org.path, org_path__lt=org.path_upper)
+    entries = AuditEntry.objects.filter(in_subtree_q(org, via="org_path"))
     return _render_list(request, entries, {"org": org, "ancestors": visible_ancestors(request.user, org)})
 
 

@@ -60,6 +60,25 @@ def is_valid_on(valid_from, valid_until, day: dt.date) -> bool:
     return (valid_from is None or valid_from <= day) and (valid_until is None or valid_until > day)
 
 
+def ends_after_start(name: str) -> models.CheckConstraint:
+    """The database check every dated table carries: an end, when set, comes after the start."""
+    return models.CheckConstraint(
+        condition=Q(valid_until__isnull=True) | Q(valid_until__gt=models.F("valid_from")), name=name
+    )
+
+
+def current_q(*, via: str = "") -> Q:
+    """Rows with no end yet (the open period, e.g. a unit's current parent)."""
+    return Q(**{_f(via, "valid_until__isnull"): True})
+
+
+def through_overlapping_q(first: dt.date, last: dt.date, *, via: str = "") -> Q:
+    """Rows whose end is inclusive ("đến hết", a plan) that share a day with [first, last]."""
+    return Q(**{_f(via, "valid_from__lte"): last}) & (
+        Q(**{_f(via, "valid_until__isnull"): True}) | Q(**{_f(via, "valid_until__gte"): first})
+    )
+
+
 class DatedQuerySet(models.QuerySet):
     def _open_start(self) -> bool:
         return self.model._meta.get_field("valid_from").null

@@ -12,7 +12,7 @@ from django.utils import timezone
 from chibo.common.dates import today
 from chibo.meetings.models import Meeting, MeetingStatus
 from chibo.members.models import Member
-from chibo.orgs.models import Organisation, RoleKind
+from chibo.orgs.models import Organisation, RoleKind, in_subtree_q
 from chibo.orgs.services import role_grant
 from chibo.supervision import rules
 from chibo.supervision.models import (
@@ -77,9 +77,8 @@ def _supervisors(ward: Organisation, users: dict, rng: random.Random) -> list:
         return out  # rights are granted by someone: without the demo's administrator, no extra supervisors
     members = list(
         Member.objects.filter(
+            in_subtree_q(ward, via="memberships__cell"),
             user__isnull=True,
-            memberships__cell__path__gte=ward.path,
-            memberships__cell__path__lt=ward.path_upper,
         )
         .distinct()
         .order_by("pk")[:200]
@@ -107,9 +106,7 @@ def seed(result, users) -> None:
     rng = random.Random(2021 * 6)
     day = today()
     ward = Organisation.objects.get(pk=result.ward_ids[0])
-    cells = list(
-        Organisation.objects.filter(path__gte=ward.path, path__lt=ward.path_upper).cells().order_by("path")
-    )
+    cells = list(Organisation.objects.subtree_of(ward).cells().order_by("path"))
     supervisors = _supervisors(ward, users, rng)
     if not cells or not supervisors:
         return

@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from chibo.common.dated import Dated
+from chibo.common.dated import Dated, ends_after_start
 from chibo.common.dates import add_months
 from chibo.orgs.models import Organisation
 
@@ -111,10 +111,7 @@ class Membership(Dated):
         verbose_name_plural = "sinh hoạt đảng"
         ordering = ["member", "valid_from"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(valid_until__isnull=True) | Q(valid_until__gt=models.F("valid_from")),
-                name="membership_ends_after_start",
-            ),
+            ends_after_start("membership_ends_after_start"),
         ]
         indexes = [
             # roster_on(cell, day): memberships of one cell around a date
@@ -145,10 +142,7 @@ class Position(Dated):
         verbose_name_plural = "chức vụ"
         ordering = ["cell", "kind", "valid_from"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(valid_until__isnull=True) | Q(valid_until__gt=models.F("valid_from")),
-                name="position_ends_after_start",
-            ),
+            ends_after_start("position_ends_after_start"),
         ]
         indexes = [models.Index(fields=["cell", "kind", "valid_from"], name="position_cell_kind")]
 
@@ -166,10 +160,7 @@ class Exemption(Dated):
         verbose_name_plural = "miễn công tác và sinh hoạt đảng"
         ordering = ["member", "valid_from"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(valid_until__isnull=True) | Q(valid_until__gt=models.F("valid_from")),
-                name="exemption_ends_after_start",
-            ),
+            ends_after_start("exemption_ends_after_start"),
         ]
 
     def __str__(self):

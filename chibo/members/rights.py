@@ -7,11 +7,11 @@ transfer, a term's end or leaving the party closes the rows, so the rights end t
 
 import datetime as dt
 
-from django.db.models import CharField, Value
+from django.db.models import CharField, Q, Value
 from django.db.models.functions import Cast
 
 from chibo.members.models import Membership, Position
-from chibo.orgs.models import Organisation, RoleKind
+from chibo.orgs.models import Organisation, RoleKind, in_subtree_q
 from chibo.orgs.rights import (
     FROM_MEMBERSHIP,
     FROM_POSITION,
@@ -63,8 +63,8 @@ def holders(kinds, paths: list[str], day: dt.date) -> list:
     return found
 
 
-def _in_subtree(org: Organisation) -> dict:
-    return {"cell__path__gte": org.path, "cell__path__lt": org.path_upper, "member__user__isnull": False}
+def _in_subtree(org: Organisation) -> Q:
+    return in_subtree_q(org, via="cell") & Q(member__user__isnull=False)
 
 
 def listing(org: Organisation, period: Period) -> list:
@@ -74,7 +74,7 @@ def listing(org: Organisation, period: Period) -> list:
         (Membership, RoleKind.MEMBER, FROM_MEMBERSHIP),
         (Position, RoleKind.CELL_LEADER, FROM_POSITION),
     ):
-        qs = model.objects.filter(period.q(), **_in_subtree(org))
+        qs = model.objects.filter(period.q(), _in_subtree(org))
         rows.append(
             listing_rows(
                 qs,

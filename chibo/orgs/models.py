@@ -68,7 +68,11 @@ def _path(org_or_path) -> str:
 
 
 def _f(via: str) -> str:
-    return f"{via}__path" if via else "path"
+    # `via` is a relation ("cell", "meeting__cell") or, ending in "path", a path column of its own
+    # (an audit entry's org_path, a fact's copied path).
+    if not via:
+        return "path"
+    return via if via.endswith("path") else f"{via}__path"
 
 
 def top_paths(paths) -> list[str]:

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from chibo.audit.models import Action
 from chibo.audit.services import audit_log, snapshot
+from chibo.common.dated import current_q
 from chibo.common.dates import fmt, today
 from chibo.common.signals import cells_changed
 from chibo.orgs.models import (
@@ -118,7 +119,7 @@ def org_move(
     _check_parent(org.kind, new_parent)
     if org.parent_id == new_parent.pk:
         raise ValidationError({"parent": "Tổ chức đã trực thuộc cấp trên này."})
-    current = OrgParentPeriod.objects.filter(organisation=org, valid_until__isnull=True).first()
+    current = OrgParentPeriod.objects.filter(current_q(), organisation=org).first()
     if current and current.valid_from and on <= current.valid_from:
         raise ValidationError({"on": "Ngày chuyển phải sau ngày bắt đầu trực thuộc hiện tại."})
     before = snapshot(org)

@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.db.models import Q
 
 from chibo.common.collation import sort_key
+from chibo.common.dated import through_overlapping_q
 from chibo.common.dates import add_months, month_end, today
 from chibo.orgs.models import Organisation
 from chibo.reporting import engine, periods
@@ -152,7 +153,7 @@ def trend_range(period: Period) -> Period:
 
 def _in_force(period: Period) -> Q:
     last_day = month_end(period.last.year, period.last.month)
-    return Q(valid_from__lte=last_day) & (Q(valid_until__isnull=True) | Q(valid_until__gte=period.first))
+    return through_overlapping_q(period.first, last_day)
 
 
 def children_targets(children, period: Period, inherited: dict) -> dict[int, dict]:

@@ -37,7 +37,7 @@ from chibo.members.models import (
     PositionKind,
     WorkStatus,
 )
-from chibo.orgs.models import SEGMENT, Organisation
+from chibo.orgs.models import SEGMENT, Organisation, in_subtree_q
 from chibo.reporting.models import COUNT_FIELDS, CellMonthFact, FactMonth, OrgMonthFact, StaleCellMonth
 from chibo.supervision.selectors import supervised_cells
 from chibo.training.selectors import trained_member_ids
@@ -308,7 +308,7 @@ def _resum(month: dt.date, org_ids: set[int]) -> None:
     aggregates = {name: Coalesce(Sum(name), 0) for name in COUNT_FIELDS}
     existing = {f.org_id: f for f in OrgMonthFact.objects.filter(month=month, org_id__in=org_ids)}
     for org in Organisation.objects.filter(pk__in=org_ids).only("pk", "path"):
-        subtree = CellMonthFact.objects.filter(month=month, path__gte=org.path, path__lt=org.path_upper)
+        subtree = CellMonthFact.objects.filter(in_subtree_q(org, via="path"), month=month)
         counts = subtree.aggregate(**aggregates)
         fact = existing.get(org.pk)
         if fact is None:

@@ -35,7 +35,7 @@ from chibo.members.models import (
     TrainingRecord,
     WorkStatus,
 )
-from chibo.orgs.models import Organisation, OrgKind
+from chibo.orgs.models import Organisation, OrgKind, in_subtree_q
 from chibo.reporting import facts
 from chibo.reporting.indicators import Indicator, fmt_percent
 from chibo.reporting.models import CellMonthFact
@@ -150,9 +150,9 @@ def _active_q(day: dt.date, prefix: str = "") -> Q:
 
 
 def _subtree_facts(org: Organisation, months):
-    return CellMonthFact.objects.filter(
-        month__in=list(months), path__gte=org.path, path__lt=org.path_upper
-    ).select_related("cell")
+    return CellMonthFact.objects.filter(in_subtree_q(org, via="path"), month__in=list(months)).select_related(
+        "cell"
+    )
 
 
 def _held(org: Organisation, months, kind: str | None = None):
@@ -166,10 +166,9 @@ def _held(org: Organisation, months, kind: str | None = None):
         when |= Q(moment__gte=start, moment__lt=end) & _active_q(last, "cell__")
     qs = (
         Meeting.objects.filter(
+            in_subtree_q(org, via="cell"),
             status=MeetingStatus.HELD,
             cell__kind=OrgKind.CELL,
-            cell__path__gte=org.path,
-            cell__path__lt=org.path_upper,
         )
         .annotate(moment=Coalesce("started_at", "scheduled_at"))
         .filter(when)
@@ -312,13 +311,11 @@ def untrained_leaders(org: Organisation, period: Period) -> list[UntrainedLeader
     if not months:
         return []
     lasts = [_last_day(m) for m in months]
-    positions = Position.objects.filter(
+    positions = Position.objects.overlapping(lasts[0], lasts[-1] + dt.timedelta(days=1)).filter(
+        in_subtree_q(org, via="cell"),
         kind__in=facts.LEADER_KINDS,
         cell__kind=OrgKind.CELL,
-        cell__path__gte=org.path,
-        cell__path__lt=org.path_upper,
-        valid_from__lte=lasts[-1],
-    ).filter(Q(valid_until__isnull=True) | Q(valid_until__gt=lasts[0]))
+    )
     # Narrow rows first: a city has about 100,000 leader positions, and model instances for all of them
     # (with member and cell) cost seconds. Instances are loaded only for the people listed.
     held = [

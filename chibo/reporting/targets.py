@@ -3,9 +3,8 @@ committee at or above the unit that is in force for the period."""
 
 from decimal import Decimal
 
-from django.db.models import Q
-
-from chibo.orgs.models import Organisation
+from chibo.common.dated import through_overlapping_q
+from chibo.orgs.models import Organisation, in_ancestors_q
 from chibo.reporting.indicators import CITY_TARGETS
 from chibo.reporting.models import Plan
 from chibo.reporting.periods import Period
@@ -17,8 +16,7 @@ def plan_for(org: Organisation, period: Period) -> Plan | None:
 
     last_day = month_end(period.last.year, period.last.month)
     plans = (
-        Plan.objects.filter(owner__path__in=org.ancestor_paths(), valid_from__lte=last_day)
-        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=period.first))
+        Plan.objects.filter(in_ancestors_q(org, via="owner"), through_overlapping_q(period.first, last_day))
         .select_related("owner")
         .prefetch_related("targets")
     )

@@ -7,10 +7,9 @@ unit (usually a cell) for a term. Recording a visit needs one; the role alone on
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.urls import reverse
 
-from chibo.common.dated import Dated
+from chibo.common.dated import Dated, ends_after_start
 from chibo.meetings.models import Meeting
 from chibo.members.models import Member
 from chibo.orgs.models import Organisation
@@ -55,10 +54,7 @@ class Assignment(Dated):
         verbose_name_plural = "phân công theo dõi"
         ordering = ["unit__path", "valid_from", "pk"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(valid_until__isnull=True) | Q(valid_until__gt=models.F("valid_from")),
-                name="assignment_ends_after_start",
-            ),
+            ends_after_start("assignment_ends_after_start"),
         ]
         indexes = [
             # "my units" and the access check: a user's assignments by date
