@@ -4,7 +4,6 @@ Anyone who sees the meeting reads approved minutes and downloads them; drafts, e
 belong to those who may write the cell (403 for the others, 404 outside their subtree).
 """
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
@@ -12,10 +11,14 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_POST
 
-from chibo.common.forms import Form, add_service_errors
+from chibo.common.forms import add_service_errors
 from chibo.meetings.access import get_meeting_for_user
 from chibo.meetings.documents import CONTENT_TYPES, FORMATS, body_blocks, minutes_document, minutes_file
 from chibo.meetings.documents import minutes_filename as file_name
+from chibo.meetings.forms import (
+    AmendmentForm,
+    MinutesForm,
+)
 from chibo.meetings.models import Meeting, MeetingStatus, Minutes, MinutesStatus
 from chibo.meetings.services.minutes import (
     LOCKED,
@@ -30,37 +33,6 @@ from chibo.meetings.services.minutes import (
 from chibo.orgs.access import can_write_org, visible_ancestors
 
 DRAFT_HIDDEN = "Biên bản đang là dự thảo, chưa được chi bộ thông qua; chỉ cấp ủy chi bộ xem được."
-
-
-class MinutesForm(Form):
-    number = forms.CharField(
-        label="Số biên bản",
-        max_length=40,
-        required=False,
-        help_text="Ví dụ 05-BB/CB. Để trống thì hệ thống tự đánh số khi thông qua.",
-    )
-    body = forms.CharField(
-        label="Nội dung biên bản",
-        widget=forms.Textarea(attrs={"rows": 24, "class": "minutes-text", "spellcheck": "true"}),
-        help_text="Mỗi mục một dòng: «I. …» là phần, «1. …» là bước, «- …» là ý, dòng thụt vào hoặc «+ …» là ý nhỏ.",
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["number"].error_messages["max_length"] = "Số biên bản: tối đa 40 ký tự."
-
-
-class AmendmentForm(Form):
-    reason = forms.CharField(label="Lý do đính chính", max_length=255)
-    text = forms.CharField(
-        label="Nội dung đính chính",
-        widget=forms.Textarea(attrs={"rows": 8}),
-        help_text="Ghi rõ nội dung nào của biên bản được sửa thành thế nào.",
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["reason"].error_messages["max_length"] = "Lý do đính chính: tối đa 255 ký tự."
 
 
 def _minutes_of(meeting: Meeting) -> Minutes | None:

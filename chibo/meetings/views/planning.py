@@ -2,7 +2,6 @@
 
 import datetime as dt
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,10 +13,25 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from chibo.common.dates import today
-from chibo.common.forms import DateField, Form, add_service_errors, submit_form
+from chibo.common.forms import add_service_errors, submit_form
 from chibo.common.paging import paginate
 from chibo.meetings.access import get_meeting_for_user
 from chibo.meetings.calendar import feed_ics
+from chibo.meetings.forms import (
+    AbsenceForm,
+    CancelForm,
+    CriterionForm,
+    MaterialForm,
+    MeetingEditForm,
+    MeetingForm,
+    PlanYearForm,
+    PrepareForm,
+    RescheduleForm,
+    RuleSetCopyForm,
+    RuleSetForm,
+    RuleStepAddForm,
+    RuleStepForm,
+)
 from chibo.meetings.models import (
     AbsenceReport,
     CalendarFeed,
@@ -44,169 +58,6 @@ from chibo.orgs.access import (
     writable_parents,
 )
 from chibo.orgs.models import Organisation
-
-# --- forms --------------------------------------------------------------------------------------------
-
-
-class TimeField(forms.TimeField):
-    def __init__(self, **kwargs):
-        kwargs.setdefault("input_formats", ["%H:%M"])
-        kwargs.setdefault("widget", forms.TextInput(attrs={"placeholder": "HH:MM", "inputmode": "numeric"}))
-        super().__init__(**kwargs)
-
-
-class WhenMixin:
-    """A date (dd/mm/yyyy) and a time (HH:MM) in Asia/Ho_Chi_Minh, combined into `scheduled_at`."""
-
-    def when(self) -> dt.datetime:
-        return timezone.make_aware(dt.datetime.combine(self.cleaned_data["day"], self.cleaned_data["time"]))
-
-    def _time_error(self):
-        self.fields["time"].error_messages["invalid"] = (
-            "Giờ họp: không hợp lệ; hãy nhập theo dạng HH:MM, ví dụ 19:30."
-        )
-
-
-class MeetingForm(WhenMixin, Form):
-    kind = forms.ChoiceField(label="Loại sinh hoạt", choices=MeetingKind.choices)
-    day = DateField(label="Ngày họp")
-    time = TimeField(label="Giờ họp")
-    place = forms.CharField(label="Địa điểm", max_length=255, required=False)
-    topic = forms.CharField(label="Chủ đề, nội dung chính", max_length=255, required=False)
-    extra_reason = forms.CharField(
-        label="Lý do họp thêm",
-        max_length=255,
-        required=False,
-        help_text="Chỉ cần khi chi bộ đã có một buổi sinh hoạt thường kỳ khác trong tháng.",
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._time_error()
-
-
-class MeetingEditForm(MeetingForm):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        del self.fields["kind"]
-
-
-class RescheduleForm(WhenMixin, Form):
-    day = DateField(label="Ngày họp mới")
-    time = TimeField(label="Giờ họp mới")
-    reason = forms.CharField(label="Lý do đổi lịch", max_length=255)
-    extra_reason = forms.CharField(label="Lý do họp thêm (nếu có)", max_length=255, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._time_error()
-
-
-class CancelForm(Form):
-    reason = forms.CharField(label="Lý do hủy", max_length=255)
-
-
-class PlanYearForm(Form):
-    year = forms.IntegerField(label="Năm", min_value=2018, max_value=2100)
-    day_from = forms.IntegerField(label="Họp thường kỳ từ ngày", min_value=1, max_value=31, initial=1)
-    day_to = forms.IntegerField(label="đến ngày", min_value=1, max_value=31, initial=10)
-    time = TimeField(label="Giờ họp", initial="19:30")
-    weekends = forms.BooleanField(label="Có thể họp vào thứ Bảy, Chủ nhật", required=False)
-    thematic_months = forms.MultipleChoiceField(
-        label="Tháng sinh hoạt chuyên đề",
-        choices=[(m, f"Tháng {m}") for m in range(1, 13)],
-        initial=["3", "6", "9", "12"],
-        widget=forms.CheckboxSelectMultiple,
-    )
-    place = forms.CharField(label="Địa điểm (nếu chung)", max_length=255, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["time"].error_messages["invalid"] = "Giờ họp: không hợp lệ; hãy nhập theo dạng HH:MM."
-        for name in ("year", "day_from", "day_to"):
-            label = self.fields[name].label
-            self.fields[name].error_messages.update(
-                invalid=f"{label}: phải là một số.",
-                min_value=f"{label}: giá trị quá nhỏ.",
-                max_value=f"{label}: giá trị quá lớn.",
-            )
-
-
-class PrepareForm(Form):
-    drafter = forms.ModelChoiceField(label="Người chuẩn bị dự thảo", queryset=None, required=False)
-    prep_meeting_on = DateField(label="Ngày họp chi ủy chuẩn bị", required=False)
-
-    def __init__(self, *args, roster=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["drafter"].queryset = roster
-
-
-class MaterialForm(Form):
-    title = forms.CharField(label="Tên tài liệu", max_length=255)
-    file = forms.FileField(label="Tệp (PDF, DOCX hoặc ảnh)")
-    publish = forms.BooleanField(label="Gửi ngay cho đảng viên", required=False)
-
-
-class AbsenceForm(Form):
-    reason = forms.CharField(label="Lý do vắng", max_length=255)
-
-
-class RuleSetCopyForm(Form):
-    owner = forms.ModelChoiceField(label="Cấp ủy áp dụng", queryset=None)
-    code = forms.SlugField(label="Mã bộ quy định", max_length=40)
-    name = forms.CharField(label="Tên", max_length=255)
-    valid_from = DateField(label="Áp dụng từ ngày")
-
-    def __init__(self, *args, owners=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = owners
-        self.fields["code"].error_messages["invalid"] = "Mã bộ quy định: chỉ gồm chữ không dấu, số, gạch nối."
-
-
-class RuleSetForm(Form):
-    name = forms.CharField(label="Tên", max_length=255)
-    valid_from = DateField(label="Áp dụng từ ngày")
-    valid_until = DateField(label="Đến ngày (không kể)", required=False)
-    min_minutes_regular = forms.IntegerField(
-        label="Thời lượng sinh hoạt thường kỳ (phút)", min_value=15, max_value=600
-    )
-    min_minutes_thematic = forms.IntegerField(
-        label="Thời lượng sinh hoạt chuyên đề (phút)", min_value=15, max_value=600
-    )
-    min_minutes_combined = forms.IntegerField(
-        label="Thời lượng khi họp chung một buổi (phút)", min_value=15, max_value=600
-    )
-    materials_days_before = forms.IntegerField(label="Gửi tài liệu trước (ngày)", min_value=0, max_value=30)
-    minutes_days_after = forms.IntegerField(label="Hoàn thành biên bản sau (ngày)", min_value=0, max_value=30)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            if isinstance(field, forms.IntegerField):
-                field.error_messages.update(
-                    invalid=f"{field.label}: phải là một số.",
-                    min_value=f"{field.label}: giá trị quá nhỏ.",
-                    max_value=f"{field.label}: giá trị quá lớn.",
-                )
-
-
-class StepForm(Form):
-    order = forms.IntegerField(label="Thứ tự", min_value=1, max_value=999)
-    title = forms.CharField(label="Nội dung bước", max_length=255)
-    mandatory = forms.BooleanField(label="Bắt buộc", required=False)
-
-
-class StepAddForm(Form):
-    meeting_kind = forms.ChoiceField(label="Loại sinh hoạt", choices=MeetingKind.choices)
-    title = forms.CharField(label="Nội dung bước", max_length=255)
-    mandatory = forms.BooleanField(label="Bắt buộc", required=False)
-
-
-class CriterionForm(Form):
-    title = forms.CharField(label="Tiêu chí", max_length=255)
-    max_points = forms.IntegerField(label="Điểm tối đa", min_value=0, max_value=100)
-    full_marks_for_good = forms.BooleanField(label="Phải đạt điểm tối đa mới xếp loại Tốt", required=False)
-
 
 # --- helpers ------------------------------------------------------------------------------------------
 
@@ -764,7 +615,7 @@ def ruleset_detail(request, pk: int):
             "sheets": sheets,
             "can_edit": can_edit,
             "can_copy": writable_parents(request.user).exists(),
-            "add_form": StepAddForm(),
+            "add_form": RuleStepAddForm(),
         },
     )
 
@@ -823,7 +674,7 @@ def ruleset_edit(request, pk: int):
 def rulestep_edit(request, pk: int):
     step = get_object_or_404(RuleStep.objects.select_related("rule_set"), pk=pk)
     rule_set = get_rule_set_for_user(request.user, step.rule_set_id, write=True)
-    form = StepForm(
+    form = RuleStepForm(
         request.POST or None, initial={"order": step.order, "title": step.title, "mandatory": step.mandatory}
     )
     if request.method == "POST" and form.is_valid():
@@ -844,7 +695,7 @@ def rulestep_edit(request, pk: int):
 @require_POST
 def rulestep_add_view(request, pk: int):
     rule_set = get_rule_set_for_user(request.user, pk, write=True)
-    form = StepAddForm(request.POST)
+    form = RuleStepAddForm(request.POST)
     if form.is_valid():
         try:
             rs_services.rulestep_add(rule_set=rule_set, by=request.user, **form.cleaned_data)

@@ -1,6 +1,5 @@
 """Scoring a held meeting (issue 3 §6) and the attendance warnings of a subtree (§7, DOMAIN §5)."""
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -9,8 +8,12 @@ from django.urls import path
 from django.views.decorators.http import require_POST
 
 from chibo.common.dates import today
-from chibo.common.forms import Form, add_service_errors
+from chibo.common.forms import add_service_errors
 from chibo.meetings.access import get_meeting_for_user
+from chibo.meetings.forms import (
+    ScoreForm,
+    WarningsForm,
+)
 from chibo.meetings.models import MeetingStatus, Score, ScoringCriterion
 from chibo.meetings.services.scoring import (
     can_confirm_score,
@@ -28,41 +31,6 @@ from chibo.meetings.warnings import (
     removal_cases,
 )
 from chibo.orgs.access import can_read_members_of, can_write_org, get_org_for_user, visible_ancestors
-
-
-class ScoreForm(Form):
-    """One whole-number box per criterion of the sheet, 0 to its maximum; the box says which
-    criterion an error is about, and carries the data's suggestion as help text."""
-
-    def __init__(self, *args, criteria, suggestions, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.criteria = criteria
-        for c in criteria:
-            label = f"{c.order}. {c.title} (tối đa {c.max_points} điểm)"
-            field = forms.IntegerField(label=label, min_value=0, max_value=c.max_points)
-            field.widget.attrs.update({"inputmode": "numeric"})
-            field.error_messages.update(
-                {
-                    "required": f"{c.title}: chưa nhập điểm.",
-                    "invalid": f"{c.title}: điểm phải là số nguyên.",
-                    "min_value": f"{c.title}: điểm phải từ 0 đến {c.max_points}.",
-                    "max_value": f"{c.title}: điểm phải từ 0 đến {c.max_points}.",
-                }
-            )
-            suggestion = suggestions.get(c.pk)
-            if suggestion is not None:
-                field.help_text = (
-                    f"Gợi ý từ dữ liệu: {suggestion.points} điểm ({suggestion.reason}). "
-                    "Người chấm có thể sửa."
-                )
-            if c.full_marks_for_good:
-                field.help_text = (field.help_text + " " if field.help_text else "") + (
-                    "Phải đạt điểm tối đa mới xếp loại Tốt."
-                )
-            self.fields[field_name(c.pk)] = field
-
-    def points(self) -> dict[int, int]:
-        return {c.pk: self.cleaned_data[field_name(c.pk)] for c in self.criteria}
 
 
 def _get_scorable(request, pk: int):
@@ -142,20 +110,6 @@ def score_confirm_view(request, pk: int):
 
 
 # --- warnings ------------------------------------------------------------------------------------------
-
-
-class WarningsForm(Form):
-    nam = forms.IntegerField(
-        label="Năm",
-        min_value=1930,
-        max_value=2100,
-        required=False,
-        error_messages={
-            "invalid": "Năm: hãy nhập một số nguyên, ví dụ 2025.",
-            "min_value": "Năm: phải từ 1930 đến 2100.",
-            "max_value": "Năm: phải từ 1930 đến 2100.",
-        },
-    )
 
 
 TABS = {
