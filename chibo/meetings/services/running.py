@@ -9,13 +9,13 @@ locked with the minutes; a correction is an amendment of the minutes).
 import datetime as dt
 import secrets
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from chibo.audit.models import Action
 from chibo.audit.services import audit_bulk, audit_log, snapshot
-from chibo.meetings import rules
+from chibo.meetings import access, rules
 from chibo.meetings.models import (
     AbsenceReport,
     Attendance,
@@ -33,7 +33,6 @@ from chibo.meetings.models import (
 from chibo.meetings.services.changes import meeting_changed
 from chibo.members.models import Member
 from chibo.members.selectors import roster_on
-from chibo.orgs.access import can_write_org
 
 # --- small helpers ------------------------------------------------------------------------------------
 
@@ -49,8 +48,7 @@ def _lock(meeting: Meeting) -> Meeting:
 
 
 def _check_writer(meeting: Meeting, by) -> None:
-    if by is not None and not can_write_org(by, meeting.cell):
-        raise PermissionDenied("Bạn không có quyền điều hành buổi sinh hoạt của chi bộ này.")
+    access.meeting.check_run(by, meeting)
 
 
 def minutes_locked(meeting: Meeting) -> bool:

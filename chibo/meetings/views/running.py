@@ -12,15 +12,14 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from chibo.common.collation import name_order
 from chibo.common.forms import add_service_errors
 from chibo.common.paging import paginate
-from chibo.meetings import rules
-from chibo.meetings.access import get_meeting_for_user
+from chibo.meetings import access, rules
 from chibo.meetings.forms import (
     AttendanceForm,
     CloseForm,
@@ -64,13 +63,12 @@ from chibo.meetings.services.running import (
 )
 from chibo.members.models import Member, PositionKind
 from chibo.members.selectors import positions_on, roster_on
-from chibo.orgs.access import can_see_org
 
 # --- helpers -------------------------------------------------------------------------------------------
 
 
 def _meeting(request, pk: int) -> Meeting:
-    return get_meeting_for_user(request.user, pk, write=True)
+    return access.meeting.get_for_user(request.user, pk, write=True)
 
 
 def _run_url(meeting: Meeting, anchor: str = "") -> str:
@@ -449,12 +447,12 @@ def _meeting_for_checkin(request, pk: int, token: str | None = None) -> Meeting:
     (they are in the room: they get a clear "not on the roll call" rather than a 404). Anyone else: 404."""
     meeting = Meeting.objects.select_related("cell").filter(pk=pk).first()
     if meeting is None:
-        raise Http404("Không tìm thấy buổi sinh hoạt.")
+        raise Http404(access.NOT_FOUND)
     member = getattr(request.user, "member", None)
     on_roll = member is not None and meeting.attendances.filter(member=member).exists()
     holds_code = token is not None and checkin_problem(meeting, token) is None
-    if not (on_roll or holds_code or can_see_org(request.user, meeting.cell)):
-        raise Http404("Không tìm thấy buổi sinh hoạt.")
+    if not access.can_reach_checkin(request.user, meeting, on_roll=on_roll, holds_code=holds_code):
+        raise Http404(access.NOT_FOUND)
     return meeting
 
 
@@ -550,26 +548,3 @@ def print_invitations(request, pk: int):
 def print_roll_call(request, pk: int):
     meeting = _meeting(request, pk)
     return render(request, "meetings/running/print_roll_call.html", _print_context(meeting))
-
-
-urlpatterns = [
-    path("<int:pk>/dieu-hanh/", run, name="run"),
-    path("<int:pk>/dieu-hanh/bat-dau/", open_view, name="open"),
-    path("<int:pk>/dieu-hanh/chu-tri/", officers_view, name="officers"),
-    path("<int:pk>/dieu-hanh/ket-thuc/", close_view, name="close"),
-    path("<int:pk>/dieu-hanh/buoc/<int:step_pk>/", step_view, name="step"),
-    path("<int:pk>/dieu-hanh/phat-bieu/", speech_add_view, name="speech_add"),
-    path("<int:pk>/dieu-hanh/phat-bieu/<int:speech_pk>/xoa/", speech_delete_view, name="speech_delete"),
-    path("<int:pk>/diem-danh/", roll_call, name="roll_call"),
-    path("<int:pk>/diem-danh/<int:line_pk>/", attendance_view, name="attendance"),
-    path("<int:pk>/diem-danh/co-mat-tat-ca/", mark_all_present_view, name="mark_all_present"),
-    path("<int:pk>/khach-moi/", guest_add_view, name="guest_add"),
-    path("<int:pk>/khach-moi/<int:guest_pk>/xoa/", guest_delete_view, name="guest_delete"),
-    path("<int:pk>/bieu-quyet/", votes, name="votes"),
-    path("<int:pk>/bieu-quyet/<int:vote_pk>/xoa/", vote_delete_view, name="vote_delete"),
-    path("<int:pk>/ma-qr/", qr, name="qr"),
-    path("<int:pk>/co-mat/<str:token>/", checkin, name="checkin"),
-    path("<int:pk>/toi-co-mat/", checkin_self, name="checkin_self"),
-    path("<int:pk>/in/giay-moi/", print_invitations, name="print_invitations"),
-    path("<int:pk>/in/danh-sach-ky/", print_roll_call, name="print_roll_call"),
-]

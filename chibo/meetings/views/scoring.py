@@ -1,22 +1,20 @@
 """Scoring a held meeting (issue 3 §6) and the attendance warnings of a subtree (§7, DOMAIN §5)."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.views.decorators.http import require_POST
 
 from chibo.common.dates import today
 from chibo.common.forms import add_service_errors
-from chibo.meetings.access import get_meeting_for_user
+from chibo.meetings import access
 from chibo.meetings.forms import (
     ScoreForm,
     WarningsForm,
 )
 from chibo.meetings.models import MeetingStatus, Score, ScoringCriterion
 from chibo.meetings.services.scoring import (
-    can_confirm_score,
     field_name,
     score_confirm,
     score_facts,
@@ -30,29 +28,28 @@ from chibo.meetings.warnings import (
     excused_streaks,
     removal_cases,
 )
-from chibo.orgs.access import can_read_members_of, can_write_org, get_org_for_user, visible_ancestors
+from chibo.orgs.access import get_org_for_user, visible_ancestors
 
 
 def _get_scorable(request, pk: int):
     """The score page is for those who read the cell's records in full (its leaders, the committee
     staff and supervisors above); a plain member gets 403, a stranger 404."""
-    meeting = get_meeting_for_user(request.user, pk)
-    if not can_read_members_of(request.user, meeting.cell):
-        raise PermissionDenied("Bạn không có quyền xem điểm buổi sinh hoạt của chi bộ này.")
+    meeting = access.meeting.get_for_user(request.user, pk)
+    access.meeting.check_read_score(request.user, meeting)
     return meeting
 
 
 def score_view(request, pk: int):
     meeting = _get_scorable(request, pk)
-    if request.method == "POST" and not can_write_org(request.user, meeting.cell):
-        raise PermissionDenied("Chỉ cấp ủy chi bộ hoặc cán bộ cấp ủy cấp trên mới chấm điểm buổi sinh hoạt.")
+    if request.method == "POST":
+        access.meeting.check_score(request.user, meeting)
     score = Score.objects.filter(meeting=meeting).select_related("confirmed_by", "proposed_by").first()
     sheet = score.sheet if score else sheet_for(meeting)
     criteria = list(ScoringCriterion.objects.filter(sheet=sheet).order_by("order")) if sheet else []
     held = meeting.status == MeetingStatus.HELD
     facts = score_facts(meeting) if held else None
     suggestions = suggestions_for(criteria, facts) if facts else {}
-    can_propose = held and sheet is not None and can_write_org(request.user, meeting.cell)
+    can_propose = held and sheet is not None and access.meeting.can_score(request.user, meeting)
     locked = score is not None and score.confirmed_at is not None
 
     initial = {field_name(c.pk): s.points for c in criteria if (s := suggestions.get(c.pk))}
@@ -88,7 +85,9 @@ def score_view(request, pk: int):
             "facts": facts,
             "form": form if can_propose and not locked else None,
             "locked": locked,
-            "can_confirm": score is not None and not locked and can_confirm_score(request.user, meeting.cell),
+            "can_confirm": score is not None
+            and not locked
+            and access.meeting.can_confirm_score(request.user, meeting),
         },
     )
 
@@ -104,7 +103,7 @@ def score_confirm_view(request, pk: int):
         # A confirmation posted twice: already done, nothing changes.
         messages.info(request, "Điểm đã được xác nhận.")
         return redirect("meetings:score", pk=meeting.pk)
-    score = score_confirm(score=score, by=request.user)  # PermissionDenied -> 403 for the cell's own leaders
+    score = score_confirm(score=score, by=request.user)  # the policy refuses the cell's own leaders (403)
     messages.success(request, f"Đã xác nhận điểm: {score.total} điểm, xếp loại {score.grade}.")
     return redirect("meetings:score", pk=meeting.pk)
 
@@ -144,10 +143,3 @@ def warnings_view(request, org_pk: int):
             "streak_limit": EXCUSED_STREAK_LIMIT,
         },
     )
-
-
-urlpatterns = [
-    path("<int:pk>/cham-diem/", score_view, name="score"),
-    path("<int:pk>/cham-diem/xac-nhan/", score_confirm_view, name="score_confirm"),
-    path("canh-bao/<int:org_pk>/", warnings_view, name="warnings"),
-]
