@@ -142,7 +142,7 @@ def ruleset_copy(
 
 
 def _org_path(rule_set: RuleSet) -> str:
-    return rule_set.owner.path if rule_set.owner_id else ""
+    return rule_set.owner.path if rule_set.owner is not None else ""
 
 
 def _check_editable(rule_set: RuleSet) -> None:

@@ -11,6 +11,7 @@ import secrets
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from chibo.audit.models import Action
@@ -122,8 +123,8 @@ def session_span(meeting: Meeting) -> tuple[dt.datetime | None, dt.datetime | No
     """Start and end of the session: a shared session runs from the first start to the last end."""
     start, end = meeting.started_at, meeting.ended_at
     if is_shared_session(meeting):
-        partners = Meeting.objects.filter(pk=meeting.shares_session_with_id) | Meeting.objects.filter(
-            shares_session_with=meeting
+        partners = Meeting.objects.filter(
+            Q(pk=meeting.shares_session_with_id) | Q(shares_session_with=meeting)
         )
         for other in partners:
             if other.started_at and start:
@@ -240,7 +241,7 @@ def meeting_close(*, meeting: Meeting, ended_at: dt.datetime, by) -> Meeting:
         raise ValidationError(
             f"Chỉ kết thúc được buổi sinh hoạt đang họp; buổi này {meeting.get_status_display().lower()}."
         )
-    if ended_at <= meeting.started_at:
+    if meeting.started_at is not None and ended_at <= meeting.started_at:
         start = timezone.localtime(meeting.started_at)
         raise ValidationError(
             {"ended_at": f"Kết thúc lúc: phải sau giờ bắt đầu ({start:%H:%M} ngày {start:%d/%m/%Y})."}
@@ -265,9 +266,7 @@ def meeting_close(*, meeting: Meeting, ended_at: dt.datetime, by) -> Meeting:
     return meeting
 
 
-def _attendance_of(meeting: Meeting, member: Member | None, field: str, label: str) -> Attendance | None:
-    if member is None:
-        return None
+def _attendance_of(meeting: Meeting, member: Member, field: str, label: str) -> Attendance:
     line = meeting.attendances.filter(member=member).first()
     if line is None:
         raise ValidationError({field: f"{label}: {member.full_name} không có tên trong danh sách điểm danh."})
@@ -290,9 +289,9 @@ def meeting_set_officers(
     _check_writer(meeting, by)
     check_recordable(meeting)
     for member, field, label in ((chair, "chair", "Chủ trì"), (minute_taker, "minute_taker", "Thư ký")):
-        line = _attendance_of(meeting, member, field, label)
-        if line is None:
+        if member is None:
             continue
+        line = _attendance_of(meeting, member, field, label)
         if mark_present and line.status in ("", AttendanceStatus.EXEMPT):
             line.status = AttendanceStatus.PRESENT
             line.save(update_fields=["status"])
@@ -356,8 +355,8 @@ def speech_add(
         raise ValidationError({"step": "Bước: không thuộc buổi sinh hoạt này."})
     if guest is not None and guest.meeting_id != meeting.pk:
         raise ValidationError({"speaker": "Người phát biểu: khách mời không thuộc buổi sinh hoạt này."})
-    line = _attendance_of(meeting, member, "speaker", "Người phát biểu")
-    if line is not None:
+    if member is not None:
+        line = _attendance_of(meeting, member, "speaker", "Người phát biểu")
         if line.status in (AttendanceStatus.EXCUSED, AttendanceStatus.UNEXCUSED):
             raise ValidationError(
                 {"speaker": f"Người phát biểu: {member.full_name} đang được điểm danh là vắng mặt."}
@@ -532,7 +531,7 @@ def member_checkin(
     if problem:
         raise CheckinRefused(problem)
     line = meeting.attendances.filter(member=member).first() if member is not None else None
-    if line is None:
+    if line is None or member is None:
         raise CheckinRefused(
             "Đồng chí không có tên trong danh sách điểm danh của buổi sinh hoạt này "
             f"({meeting.cell.name}, {timezone.localtime(meeting.scheduled_at):%d/%m/%Y})."

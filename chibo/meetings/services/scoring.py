@@ -2,7 +2,7 @@
 cell, the confirmation by the upper level. The grade rule itself is in meetings.scoring_rules."""
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Min
 from django.utils import timezone
 
@@ -32,7 +32,7 @@ from chibo.meetings.rules import duration_minutes, minimum_minutes
 LOCKED = "Điểm của buổi sinh hoạt này đã được cấp trên xác nhận; không thể chấm lại."
 
 
-def field_name(criterion_id: int) -> str:
+def field_name(criterion_id: object) -> str:
     """The form field (and ValidationError key) of a criterion, so service errors land on its box."""
     return f"criterion_{criterion_id}"
 
@@ -203,7 +203,7 @@ def score_propose(*, meeting: Meeting, points: dict, by, notes: dict | None = No
 
     notes = {int(k): (v or "").strip()[:255] for k, v in (notes or {}).items()}
     items = {item.criterion_id: item for item in ScoreItem.objects.filter(score=score)}
-    entries = []
+    entries: list[tuple[str, models.Model, str, dict | None]] = []
     for c in criteria:
         value, note = int(points[c.pk]), notes.get(c.pk, "")
         item = items.get(c.pk)
