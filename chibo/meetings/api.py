@@ -309,7 +309,7 @@ def _roster_member(meeting: Meeting, pk: int | None, field: str) -> Member | Non
 
 
 def _minutes_of(meeting: Meeting) -> Minutes:
-    minutes = Minutes.objects.select_related("approved_by").filter(meeting=meeting).first()
+    minutes = Minutes.objects.select_related("approved_by", "meeting__cell").filter(meeting=meeting).first()
     if minutes is None:
         raise Http404(NO_MINUTES)
     return minutes

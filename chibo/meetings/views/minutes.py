@@ -14,10 +14,7 @@ from chibo.common.forms import add_service_errors
 from chibo.meetings import access
 from chibo.meetings.documents import CONTENT_TYPES, FORMATS, body_blocks, minutes_document, minutes_file
 from chibo.meetings.documents import minutes_filename as file_name
-from chibo.meetings.forms import (
-    AmendmentForm,
-    MinutesForm,
-)
+from chibo.meetings.forms import AmendmentForm, MinutesForm
 from chibo.meetings.models import Meeting, MeetingStatus, Minutes, MinutesStatus
 from chibo.meetings.services.minutes import (
     minutes_amend,
@@ -32,7 +29,7 @@ from chibo.orgs.access import visible_ancestors
 
 
 def _minutes_of(meeting: Meeting) -> Minutes | None:
-    return Minutes.objects.select_related("approved_by").filter(meeting=meeting).first()
+    return Minutes.objects.select_related("approved_by", "meeting__cell").filter(meeting=meeting).first()
 
 
 def _page(request, meeting: Meeting, template: str, **context):

@@ -9,10 +9,7 @@ from django.views.decorators.http import require_POST
 from chibo.common.dates import today
 from chibo.common.forms import add_service_errors
 from chibo.meetings import access
-from chibo.meetings.forms import (
-    ScoreForm,
-    WarningsForm,
-)
+from chibo.meetings.forms import ScoreForm, WarningsForm
 from chibo.meetings.models import MeetingStatus, Score, ScoringCriterion
 from chibo.meetings.services.scoring import (
     field_name,
