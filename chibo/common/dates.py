@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 
 from django.utils import timezone
 
@@ -29,3 +30,35 @@ def month_end(year: int, month: int) -> dt.date:
 
 def fmt(day: dt.date | None) -> str:
     return day.strftime("%d/%m/%Y") if day else ""
+
+
+# A time as people type it: 19:30, 7:30, 19h30, 19g30, 19.30, 19,30, 19h, 19, 19:30:00 (and "phút" after).
+_TIME = re.compile(r"^(\d{1,2})(?:\s*[:hg.,]\s*(?:(\d{2})(?::(\d{2}))?)?)?\s*(?:phút)?$", re.IGNORECASE)
+# 1930 or 930, as a phone's numeric keypad makes easy.
+_COMPACT_TIME = re.compile(r"^(\d{1,2})(\d{2})$")
+
+
+def parse_time(value) -> dt.time | None:
+    """The one reading of a time of day (24 hours, seconds dropped), for forms and imports alike.
+
+    Takes text (see the patterns above), a time or datetime, or an Excel time cell's fraction of a day.
+    Empty -> None; anything else -> ValueError (callers word the message for their field)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.time().replace(second=0, microsecond=0)
+    if isinstance(value, dt.time):
+        return value.replace(second=0, microsecond=0)
+    if isinstance(value, float) and 0 <= value < 1:
+        minutes = round(value * 24 * 60)
+        return dt.time(minutes // 60 % 24, minutes % 60)
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).strip()
+    m = _TIME.match(text) or _COMPACT_TIME.match(text)
+    if m:
+        hour, minute = int(m[1]), int(m[2] or 0)
+        second = int(m[3] or 0) if m.re is _TIME else 0
+        if hour < 24 and minute < 60 and second < 60:
+            return dt.time(hour, minute)
+    raise ValueError(f"not a time of day: {text!r}")

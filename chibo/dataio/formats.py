@@ -7,6 +7,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from chibo.common.dates import parse_time as read_time
 from chibo.common.text import fold
 from chibo.meetings.models import AttendanceStatus, MeetingKind
 from chibo.members.models import Gender, MembershipKind, PositionKind, TrainingKind, WorkStatus
@@ -309,25 +310,15 @@ def parse_date(value) -> dt.date | None:
     raise CellError(f"Ngày không hợp lệ «{text}»: hãy ghi theo dạng dd/mm/yyyy, ví dụ 05/03/2024.")
 
 
-_TIME = re.compile(r"^(\d{1,2})\s*[:hg.]\s*(\d{2})(?::\d{2})?\s*(?:phút)?$", re.IGNORECASE)
-
-
 def parse_time(value) -> dt.time | None:
-    """HH:MM (also 7:30, 19h30, 19:30:00); an Excel time cell arrives as a time, or as a fraction of a day."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, dt.datetime):
-        return value.time().replace(second=0, microsecond=0)
-    if isinstance(value, dt.time):
-        return value.replace(second=0, microsecond=0)
-    if isinstance(value, float) and 0 <= value < 1:
-        minutes = round(value * 24 * 60)
-        return dt.time(minutes // 60 % 24, minutes % 60)
-    text = text_of(value)
-    m = _TIME.match(text)
-    if m and int(m[1]) < 24 and int(m[2]) < 60:
-        return dt.time(int(m[1]), int(m[2]))
-    raise CellError(f"Giờ không hợp lệ «{text}»: hãy ghi theo dạng HH:MM, ví dụ 19:30.")
+    """A time cell, read by the one time parser (common.dates.parse_time: HH:MM, 7:30, 19h30, 19:30:00,
+    an Excel time or fraction of a day), with the import's message."""
+    try:
+        return read_time(value)
+    except ValueError:
+        raise CellError(
+            f"Giờ không hợp lệ «{text_of(value)}»: hãy ghi theo dạng HH:MM, ví dụ 19:30."
+        ) from None
 
 
 def parse_bool(value) -> bool:

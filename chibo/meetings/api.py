@@ -13,7 +13,7 @@ import datetime as dt
 import re
 from typing import Annotated
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
@@ -33,8 +33,7 @@ from chibo.common.api.schemas import (
     Text,
 )
 from chibo.common.collation import name_order
-from chibo.meetings import rules
-from chibo.meetings.access import get_meeting_for_user, meetings_visible_to
+from chibo.meetings import access, rules
 from chibo.meetings.models import (
     Attendance,
     AttendanceStatus,
@@ -49,19 +48,15 @@ from chibo.meetings.services import minutes as minutes_services
 from chibo.meetings.services import planning, running
 from chibo.members.models import Member
 from chibo.members.selectors import roster_on
-from chibo.orgs.access import can_read_members_of, can_see_org, can_write_org
-from chibo.orgs.models import Organisation
+from chibo.orgs.access import can_see_org
+from chibo.orgs.models import Organisation, in_subtree_q
 
 router = Router()
 
 # GETs that a visible meeting may still refuse (roll call, votes, draft minutes) answer 403 too.
 READ_ERRORS_403 = {**READ_ERRORS, 403: ErrorOut}
 
-ROLL_CALL_HIDDEN = (
-    "Danh sách điểm danh và biểu quyết chỉ cấp ủy chi bộ, cán bộ cấp ủy và cấp ủy viên phụ trách xem được."
-)
-DRAFT_HIDDEN = "Biên bản đang là dự thảo, chưa được chi bộ thông qua; chỉ cấp ủy chi bộ xem được."
-NO_MINUTES = "Buổi sinh hoạt chưa có biên bản."
+NO_MINUTES = access.MINUTES_NOT_FOUND
 
 # ---------------------------------------------------------------- input and output types
 
@@ -274,7 +269,7 @@ class AmendmentIn(InputSchema):
 
 
 def _meeting(request, meeting_id: int, *, write: bool = False) -> Meeting:
-    return get_meeting_for_user(request.user, meeting_id, write=write)
+    return access.meeting.get_for_user(request.user, meeting_id, write=write)
 
 
 def _detail(request, meeting: Meeting) -> Meeting:
@@ -283,7 +278,7 @@ def _detail(request, meeting: Meeting) -> Meeting:
         .prefetch_related("steps", "guests", "materials")
         .get(pk=meeting.pk)
     )
-    meeting.can_write = can_write_org(request.user, meeting.cell)
+    meeting.can_write = access.meeting.can_edit(request.user, meeting)
     meeting.visible_materials = [m for m in meeting.materials.all() if meeting.can_write or m.published_at]
     meeting.minutes_status = Minutes.objects.filter(meeting=meeting).values_list("status", flat=True).first()
     return meeting
@@ -295,8 +290,7 @@ def _writable_cell(user, pk: int) -> Organisation:
     org = Organisation.objects.filter(pk=pk).first()
     if org is None or not can_see_org(user, org):
         raise ValidationError({"cell": f"Không tìm thấy chi bộ có id {pk}."})
-    if not can_write_org(user, org):
-        raise PermissionDenied(f"Bạn không có quyền lập lịch sinh hoạt cho {org.name}.")
+    access.require_create_meeting(user, org)
     return org
 
 
@@ -314,13 +308,8 @@ def _roster_member(meeting: Meeting, pk: int | None, field: str) -> Member | Non
     return member
 
 
-def _check_roll_call_reader(request, meeting: Meeting) -> None:
-    if not can_read_members_of(request.user, meeting.cell):
-        raise PermissionDenied(ROLL_CALL_HIDDEN)
-
-
 def _minutes_of(meeting: Meeting) -> Minutes:
-    minutes = Minutes.objects.select_related("approved_by").filter(meeting=meeting).first()
+    minutes = Minutes.objects.select_related("approved_by", "meeting__cell").filter(meeting=meeting).first()
     if minutes is None:
         raise Http404(NO_MINUTES)
     return minutes
@@ -355,11 +344,11 @@ def meeting_list(
 ):
     """Meetings the caller may see, newest first. `date_from` / `date_to` (YYYY-MM-DD, both included)
     are local dates of the scheduled time."""
-    meetings = meetings_visible_to(request.user).select_related("cell", "rule_set")
+    meetings = access.meeting.visible_qs(request.user).select_related("cell", "rule_set")
     if org is not None:
         # An organisation the caller cannot see filters down to nothing; it reveals nothing either.
         root = Organisation.objects.filter(pk=org).values_list("path", flat=True).first()
-        meetings = meetings.filter(cell__path__startswith=root) if root else meetings.none()
+        meetings = meetings.filter(in_subtree_q(root, via="cell")) if root else meetings.none()
     if cell is not None:
         meetings = meetings.filter(cell_id=cell)
     if kind is not None:
@@ -424,7 +413,7 @@ def meeting_close(request, meeting_id: PathId, payload: CloseIn):
 def attendance_list(request, meeting_id: PathId):
     """The roll call, in Vietnamese name order (empty until the meeting opens)."""
     meeting = _meeting(request, meeting_id)
-    _check_roll_call_reader(request, meeting)
+    access.meeting.check_read_roll_call(request.user, meeting)
     return meeting.attendances.select_related("member").order_by(*name_order("member__"), "pk")
 
 
@@ -463,7 +452,7 @@ def attendance_mark(request, meeting_id: PathId, member_id: PathId, payload: Att
 @paginate(Pagination)
 def vote_list(request, meeting_id: PathId):
     meeting = _meeting(request, meeting_id)
-    _check_roll_call_reader(request, meeting)
+    access.meeting.check_read_roll_call(request.user, meeting)
     return meeting.votes.order_by("recorded_at", "pk")
 
 
@@ -493,8 +482,7 @@ def minutes_detail(request, meeting_id: PathId):
     """Approved minutes for whoever sees the meeting; a draft only for those who may write the cell."""
     meeting = _meeting(request, meeting_id)
     minutes = _minutes_of(meeting)
-    if minutes.status == MinutesStatus.DRAFT and not can_write_org(request.user, meeting.cell):
-        raise PermissionDenied(DRAFT_HIDDEN)
+    access.minutes.check_read(request.user, minutes)
     return _minutes_out(minutes)
 
 

@@ -22,7 +22,7 @@ from django.utils import timezone
 from chibo.common.collation import sort_key
 from chibo.meetings.models import Attendance, AttendanceStatus, MeetingKind, MeetingStatus
 from chibo.members.models import Member
-from chibo.orgs.models import Organisation
+from chibo.orgs.models import Organisation, in_subtree_q
 
 REMOVAL_MONTHS = 3  # months with an unexcused absence in one year that make a case for removal
 EXCUSED_STREAK_LIMIT = 3  # more excused absences in a row than this breaks the HD 12 criterion
@@ -64,9 +64,8 @@ def _held_lines(org: Organisation, year: int) -> QuerySet:
     start, end = _year_bounds(year)
     return (
         Attendance.objects.filter(
+            in_subtree_q(org, via="meeting__cell"),
             meeting__status=MeetingStatus.HELD,
-            meeting__cell__path__gte=org.path,
-            meeting__cell__path__lt=org.path_upper,
         )
         .annotate(at=Coalesce("meeting__started_at", "meeting__scheduled_at"))
         .filter(at__gte=start, at__lt=end)

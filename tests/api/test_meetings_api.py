@@ -4,6 +4,7 @@ import pytest
 from django.test import Client
 
 from chibo.audit.models import AuditEntry
+from chibo.common.access import SYSTEM
 from chibo.meetings.models import Attendance, AttendanceStatus, Meeting, MeetingStatus, Minutes, MinutesStatus
 from chibo.meetings.services.minutes import minutes_approve, minutes_build
 from chibo.meetings.services.running import attendance_mark_all_present, meeting_close
@@ -421,7 +422,7 @@ def test_lists_use_a_fixed_number_of_queries(cast, run_rules, api_as):
     client = api_as(cast.staff)
     meeting = opened(cast, run_rules)
     attendance_mark_all_present(meeting=meeting, by=cast.leader_user)
-    vote_record(meeting=meeting, kind="resolution", motion="A", in_favour=1, against=0, abstain=0, by=None)
+    vote_record(meeting=meeting, kind="resolution", motion="A", in_favour=1, against=0, abstain=0, by=SYSTEM)
     m = f"{BASE}/{meeting.pk}"
     urls = [BASE, f"{m}/attendance", f"{m}/votes", m]
     few = {url: count(client, url) for url in urls}
@@ -431,7 +432,7 @@ def test_lists_use_a_fixed_number_of_queries(cast, run_rules, api_as):
     other = opened(cast, run_rules, when=local(2025, 8, 5, 19, 30), started_at=local(2025, 8, 5, 19, 30))
     attendance_mark_all_present(meeting=other, by=cast.leader_user)
     for n in range(3):
-        vote_record(meeting=other, kind="other", motion=f"B{n}", in_favour=1, against=0, abstain=0, by=None)
+        vote_record(meeting=other, kind="other", motion=f"B{n}", in_favour=1, against=0, abstain=0, by=SYSTEM)
     m = f"{BASE}/{other.pk}"
     many = {
         url.replace(f"/{meeting.pk}", f"/{other.pk}"): count(

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from chibo.audit.models import AuditEntry
+from chibo.common.access import SYSTEM
 from chibo.dataio.formats import FORMATS
 from chibo.dataio.models import ImportJob, JobStatus
 from chibo.dataio.services import export_data, import_data
@@ -344,7 +345,7 @@ def test_a_meeting_recorded_in_chibo_is_not_overwritten(people, cast, client):
     april = meeting_create(
         cell=cast.cell, kind=MeetingKind.REGULAR, scheduled_at=local(dt.date(2024, 4, 15), 19, 30)
     )
-    meeting_open(meeting=april, started_at=local(dt.date(2024, 4, 15), 19, 30), by=None)
+    meeting_open(meeting=april, started_at=local(dt.date(2024, 4, 15), 19, 30), by=SYSTEM)
     result = run_csv("meetings", meeting_rows(cast)[2:])
     assert messages(result) == [
         (2, "Ngày", "Buổi sinh hoạt thường kỳ lúc 19:30 ngày 15/04/2024 đang họp trong Chibo: không ghi đè bằng dữ liệu nhập.")

@@ -127,7 +127,7 @@ def test_a_leader_creates_a_meeting_and_a_second_regular_one_needs_a_reason(cast
 def test_bad_dates_and_times_get_vietnamese_errors_naming_the_field(cast, as_user):
     response = as_user(cast.leader_user).post(
         reverse("meetings:create", args=[cast.cell.pk]),
-        {"kind": "regular", "day": "2026-04-03", "time": "7h"},
+        {"kind": "regular", "day": "2026-04-03", "time": "25:00"},
     )
     errors = response.context["form"].errors
     assert errors["day"][0].startswith("Ngày họp:")

@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from chibo.meetings.models import AbsenceReport, Meeting, MeetingKind, MeetingStatus
+from chibo.meetings.selectors import member_meetings
 from chibo.meetings.services import preparation as prep
 from chibo.meetings.services.planning import meeting_create, meeting_reschedule
 from chibo.members.models import Member
@@ -149,7 +150,7 @@ def test_a_temporary_member_sees_the_host_cells_meetings_not_the_home_cells(cast
     home = meeting_create(cell=cast.cell, kind=MeetingKind.REGULAR, scheduled_at=at(2026, 4, 3))
     host = meeting_create(cell=cast.other_cell, kind=MeetingKind.REGULAR, scheduled_at=at(2026, 4, 4))
     home_later = meeting_create(cell=cast.cell, kind=MeetingKind.REGULAR, scheduled_at=at(2026, 9, 3))
-    seen = set(prep.member_meetings(cast.member))
+    seen = set(member_meetings(cast.member))
     assert host in seen and home_later in seen and home not in seen
     prep.absence_report_submit(meeting=host, member=cast.member, reason="Ốm")
 

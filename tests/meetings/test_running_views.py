@@ -228,7 +228,7 @@ def test_speeches_are_recorded_from_the_run_screen(cast, meeting, as_user):
 
 @pytest.mark.parametrize("typed", ["19:35", "19.35", "19,35", "19h35", "1935"])
 def test_times_are_read_the_way_phone_keypads_type_them(typed):
-    from chibo.meetings.views.running import CloseForm
+    from chibo.meetings.forms import CloseForm
 
     form = CloseForm({"day": "05/03/2025", "end": typed})
     assert form.is_valid(), form.errors
@@ -236,7 +236,7 @@ def test_times_are_read_the_way_phone_keypads_type_them(typed):
 
 
 def test_an_impossible_time_is_refused_naming_the_field():
-    from chibo.meetings.views.running import CloseForm
+    from chibo.meetings.forms import CloseForm
 
     form = CloseForm({"day": "05/03/2025", "end": "7 giờ tối"})
     assert form.errors["end"] == [

@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from chibo.audit.models import AuditEntry
+from chibo.common.access import SYSTEM
 from chibo.meetings.models import MeetingKind, MeetingStatus, Score, ScoreItem
 from chibo.meetings.scoring_rules import Mark, grade_for, score_outcome
 from chibo.meetings.services.scoring import field_name, score_confirm, score_propose, sheet_for
@@ -83,7 +84,7 @@ def test_the_leader_proposes_a_score_with_its_items_total_grade_and_audit(cast, 
 
 def test_missing_full_marks_on_time_keeps_a_95_at_fair(cast, rule_set, sheet):
     meeting = held_meeting(cast.cell, rule_set)
-    score = score_propose(meeting=meeting, points=points_for(sheet, [0, 5, 10, 40, 5, 30, 5]), by=None)
+    score = score_propose(meeting=meeting, points=points_for(sheet, [0, 5, 10, 40, 5, 30, 5]), by=SYSTEM)
     assert (score.total, score.grade) == (95, "Khá")
 
 

@@ -4,8 +4,8 @@ import datetime as dt
 
 from django.contrib.auth import get_user_model
 
+from chibo.meetings.access import can_confirm_score
 from chibo.meetings.services.preparation import supervisors_of
-from chibo.meetings.services.scoring import can_confirm_score
 from chibo.members.models import PositionKind
 from chibo.members.services import position_assign
 from chibo.orgs.models import RoleKind

@@ -382,13 +382,14 @@ def minutes_amend(*, minutes: Minutes, text: str, reason: str, by) -> MinutesAme
     minutes = Minutes.objects.select_for_update().select_related("meeting__cell").get(pk=minutes.pk)
     text, reason = (text or "").strip(), " ".join((reason or "").split())
     errors = {}
+    reason_max = MinutesAmendment._meta.get_field("reason").max_length or 255
     if minutes.status != MinutesStatus.APPROVED:
         raise ValidationError("Biên bản còn là dự thảo: hãy sửa trực tiếp nội dung, không cần đính chính.")
     if not text:
         errors["text"] = "Nội dung đính chính: không được để trống."
     if not reason:
         errors["reason"] = "Lý do đính chính: không được để trống."
-    elif len(reason) > MinutesAmendment._meta.get_field("reason").max_length:
+    elif len(reason) > reason_max:
         errors["reason"] = "Lý do đính chính: tối đa 255 ký tự."
     if errors:
         raise ValidationError(errors)
@@ -423,9 +424,11 @@ def minutes_on_time(meeting: Meeting, *, today: dt.date | None = None) -> bool |
     if meeting.status != MeetingStatus.HELD:
         return None
     minutes = Minutes.objects.filter(meeting=meeting).only("status", "approved_at").first()
-    approved = minutes is not None and minutes.status == MinutesStatus.APPROVED and minutes.approved_at
+    approved_at = (
+        minutes.approved_at if minutes is not None and minutes.status == MinutesStatus.APPROVED else None
+    )
     return rules.minutes_on_time(
-        approved_on=timezone.localdate(minutes.approved_at) if approved else None,
+        approved_on=timezone.localdate(approved_at) if approved_at else None,
         meeting_day=meeting_date(meeting),
         days_after=meeting.rule_set.minutes_days_after,
         today=today or local_today(),

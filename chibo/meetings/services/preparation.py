@@ -10,12 +10,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from chibo.audit.models import Action
 from chibo.audit.services import audit_log, snapshot
-from chibo.common.dates import today
+from chibo.common.dates import local_midnight, today
 from chibo.meetings.calendar import invitation_ics
 from chibo.meetings.models import (
     AbsenceReport,
@@ -24,8 +23,9 @@ from chibo.meetings.models import (
     MeetingMaterial,
     MeetingStatus,
 )
+from chibo.meetings.selectors import member_is_on_roster, member_meetings, scheduled_day
 from chibo.meetings.services.changes import meeting_changed
-from chibo.members.models import Member, Membership, MembershipKind
+from chibo.members.models import Member
 from chibo.members.selectors import roster_on
 from chibo.orgs.access import users_holding
 from chibo.orgs.models import Organisation, RoleKind
@@ -42,7 +42,7 @@ MATERIAL_MAX_BYTES = 20 * 1024 * 1024
 
 
 def meeting_day(meeting: Meeting) -> dt.date:
-    return timezone.localtime(meeting.scheduled_at).date()
+    return scheduled_day(meeting)
 
 
 def _check_planned(meeting: Meeting) -> None:
@@ -227,51 +227,6 @@ def meeting_materials_visible(*, meeting: Meeting, at: dt.datetime) -> Meeting:
 # --- the member's side --------------------------------------------------------------------------------------
 
 
-def _local_start(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time()))
-
-
-def member_meetings_q(member: Member) -> Q:
-    """Meetings the member is expected at, following roster_on: their official cell while it is theirs,
-    except while on temporary activity elsewhere, plus the host cell's meetings during that activity."""
-    memberships = list(Membership.objects.filter(member=member))
-    temporaries = [m for m in memberships if m.kind == MembershipKind.TEMPORARY]
-    q = Q(pk__in=[])
-    for ms in memberships:
-        periods = [(ms.valid_from, ms.valid_until)]
-        if ms.kind == MembershipKind.OFFICIAL:
-            for t in temporaries:
-                if t.cell_id == ms.cell_id:
-                    continue
-                periods = _subtract(periods, t.valid_from, t.valid_until)
-        for start, end in periods:
-            part = Q(cell_id=ms.cell_id, scheduled_at__gte=_local_start(start))
-            if end is not None:
-                part &= Q(scheduled_at__lt=_local_start(end))
-            q |= part
-    return q
-
-
-def _subtract(periods, cut_start: dt.date, cut_end: dt.date | None):
-    result = []
-    for start, end in periods:
-        # Part before the cut.
-        if start < cut_start:
-            result.append((start, cut_start if end is None or end > cut_start else end))
-        # Part after the cut.
-        if cut_end is not None and (end is None or end > cut_end):
-            result.append((max(start, cut_end), end))
-    return [(s, e) for s, e in result if e is None or s < e]
-
-
-def member_meetings(member: Member):
-    return Meeting.objects.filter(member_meetings_q(member)).select_related("cell", "rule_set")
-
-
-def member_is_on_roster(member: Member, meeting: Meeting) -> bool:
-    return roster_on(meeting.cell, meeting_day(meeting)).filter(pk=member.pk).exists()
-
-
 @transaction.atomic
 def absence_report_submit(*, meeting: Meeting, member: Member, reason: str, by=None) -> AbsenceReport:
     """A member tells the cell in advance they cannot come; editable until the meeting opens."""
@@ -340,7 +295,7 @@ def upcoming_for_member(member: Member, *, since: dt.date | None = None):
     since = since or today()
     return (
         member_meetings(member)
-        .filter(scheduled_at__gte=_local_start(since))
+        .filter(scheduled_at__gte=local_midnight(since))
         .exclude(status__in=[MeetingStatus.HELD])
         .order_by("scheduled_at")
     )

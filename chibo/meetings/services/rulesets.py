@@ -16,15 +16,11 @@ from chibo.audit.models import Action
 from chibo.audit.services import audit_log, snapshot
 from chibo.common.dates import fmt
 from chibo.meetings.models import Meeting, MeetingStatus, RuleSet, RuleStep, ScoringCriterion, ScoringSheet
-from chibo.orgs.models import Organisation
+from chibo.orgs.models import Organisation, in_ancestors_q
 
 # The shipped defaults (data migration 0002): HD 12 until the switch date, HD 42 from it.
 DEFAULT_OLD_CODE = "HD12"
 DEFAULT_NEW_CODE = "HD42"
-
-
-def _valid_on(day: dt.date) -> Q:
-    return Q(valid_from__lte=day) & (Q(valid_until__isnull=True) | Q(valid_until__gt=day))
 
 
 def pick_rule_set(candidates, *, paths: list[str], day: dt.date) -> RuleSet | None:
@@ -32,7 +28,7 @@ def pick_rule_set(candidates, *, paths: list[str], day: dt.date) -> RuleSet | No
     `paths` (the cell and its ancestors) or by nobody; the deepest owner wins, then the latest start."""
     best, best_key = None, None
     for rs in candidates:
-        if rs.valid_from > day or (rs.valid_until is not None and rs.valid_until <= day):
+        if not rs.is_valid_on(day):
             continue
         if rs.owner_id is not None and rs.owner.path not in paths:
             continue
@@ -46,13 +42,12 @@ def rule_set_for(*, cell: Organisation, day: dt.date) -> RuleSet:
     """The rule set in force for `cell` on `day`: the nearest owner (the cell or an ancestor) with a
     rule set valid that day wins; without one, the defaults. Among rule sets of the same owner the
     one that started last wins. Raises ValidationError when nothing applies (no defaults installed)."""
-    paths = cell.ancestor_paths()
     candidates = (
-        RuleSet.objects.filter(_valid_on(day))
-        .filter(Q(owner__isnull=True) | Q(owner__path__in=paths))
+        RuleSet.objects.valid_on(day)
+        .filter(Q(owner__isnull=True) | in_ancestors_q(cell, via="owner"))
         .select_related("owner")
     )
-    chosen = pick_rule_set(candidates, paths=paths, day=day)
+    chosen = pick_rule_set(candidates, paths=cell.ancestor_paths(), day=day)
     if chosen is None:
         raise ValidationError(
             {"scheduled_at": f"Chưa có bộ quy định sinh hoạt nào áp dụng cho ngày {fmt(day)}."}
@@ -63,20 +58,7 @@ def rule_set_for(*, cell: Organisation, day: dt.date) -> RuleSet:
 def rule_sets_between(start: dt.date, end: dt.date) -> list[RuleSet]:
     """Every rule set valid at some point of [start, end] (one query; the table is small: a few per
     committee), for pick_rule_set in bulk work such as a year's plan."""
-    return list(
-        RuleSet.objects.filter(
-            Q(valid_until__isnull=True) | Q(valid_until__gt=start), valid_from__lte=end
-        ).select_related("owner")
-    )
-
-
-def rule_sets_manageable_by(user):
-    """Rule sets a user may copy from: the defaults and those owned by organisations they see."""
-    from chibo.orgs.access import orgs_visible_to
-
-    return RuleSet.objects.filter(
-        Q(owner__isnull=True) | Q(owner__in=orgs_visible_to(user).values("pk"))
-    ).select_related("owner")
+    return list(RuleSet.objects.overlapping(start, end + dt.timedelta(days=1)).select_related("owner"))
 
 
 @transaction.atomic
@@ -160,7 +142,7 @@ def ruleset_copy(
 
 
 def _org_path(rule_set: RuleSet) -> str:
-    return rule_set.owner.path if rule_set.owner_id else ""
+    return rule_set.owner.path if rule_set.owner is not None else ""
 
 
 def _check_editable(rule_set: RuleSet) -> None:

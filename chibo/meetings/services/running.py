@@ -9,13 +9,14 @@ locked with the minutes; a correction is an amendment of the minutes).
 import datetime as dt
 import secrets
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from chibo.audit.models import Action
 from chibo.audit.services import audit_bulk, audit_log, snapshot
-from chibo.meetings import rules
+from chibo.meetings import access, rules
 from chibo.meetings.models import (
     AbsenceReport,
     Attendance,
@@ -33,7 +34,6 @@ from chibo.meetings.models import (
 from chibo.meetings.services.changes import meeting_changed
 from chibo.members.models import Member
 from chibo.members.selectors import roster_on
-from chibo.orgs.access import can_write_org
 
 # --- small helpers ------------------------------------------------------------------------------------
 
@@ -49,8 +49,7 @@ def _lock(meeting: Meeting) -> Meeting:
 
 
 def _check_writer(meeting: Meeting, by) -> None:
-    if by is not None and not can_write_org(by, meeting.cell):
-        raise PermissionDenied("Bạn không có quyền điều hành buổi sinh hoạt của chi bộ này.")
+    access.meeting.check_run(by, meeting)
 
 
 def minutes_locked(meeting: Meeting) -> bool:
@@ -124,8 +123,8 @@ def session_span(meeting: Meeting) -> tuple[dt.datetime | None, dt.datetime | No
     """Start and end of the session: a shared session runs from the first start to the last end."""
     start, end = meeting.started_at, meeting.ended_at
     if is_shared_session(meeting):
-        partners = Meeting.objects.filter(pk=meeting.shares_session_with_id) | Meeting.objects.filter(
-            shares_session_with=meeting
+        partners = Meeting.objects.filter(
+            Q(pk=meeting.shares_session_with_id) | Q(shares_session_with=meeting)
         )
         for other in partners:
             if other.started_at and start:
@@ -242,7 +241,7 @@ def meeting_close(*, meeting: Meeting, ended_at: dt.datetime, by) -> Meeting:
         raise ValidationError(
             f"Chỉ kết thúc được buổi sinh hoạt đang họp; buổi này {meeting.get_status_display().lower()}."
         )
-    if ended_at <= meeting.started_at:
+    if meeting.started_at is not None and ended_at <= meeting.started_at:
         start = timezone.localtime(meeting.started_at)
         raise ValidationError(
             {"ended_at": f"Kết thúc lúc: phải sau giờ bắt đầu ({start:%H:%M} ngày {start:%d/%m/%Y})."}
@@ -267,9 +266,7 @@ def meeting_close(*, meeting: Meeting, ended_at: dt.datetime, by) -> Meeting:
     return meeting
 
 
-def _attendance_of(meeting: Meeting, member: Member | None, field: str, label: str) -> Attendance | None:
-    if member is None:
-        return None
+def _attendance_of(meeting: Meeting, member: Member, field: str, label: str) -> Attendance:
     line = meeting.attendances.filter(member=member).first()
     if line is None:
         raise ValidationError({field: f"{label}: {member.full_name} không có tên trong danh sách điểm danh."})
@@ -292,9 +289,9 @@ def meeting_set_officers(
     _check_writer(meeting, by)
     check_recordable(meeting)
     for member, field, label in ((chair, "chair", "Chủ trì"), (minute_taker, "minute_taker", "Thư ký")):
-        line = _attendance_of(meeting, member, field, label)
-        if line is None:
+        if member is None:
             continue
+        line = _attendance_of(meeting, member, field, label)
         if mark_present and line.status in ("", AttendanceStatus.EXEMPT):
             line.status = AttendanceStatus.PRESENT
             line.save(update_fields=["status"])
@@ -358,8 +355,8 @@ def speech_add(
         raise ValidationError({"step": "Bước: không thuộc buổi sinh hoạt này."})
     if guest is not None and guest.meeting_id != meeting.pk:
         raise ValidationError({"speaker": "Người phát biểu: khách mời không thuộc buổi sinh hoạt này."})
-    line = _attendance_of(meeting, member, "speaker", "Người phát biểu")
-    if line is not None:
+    if member is not None:
+        line = _attendance_of(meeting, member, "speaker", "Người phát biểu")
         if line.status in (AttendanceStatus.EXCUSED, AttendanceStatus.UNEXCUSED):
             raise ValidationError(
                 {"speaker": f"Người phát biểu: {member.full_name} đang được điểm danh là vắng mặt."}
@@ -534,7 +531,7 @@ def member_checkin(
     if problem:
         raise CheckinRefused(problem)
     line = meeting.attendances.filter(member=member).first() if member is not None else None
-    if line is None:
+    if line is None or member is None:
         raise CheckinRefused(
             "Đồng chí không có tên trong danh sách điểm danh của buổi sinh hoạt này "
             f"({meeting.cell.name}, {timezone.localtime(meeting.scheduled_at):%d/%m/%Y})."

@@ -1,13 +1,15 @@
 """Quality score of a meeting (DOMAIN §7, issue 3 §6): the facts for the scorer, the proposal by the
 cell, the confirmation by the upper level. The grade rule itself is in meetings.scoring_rules."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
 from django.db.models import Min
 from django.utils import timezone
 
 from chibo.audit.models import Action
 from chibo.audit.services import audit_bulk, audit_log, snapshot
+from chibo.common.access import is_system
+from chibo.meetings import access
 from chibo.meetings import rules as meeting_rules
 from chibo.meetings import scoring_rules as rules
 from chibo.meetings.models import (
@@ -26,16 +28,11 @@ from chibo.meetings.models import (
     Speech,
 )
 from chibo.meetings.rules import duration_minutes, minimum_minutes
-from chibo.orgs.access import can_write_org, holds_role_on
-from chibo.orgs.models import Organisation, RoleKind
-
-# Who confirms a cell's score: the upper level, i.e. a role of these kinds on a strict ancestor.
-CONFIRM_ROLES = (RoleKind.STAFF, RoleKind.SUPERVISOR, RoleKind.ADMIN)
 
 LOCKED = "Điểm của buổi sinh hoạt này đã được cấp trên xác nhận; không thể chấm lại."
 
 
-def field_name(criterion_id: int) -> str:
+def field_name(criterion_id: object) -> str:
     """The form field (and ValidationError key) of a criterion, so service errors land on its box."""
     return f"criterion_{criterion_id}"
 
@@ -141,16 +138,6 @@ def suggestions_for(criteria, facts: rules.Facts) -> dict[int, rules.Suggestion]
     return found
 
 
-def can_confirm_score(user, cell: Organisation) -> bool:
-    """The upper level: staff, a supervisor or an administrator on a strict ancestor of the cell.
-    The cell's own leaders never confirm their own score."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    if user.is_superuser:
-        return True
-    return holds_role_on(user, cell, CONFIRM_ROLES, strict=True)
-
-
 # --- writes --------------------------------------------------------------------------------------------
 
 
@@ -173,10 +160,10 @@ def score_propose(*, meeting: Meeting, points: dict, by, notes: dict | None = No
 
     Only for a held meeting, by someone who may write the cell (its leaders, committee staff); a
     score the upper level confirmed is locked. Proposing again replaces the points (a form posted
-    twice gives the same score). `by=None` is the system (demo data, imports): no permission check."""
+    twice gives the same score). Trusted callers (demo data, imports) pass `by=SYSTEM`."""
     meeting = Meeting.objects.select_for_update().select_related("cell", "rule_set").get(pk=meeting.pk)
-    if by is not None and not can_write_org(by, meeting.cell):
-        raise PermissionDenied("Chỉ cấp ủy chi bộ hoặc cán bộ cấp ủy cấp trên mới chấm điểm buổi sinh hoạt.")
+    access.meeting.check_score(by, meeting)
+    scorer = None if is_system(by) else by  # SYSTEM acts for nobody: no one is named as the scorer
     if meeting.status != MeetingStatus.HELD:
         raise ValidationError(
             f"Chỉ chấm điểm buổi sinh hoạt đã họp xong (buổi này: {meeting.get_status_display().lower()})."
@@ -204,19 +191,19 @@ def score_propose(*, meeting: Meeting, points: dict, by, notes: dict | None = No
     org_path = meeting.cell.path
     if existing is None:
         score = Score.objects.create(
-            meeting=meeting, sheet=sheet, total=outcome.total, grade=outcome.grade, proposed_by=by
+            meeting=meeting, sheet=sheet, total=outcome.total, grade=outcome.grade, proposed_by=scorer
         )
         audit_log(user=by, action=Action.CREATE, obj=score, org_path=org_path)
     else:
         score, before = existing, snapshot(existing)
         score.total, score.grade = outcome.total, outcome.grade
-        score.proposed_by = by
+        score.proposed_by = scorer
         score.save(update_fields=["total", "grade", "proposed_by"])
         audit_log(user=by, action=Action.UPDATE, obj=score, org_path=org_path, before=before)
 
     notes = {int(k): (v or "").strip()[:255] for k, v in (notes or {}).items()}
     items = {item.criterion_id: item for item in ScoreItem.objects.filter(score=score)}
-    entries = []
+    entries: list[tuple[str, models.Model, str, dict | None]] = []
     for c in criteria:
         value, note = int(points[c.pk]), notes.get(c.pk, "")
         item = items.get(c.pk)
@@ -239,16 +226,13 @@ def score_confirm(*, score: Score, by) -> Score:
     """The upper-level attendee confirms the proposed score; from then on it is locked."""
     score = Score.objects.select_for_update().select_related("meeting__cell").get(pk=score.pk)
     cell = score.meeting.cell
-    if not can_confirm_score(by, cell):
-        raise PermissionDenied(
-            "Chỉ đại diện cấp ủy cấp trên (cán bộ, cấp ủy viên phụ trách) mới xác nhận điểm của chi bộ."
-        )
+    access.meeting.check_confirm_score(by, score.meeting)
     if score.confirmed_at is not None:
         raise ValidationError(
             f"Điểm đã được xác nhận lúc {timezone.localtime(score.confirmed_at):%H:%M %d/%m/%Y}."
         )
     before = snapshot(score)
-    score.confirmed_by, score.confirmed_at = by, timezone.now()
+    score.confirmed_by, score.confirmed_at = None if is_system(by) else by, timezone.now()
     score.save(update_fields=["confirmed_by", "confirmed_at"])
     audit_log(user=by, action=Action.UPDATE, obj=score, org_path=cell.path, before=before)
     return score

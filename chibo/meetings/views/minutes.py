@@ -4,21 +4,19 @@ Anyone who sees the meeting reads approved minutes and downloads them; drafts, e
 belong to those who may write the cell (403 for the others, 404 outside their subtree).
 """
 
-from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.views.decorators.http import require_POST
 
-from chibo.common.forms import Form, add_service_errors
-from chibo.meetings.access import get_meeting_for_user
+from chibo.common.forms import add_service_errors
+from chibo.meetings import access
 from chibo.meetings.documents import CONTENT_TYPES, FORMATS, body_blocks, minutes_document, minutes_file
 from chibo.meetings.documents import minutes_filename as file_name
+from chibo.meetings.forms import AmendmentForm, MinutesForm
 from chibo.meetings.models import Meeting, MeetingStatus, Minutes, MinutesStatus
 from chibo.meetings.services.minutes import (
-    LOCKED,
     minutes_amend,
     minutes_approve,
     minutes_build,
@@ -27,44 +25,11 @@ from chibo.meetings.services.minutes import (
     minutes_on_time,
     minutes_update,
 )
-from chibo.orgs.access import can_write_org, visible_ancestors
-
-DRAFT_HIDDEN = "Biên bản đang là dự thảo, chưa được chi bộ thông qua; chỉ cấp ủy chi bộ xem được."
-
-
-class MinutesForm(Form):
-    number = forms.CharField(
-        label="Số biên bản",
-        max_length=40,
-        required=False,
-        help_text="Ví dụ 05-BB/CB. Để trống thì hệ thống tự đánh số khi thông qua.",
-    )
-    body = forms.CharField(
-        label="Nội dung biên bản",
-        widget=forms.Textarea(attrs={"rows": 24, "class": "minutes-text", "spellcheck": "true"}),
-        help_text="Mỗi mục một dòng: «I. …» là phần, «1. …» là bước, «- …» là ý, dòng thụt vào hoặc «+ …» là ý nhỏ.",
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["number"].error_messages["max_length"] = "Số biên bản: tối đa 40 ký tự."
-
-
-class AmendmentForm(Form):
-    reason = forms.CharField(label="Lý do đính chính", max_length=255)
-    text = forms.CharField(
-        label="Nội dung đính chính",
-        widget=forms.Textarea(attrs={"rows": 8}),
-        help_text="Ghi rõ nội dung nào của biên bản được sửa thành thế nào.",
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["reason"].error_messages["max_length"] = "Lý do đính chính: tối đa 255 ký tự."
+from chibo.orgs.access import visible_ancestors
 
 
 def _minutes_of(meeting: Meeting) -> Minutes | None:
-    return Minutes.objects.select_related("approved_by").filter(meeting=meeting).first()
+    return Minutes.objects.select_related("approved_by", "meeting__cell").filter(meeting=meeting).first()
 
 
 def _page(request, meeting: Meeting, template: str, **context):
@@ -81,11 +46,11 @@ def _page(request, meeting: Meeting, template: str, **context):
 
 
 def minutes_detail(request, pk: int):
-    meeting = get_meeting_for_user(request.user, pk)
-    can_write = can_write_org(request.user, meeting.cell)
+    meeting = access.meeting.get_for_user(request.user, pk)
+    can_write = access.meeting.can_edit(request.user, meeting)
     minutes = _minutes_of(meeting)
-    if minutes is not None and minutes.status == MinutesStatus.DRAFT and not can_write:
-        raise PermissionDenied(DRAFT_HIDDEN)
+    if minutes is not None:
+        access.minutes.check_read(request.user, minutes)
     doc = minutes_document(minutes) if minutes is not None else None
     return _page(
         request,
@@ -102,7 +67,7 @@ def minutes_detail(request, pk: int):
 
 @require_POST
 def minutes_build_view(request, pk: int):
-    meeting = get_meeting_for_user(request.user, pk, write=True)
+    meeting = access.meeting.get_for_user(request.user, pk, write=True)
     rebuild = request.POST.get("lam_lai") == "1"
     existed = Minutes.objects.filter(meeting=meeting).exists()
     try:
@@ -122,12 +87,11 @@ def minutes_build_view(request, pk: int):
 
 
 def minutes_edit(request, pk: int):
-    meeting = get_meeting_for_user(request.user, pk, write=True)
+    meeting = access.meeting.get_for_user(request.user, pk, write=True)
     minutes = _minutes_of(meeting)
     if minutes is None:
         raise Http404("Buổi sinh hoạt chưa có biên bản.")
-    if minutes.status == MinutesStatus.APPROVED:
-        raise PermissionDenied(LOCKED)
+    access.minutes.check_edit(request.user, minutes)
     form = MinutesForm(request.POST or None, initial={"number": minutes.number, "body": minutes.body})
     if request.method == "POST" and form.is_valid():
         try:
@@ -147,7 +111,7 @@ def minutes_edit(request, pk: int):
 
 @require_POST
 def minutes_approve_view(request, pk: int):
-    meeting = get_meeting_for_user(request.user, pk, write=True)
+    meeting = access.meeting.get_for_user(request.user, pk, write=True)
     minutes = _minutes_of(meeting)
     if minutes is None:
         raise Http404("Buổi sinh hoạt chưa có biên bản.")
@@ -161,7 +125,7 @@ def minutes_approve_view(request, pk: int):
 
 
 def minutes_amend_view(request, pk: int):
-    meeting = get_meeting_for_user(request.user, pk, write=True)
+    meeting = access.meeting.get_for_user(request.user, pk, write=True)
     minutes = _minutes_of(meeting)
     if minutes is None:
         raise Http404("Buổi sinh hoạt chưa có biên bản.")
@@ -190,24 +154,13 @@ def minutes_amend_view(request, pk: int):
 def minutes_download(request, pk: int, fmt: str):
     if fmt not in FORMATS:
         raise Http404("Chỉ tải được biên bản dạng PDF hoặc DOCX.")
-    meeting = get_meeting_for_user(request.user, pk)
+    meeting = access.meeting.get_for_user(request.user, pk)
     minutes = _minutes_of(meeting)
     if minutes is None:
         raise Http404("Buổi sinh hoạt chưa có biên bản.")
-    if minutes.status == MinutesStatus.DRAFT and not can_write_org(request.user, meeting.cell):
-        raise PermissionDenied(DRAFT_HIDDEN)
+    access.minutes.check_read(request.user, minutes)
     content = minutes_file(minutes, fmt)
     minutes_export_logged(minutes=minutes, by=request.user)
     response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{file_name(minutes, fmt)}"'
     return response
-
-
-urlpatterns = [
-    path("<int:pk>/bien-ban/", minutes_detail, name="minutes"),
-    path("<int:pk>/bien-ban/lap/", minutes_build_view, name="minutes_build"),
-    path("<int:pk>/bien-ban/sua/", minutes_edit, name="minutes_edit"),
-    path("<int:pk>/bien-ban/thong-qua/", minutes_approve_view, name="minutes_approve"),
-    path("<int:pk>/bien-ban/dinh-chinh/", minutes_amend_view, name="minutes_amend"),
-    path("<int:pk>/bien-ban.<str:fmt>", minutes_download, name="minutes_download"),
-]

@@ -1,23 +1,32 @@
-"""Planning and preparing meetings, rule sets, and the member's own schedule (issue 3 §1–§3, §7)."""
+"""Planning and preparing meetings, and the member's own schedule (issue 3 §1–§3, §7). Rule sets are in
+views/rulesets.py; who may do what is meetings.access."""
 
 import datetime as dt
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from chibo.common.dates import today
-from chibo.common.forms import DateField, Form, add_service_errors, submit_form
+from chibo.common.forms import add_service_errors, submit_form
 from chibo.common.paging import paginate
-from chibo.meetings.access import get_meeting_for_user
+from chibo.meetings import access
 from chibo.meetings.calendar import feed_ics
+from chibo.meetings.forms import (
+    AbsenceForm,
+    CancelForm,
+    MaterialForm,
+    MeetingEditForm,
+    MeetingForm,
+    PlanYearForm,
+    PrepareForm,
+    RescheduleForm,
+)
 from chibo.meetings.models import (
     AbsenceReport,
     CalendarFeed,
@@ -25,188 +34,16 @@ from chibo.meetings.models import (
     MeetingKind,
     MeetingMaterial,
     MeetingStatus,
-    RuleSet,
-    RuleStep,
-    ScoringCriterion,
 )
+from chibo.meetings.selectors import member_is_on_roster, member_meetings
 from chibo.meetings.services import planning as plan_services
 from chibo.meetings.services import preparation as prep
-from chibo.meetings.services import rulesets as rs_services
 from chibo.members.selectors import roster_on
 from chibo.orgs.access import (
-    can_read_members_of,
-    can_see_org,
-    can_write_org,
     get_org_for_user,
-    is_staff_of,
-    orgs_visible_to,
     visible_ancestors,
-    writable_parents,
 )
 from chibo.orgs.models import Organisation
-
-# --- forms --------------------------------------------------------------------------------------------
-
-
-class TimeField(forms.TimeField):
-    def __init__(self, **kwargs):
-        kwargs.setdefault("input_formats", ["%H:%M"])
-        kwargs.setdefault("widget", forms.TextInput(attrs={"placeholder": "HH:MM", "inputmode": "numeric"}))
-        super().__init__(**kwargs)
-
-
-class WhenMixin:
-    """A date (dd/mm/yyyy) and a time (HH:MM) in Asia/Ho_Chi_Minh, combined into `scheduled_at`."""
-
-    def when(self) -> dt.datetime:
-        return timezone.make_aware(dt.datetime.combine(self.cleaned_data["day"], self.cleaned_data["time"]))
-
-    def _time_error(self):
-        self.fields["time"].error_messages["invalid"] = (
-            "Giờ họp: không hợp lệ; hãy nhập theo dạng HH:MM, ví dụ 19:30."
-        )
-
-
-class MeetingForm(WhenMixin, Form):
-    kind = forms.ChoiceField(label="Loại sinh hoạt", choices=MeetingKind.choices)
-    day = DateField(label="Ngày họp")
-    time = TimeField(label="Giờ họp")
-    place = forms.CharField(label="Địa điểm", max_length=255, required=False)
-    topic = forms.CharField(label="Chủ đề, nội dung chính", max_length=255, required=False)
-    extra_reason = forms.CharField(
-        label="Lý do họp thêm",
-        max_length=255,
-        required=False,
-        help_text="Chỉ cần khi chi bộ đã có một buổi sinh hoạt thường kỳ khác trong tháng.",
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._time_error()
-
-
-class MeetingEditForm(MeetingForm):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        del self.fields["kind"]
-
-
-class RescheduleForm(WhenMixin, Form):
-    day = DateField(label="Ngày họp mới")
-    time = TimeField(label="Giờ họp mới")
-    reason = forms.CharField(label="Lý do đổi lịch", max_length=255)
-    extra_reason = forms.CharField(label="Lý do họp thêm (nếu có)", max_length=255, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._time_error()
-
-
-class CancelForm(Form):
-    reason = forms.CharField(label="Lý do hủy", max_length=255)
-
-
-class PlanYearForm(Form):
-    year = forms.IntegerField(label="Năm", min_value=2018, max_value=2100)
-    day_from = forms.IntegerField(label="Họp thường kỳ từ ngày", min_value=1, max_value=31, initial=1)
-    day_to = forms.IntegerField(label="đến ngày", min_value=1, max_value=31, initial=10)
-    time = TimeField(label="Giờ họp", initial="19:30")
-    weekends = forms.BooleanField(label="Có thể họp vào thứ Bảy, Chủ nhật", required=False)
-    thematic_months = forms.MultipleChoiceField(
-        label="Tháng sinh hoạt chuyên đề",
-        choices=[(m, f"Tháng {m}") for m in range(1, 13)],
-        initial=["3", "6", "9", "12"],
-        widget=forms.CheckboxSelectMultiple,
-    )
-    place = forms.CharField(label="Địa điểm (nếu chung)", max_length=255, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["time"].error_messages["invalid"] = "Giờ họp: không hợp lệ; hãy nhập theo dạng HH:MM."
-        for name in ("year", "day_from", "day_to"):
-            label = self.fields[name].label
-            self.fields[name].error_messages.update(
-                invalid=f"{label}: phải là một số.",
-                min_value=f"{label}: giá trị quá nhỏ.",
-                max_value=f"{label}: giá trị quá lớn.",
-            )
-
-
-class PrepareForm(Form):
-    drafter = forms.ModelChoiceField(label="Người chuẩn bị dự thảo", queryset=None, required=False)
-    prep_meeting_on = DateField(label="Ngày họp chi ủy chuẩn bị", required=False)
-
-    def __init__(self, *args, roster=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["drafter"].queryset = roster
-
-
-class MaterialForm(Form):
-    title = forms.CharField(label="Tên tài liệu", max_length=255)
-    file = forms.FileField(label="Tệp (PDF, DOCX hoặc ảnh)")
-    publish = forms.BooleanField(label="Gửi ngay cho đảng viên", required=False)
-
-
-class AbsenceForm(Form):
-    reason = forms.CharField(label="Lý do vắng", max_length=255)
-
-
-class RuleSetCopyForm(Form):
-    owner = forms.ModelChoiceField(label="Cấp ủy áp dụng", queryset=None)
-    code = forms.SlugField(label="Mã bộ quy định", max_length=40)
-    name = forms.CharField(label="Tên", max_length=255)
-    valid_from = DateField(label="Áp dụng từ ngày")
-
-    def __init__(self, *args, owners=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = owners
-        self.fields["code"].error_messages["invalid"] = "Mã bộ quy định: chỉ gồm chữ không dấu, số, gạch nối."
-
-
-class RuleSetForm(Form):
-    name = forms.CharField(label="Tên", max_length=255)
-    valid_from = DateField(label="Áp dụng từ ngày")
-    valid_until = DateField(label="Đến ngày (không kể)", required=False)
-    min_minutes_regular = forms.IntegerField(
-        label="Thời lượng sinh hoạt thường kỳ (phút)", min_value=15, max_value=600
-    )
-    min_minutes_thematic = forms.IntegerField(
-        label="Thời lượng sinh hoạt chuyên đề (phút)", min_value=15, max_value=600
-    )
-    min_minutes_combined = forms.IntegerField(
-        label="Thời lượng khi họp chung một buổi (phút)", min_value=15, max_value=600
-    )
-    materials_days_before = forms.IntegerField(label="Gửi tài liệu trước (ngày)", min_value=0, max_value=30)
-    minutes_days_after = forms.IntegerField(label="Hoàn thành biên bản sau (ngày)", min_value=0, max_value=30)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            if isinstance(field, forms.IntegerField):
-                field.error_messages.update(
-                    invalid=f"{field.label}: phải là một số.",
-                    min_value=f"{field.label}: giá trị quá nhỏ.",
-                    max_value=f"{field.label}: giá trị quá lớn.",
-                )
-
-
-class StepForm(Form):
-    order = forms.IntegerField(label="Thứ tự", min_value=1, max_value=999)
-    title = forms.CharField(label="Nội dung bước", max_length=255)
-    mandatory = forms.BooleanField(label="Bắt buộc", required=False)
-
-
-class StepAddForm(Form):
-    meeting_kind = forms.ChoiceField(label="Loại sinh hoạt", choices=MeetingKind.choices)
-    title = forms.CharField(label="Nội dung bước", max_length=255)
-    mandatory = forms.BooleanField(label="Bắt buộc", required=False)
-
-
-class CriterionForm(Form):
-    title = forms.CharField(label="Tiêu chí", max_length=255)
-    max_points = forms.IntegerField(label="Điểm tối đa", min_value=0, max_value=100)
-    full_marks_for_good = forms.BooleanField(label="Phải đạt điểm tối đa mới xếp loại Tốt", required=False)
-
 
 # --- helpers ------------------------------------------------------------------------------------------
 
@@ -218,14 +55,10 @@ def _cell_for(request, org_pk: int, *, write: bool = False) -> Organisation:
     return org
 
 
-def _own_member(user):
-    return getattr(user, "member", None) if getattr(user, "is_authenticated", False) else None
-
-
 def _meeting_for_member_or_user(user, pk: int) -> tuple[Meeting, bool]:
     """The meeting (members on temporary activity see their host cell's too) and whether the user may write."""
-    meeting = get_meeting_for_user(user, pk)
-    return meeting, can_write_org(user, meeting.cell)
+    meeting = access.meeting.get_for_user(user, pk)
+    return meeting, access.meeting.can_edit(user, meeting)
 
 
 def _context(request, meeting: Meeting, **extra) -> dict:
@@ -303,7 +136,7 @@ def cell_schedule(request, org_pk: int):
             "ancestors": visible_ancestors(request.user, cell),
             "year": year,
             "page": paginate(request, meetings, 30),
-            "can_write": can_write_org(request.user, cell),
+            "can_write": access.can_create_meeting(request.user, cell),
         },
     )
 
@@ -379,7 +212,7 @@ def meeting_create_view(request, org_pk: int):
 
 def meeting_detail(request, pk: int):
     meeting, can_write = _meeting_for_member_or_user(request.user, pk)
-    member = _own_member(request.user)
+    member = access.own_member(request.user)
     materials = list(meeting.materials.all())
     if not can_write:
         materials = [m for m in materials if m.published_at]
@@ -398,10 +231,12 @@ def meeting_detail(request, pk: int):
             materials=materials,
             checklist=_checklist(meeting),
             links=_linked_pages(
-                meeting, can_write=can_write, can_read_members=can_read_members_of(request.user, meeting.cell)
+                meeting,
+                can_write=can_write,
+                can_read_members=access.meeting.can_read_score(request.user, meeting),
             ),
             own_report=own_report,
-            on_roster=member is not None and prep.member_is_on_roster(member, meeting),
+            on_roster=member is not None and member_is_on_roster(member, meeting),
             reports=reports,
         ),
     )
@@ -426,7 +261,7 @@ WHEN_FIELDS = {"scheduled_at": "day", "cell": "day"}
 
 
 def meeting_edit(request, pk: int):
-    meeting = get_meeting_for_user(request.user, pk, write=True)
+    meeting = access.meeting.get_for_user(request.user, pk, write=True)
     local = timezone.localtime(meeting.scheduled_at)
     form = MeetingEditForm(
         request.POST or None,
@@ -458,7 +293,7 @@ def meeting_edit(request, pk: int):
 
 
 def meeting_reschedule_view(request, pk: int):
-    meeting = get_meeting_for_user(request.user, pk, write=True)
+    meeting = access.meeting.get_for_user(request.user, pk, write=True)
     form = RescheduleForm(request.POST or None)
     return _form_page(
         request,
@@ -479,7 +314,7 @@ def meeting_reschedule_view(request, pk: int):
 
 
 def meeting_cancel_view(request, pk: int):
-    meeting = get_meeting_for_user(request.user, pk, write=True)
+    meeting = access.meeting.get_for_user(request.user, pk, write=True)
     form = CancelForm(request.POST or None)
     return _form_page(
         request,
@@ -498,7 +333,7 @@ def meeting_cancel_view(request, pk: int):
 
 
 def meeting_prepare_view(request, pk: int):
-    meeting = get_meeting_for_user(request.user, pk, write=True)
+    meeting = access.meeting.get_for_user(request.user, pk, write=True)
     roster = roster_on(meeting.cell, prep.meeting_day(meeting))
     form = PrepareForm(
         request.POST or None,
@@ -539,7 +374,7 @@ def meeting_prepare_view(request, pk: int):
 
 @require_POST
 def send_notice_view(request, pk: int):
-    meeting = get_meeting_for_user(request.user, pk, write=True)
+    meeting = access.meeting.get_for_user(request.user, pk, write=True)
     try:
         sent = prep.meeting_send_notice(meeting=meeting, by=request.user)
     except ValidationError as error:
@@ -553,7 +388,7 @@ def send_notice_view(request, pk: int):
 
 
 def material_add_view(request, pk: int):
-    meeting = get_meeting_for_user(request.user, pk, write=True)
+    meeting = access.meeting.get_for_user(request.user, pk, write=True)
     form = MaterialForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -580,7 +415,7 @@ def material_add_view(request, pk: int):
 @require_POST
 def material_publish_view(request, pk: int):
     material = get_object_or_404(MeetingMaterial.objects.select_related("meeting"), pk=pk)
-    meeting = get_meeting_for_user(request.user, material.meeting_id, write=True)
+    meeting = access.meeting.get_for_user(request.user, material.meeting_id, write=True)
     prep.material_publish(material=material, by=request.user)
     messages.success(request, f"Đã gửi tài liệu “{material.title}” cho đảng viên.")
     return redirect("meetings:prepare", meeting.pk)
@@ -608,7 +443,7 @@ def material_download(request, pk: int):
 
 
 def my_schedule(request):
-    member = _own_member(request.user)
+    member = access.own_member(request.user)
     if member is None:
         raise Http404("Tài khoản này không gắn với hồ sơ đảng viên nào.")
     upcoming = list(prep.upcoming_for_member(member)[:50])
@@ -629,7 +464,7 @@ def my_schedule(request):
 
 @require_POST
 def feed_manage(request):
-    member = _own_member(request.user)
+    member = access.own_member(request.user)
     if member is None:
         raise Http404("Tài khoản này không gắn với hồ sơ đảng viên nào.")
     action = request.POST.get("action")
@@ -653,7 +488,7 @@ def feed(request, token: str):
         raise Http404("Không tìm thấy lịch.")
     since = today() - dt.timedelta(days=400)
     meetings = (
-        prep.member_meetings(feed_row.member)
+        member_meetings(feed_row.member)
         .filter(scheduled_at__gte=timezone.make_aware(dt.datetime.combine(since, dt.time())))
         .order_by("scheduled_at")
     )
@@ -665,12 +500,11 @@ def feed(request, token: str):
 
 
 def absence_view(request, pk: int):
-    member = _own_member(request.user)
+    member = access.own_member(request.user)
     if member is None:
         raise Http404("Tài khoản này không gắn với hồ sơ đảng viên nào.")
-    meeting, _ = _meeting_for_member_or_user(request.user, pk)
-    if not prep.member_is_on_roster(member, meeting):
-        raise PermissionDenied("Đồng chí không thuộc danh sách sinh hoạt của buổi này.")
+    meeting = access.meeting.get_for_user(request.user, pk)
+    access.require_report_absence(request.user, meeting)
     report = AbsenceReport.objects.filter(meeting=meeting, member=member).first()
     form = AbsenceForm(request.POST or None, initial={"reason": report.reason if report else ""})
     if request.method == "POST" and request.POST.get("action") == "withdraw":
@@ -701,210 +535,3 @@ def absence_view(request, pk: int):
             "is_planned": meeting.status == MeetingStatus.PLANNED,
         },
     )
-
-
-# --- rule sets --------------------------------------------------------------------------------------------
-
-
-def get_rule_set_for_user(user, pk: int, *, write: bool = False) -> RuleSet:
-    """Defaults are seen by everyone; a committee's rule set by whoever sees its subtree or works in it
-    (it applies to them); changed only by that committee's staff. 404 / 403 as everywhere."""
-    rule_set = RuleSet.objects.select_related("owner").filter(pk=pk).first()
-    if rule_set is None:
-        raise Http404("Không tìm thấy bộ quy định.")
-    owner = rule_set.owner
-    if owner is not None and not (
-        can_see_org(user, owner)
-        or orgs_visible_to(user).filter(path__gte=owner.path, path__lt=owner.path_upper).exists()
-    ):
-        raise Http404("Không tìm thấy bộ quy định.")
-    if write and (owner is None or not is_staff_of(user, owner)):
-        raise PermissionDenied(
-            "Chỉ cán bộ của cấp ủy sở hữu bộ quy định mới sửa được; hãy sao chép để áp dụng riêng."
-        )
-    return rule_set
-
-
-def _rule_sets_visible_to(user):
-    if getattr(user, "is_superuser", False):
-        return RuleSet.objects.select_related("owner")
-    # Rule sets of the committees above the user's roots apply to them too. The top-most visible
-    # organisations are the roots of the user's roles; their ancestors are the candidates.
-    paths = set()
-    for org in orgs_visible_to(user).order_by("depth")[:200]:
-        paths.update(org.ancestor_paths())
-    return RuleSet.objects.filter(
-        Q(owner__isnull=True) | Q(owner__in=orgs_visible_to(user).values("pk")) | Q(owner__path__in=paths)
-    ).select_related("owner")
-
-
-def ruleset_list(request):
-    rule_sets = _rule_sets_visible_to(request.user).order_by("owner__path", "valid_from", "code")
-    return render(
-        request,
-        "meetings/planning/rulesets.html",
-        {"page": paginate(request, rule_sets), "can_copy": writable_parents(request.user).exists()},
-    )
-
-
-def ruleset_detail(request, pk: int):
-    rule_set = get_rule_set_for_user(request.user, pk)
-    can_edit = rule_set.owner is not None and is_staff_of(request.user, rule_set.owner)
-    steps = list(rule_set.steps.all())
-    sheets = list(rule_set.sheets.prefetch_related("criteria"))
-    for sheet in sheets:
-        sheet.total = sum(c.max_points for c in sheet.criteria.all())
-    return render(
-        request,
-        "meetings/planning/ruleset_detail.html",
-        {
-            "rule_set": rule_set,
-            "regular_steps": [s for s in steps if s.meeting_kind == MeetingKind.REGULAR],
-            "thematic_steps": [s for s in steps if s.meeting_kind == MeetingKind.THEMATIC],
-            "sheets": sheets,
-            "can_edit": can_edit,
-            "can_copy": writable_parents(request.user).exists(),
-            "add_form": StepAddForm(),
-        },
-    )
-
-
-def ruleset_copy_view(request, pk: int):
-    source = get_rule_set_for_user(request.user, pk)
-    owners = writable_parents(request.user)
-    if not owners.exists():
-        raise PermissionDenied("Chỉ cán bộ cấp ủy mới sao chép được bộ quy định.")
-    form = RuleSetCopyForm(
-        request.POST or None, owners=owners, initial={"name": source.name, "valid_from": source.valid_from}
-    )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            copy = rs_services.ruleset_copy(
-                source=source,
-                owner=data["owner"],
-                code=data["code"],
-                name=data["name"],
-                valid_from=data["valid_from"],
-                valid_until=source.valid_until,
-                by=request.user,
-            )
-        except ValidationError as error:
-            add_service_errors(form, error, {"source": "owner"})
-        else:
-            messages.success(request, "Đã sao chép bộ quy định; hãy điều chỉnh cho cấp ủy của mình.")
-            return redirect("meetings:ruleset", copy.pk)
-    return render(
-        request,
-        "meetings/planning/ruleset_form.html",
-        {"rule_set": source, "form": form, "title": f"Sao chép: {source.name}", "submit": "Sao chép"},
-    )
-
-
-def ruleset_edit(request, pk: int):
-    rule_set = get_rule_set_for_user(request.user, pk, write=True)
-    fields = rs_services.RULESET_FIELDS
-    form = RuleSetForm(request.POST or None, initial={f: getattr(rule_set, f) for f in fields})
-    if request.method == "POST" and form.is_valid():
-        try:
-            rs_services.ruleset_update(rule_set=rule_set, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Đã lưu bộ quy định.")
-            return redirect("meetings:ruleset", rule_set.pk)
-    return render(
-        request,
-        "meetings/planning/ruleset_form.html",
-        {"rule_set": rule_set, "form": form, "title": f"Sửa: {rule_set.name}", "submit": "Lưu"},
-    )
-
-
-def rulestep_edit(request, pk: int):
-    step = get_object_or_404(RuleStep.objects.select_related("rule_set"), pk=pk)
-    rule_set = get_rule_set_for_user(request.user, step.rule_set_id, write=True)
-    form = StepForm(
-        request.POST or None, initial={"order": step.order, "title": step.title, "mandatory": step.mandatory}
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            rs_services.rulestep_update(step=step, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Đã lưu bước sinh hoạt.")
-            return redirect("meetings:ruleset", rule_set.pk)
-    return render(
-        request,
-        "meetings/planning/ruleset_form.html",
-        {"rule_set": rule_set, "form": form, "title": "Sửa bước sinh hoạt", "submit": "Lưu"},
-    )
-
-
-@require_POST
-def rulestep_add_view(request, pk: int):
-    rule_set = get_rule_set_for_user(request.user, pk, write=True)
-    form = StepAddForm(request.POST)
-    if form.is_valid():
-        try:
-            rs_services.rulestep_add(rule_set=rule_set, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, "Đã thêm bước sinh hoạt.")
-    else:
-        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
-    return redirect("meetings:ruleset", rule_set.pk)
-
-
-def criterion_edit(request, pk: int):
-    criterion = get_object_or_404(ScoringCriterion.objects.select_related("sheet__rule_set"), pk=pk)
-    rule_set = get_rule_set_for_user(request.user, criterion.sheet.rule_set_id, write=True)
-    form = CriterionForm(
-        request.POST or None,
-        initial={
-            "title": criterion.title,
-            "max_points": criterion.max_points,
-            "full_marks_for_good": criterion.full_marks_for_good,
-        },
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            rs_services.criterion_update(criterion=criterion, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Đã lưu tiêu chí chấm điểm.")
-            return redirect("meetings:ruleset", rule_set.pk)
-    return render(
-        request,
-        "meetings/planning/ruleset_form.html",
-        {"rule_set": rule_set, "form": form, "title": "Sửa tiêu chí chấm điểm", "submit": "Lưu"},
-    )
-
-
-urlpatterns = [
-    path("cua-toi/", my_schedule, name="my_schedule"),
-    path("cua-toi/lich/", feed_manage, name="feed_manage"),
-    path("lich/<str:token>.ics", feed, name="feed"),
-    path("chi-bo/<int:org_pk>/", cell_schedule, name="cell_schedule"),
-    path("chi-bo/<int:org_pk>/them/", meeting_create_view, name="create"),
-    path("to-chuc/<int:org_pk>/ke-hoach-nam/", plan_year_view, name="plan_year"),
-    path("<int:pk>/", meeting_detail, name="detail"),
-    path("<int:pk>/sua/", meeting_edit, name="edit"),
-    path("<int:pk>/doi-lich/", meeting_reschedule_view, name="reschedule"),
-    path("<int:pk>/huy/", meeting_cancel_view, name="cancel"),
-    path("<int:pk>/chuan-bi/", meeting_prepare_view, name="prepare"),
-    path("<int:pk>/thong-bao/", send_notice_view, name="send_notice"),
-    path("<int:pk>/tai-lieu/them/", material_add_view, name="material_add"),
-    path("<int:pk>/bao-vang/", absence_view, name="absence"),
-    path("tai-lieu/<int:pk>/", material_download, name="material"),
-    path("tai-lieu/<int:pk>/gui/", material_publish_view, name="material_publish"),
-    path("quy-dinh/", ruleset_list, name="rulesets"),
-    path("quy-dinh/<int:pk>/", ruleset_detail, name="ruleset"),
-    path("quy-dinh/<int:pk>/sao-chep/", ruleset_copy_view, name="ruleset_copy"),
-    path("quy-dinh/<int:pk>/sua/", ruleset_edit, name="ruleset_edit"),
-    path("quy-dinh/<int:pk>/them-buoc/", rulestep_add_view, name="rulestep_add"),
-    path("quy-dinh/buoc/<int:pk>/", rulestep_edit, name="rulestep_edit"),
-    path("quy-dinh/tieu-chi/<int:pk>/", criterion_edit, name="criterion_edit"),
-]

@@ -8,29 +8,35 @@ roll-call forms swap just their own block and the live attendance rate.
 import datetime as dt
 
 import segno
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from chibo.common.collation import name_order
-from chibo.common.forms import DateField, Form, add_service_errors
+from chibo.common.forms import add_service_errors
 from chibo.common.paging import paginate
-from chibo.meetings import rules
-from chibo.meetings.access import get_meeting_for_user
+from chibo.meetings import access, rules
+from chibo.meetings.forms import (
+    AttendanceForm,
+    CloseForm,
+    GuestForm,
+    MeetingStepForm,
+    OfficersForm,
+    SpeechForm,
+    VoteForm,
+    at,
+)
 from chibo.meetings.models import (
     AbsenceReport,
     Attendance,
-    AttendanceStatus,
     Guest,
     Meeting,
     MeetingStatus,
     MeetingStep,
-    MotionKind,
     Speech,
     Vote,
 )
@@ -57,153 +63,12 @@ from chibo.meetings.services.running import (
 )
 from chibo.members.models import Member, PositionKind
 from chibo.members.selectors import positions_on, roster_on
-from chibo.orgs.access import can_see_org
-
-# --- forms ---------------------------------------------------------------------------------------------
-
-
-class TimeInput(forms.TimeInput):
-    """A text box showing HH:MM. Not type=time: Chromium on a phone shows its own 12-hour "07:30 PM"
-    whatever the page's language, and secretaries read 24-hour times."""
-
-    def __init__(self, attrs=None):
-        super().__init__(
-            {
-                "placeholder": "HH:MM",
-                "autocomplete": "off",
-                "inputmode": "decimal",
-                "maxlength": "5",
-                **(attrs or {}),
-            },
-            format="%H:%M",
-        )
-
-
-class TimeField(forms.TimeField):
-    """24-hour HH:MM; also takes what phone keypads make easy: 19.30, 19,30, 19h30, 1930, 19."""
-
-    widget = TimeInput
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("input_formats", ["%H:%M"])
-        super().__init__(**kwargs)
-        self.error_messages["invalid"] = (
-            f"{self.label}: giờ không hợp lệ; hãy nhập theo dạng HH:MM (24 giờ), ví dụ 19:30."
-        )
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            text = value.strip().lower()
-            for sep in (".", ",", "h", "g"):
-                text = text.replace(sep, ":")
-            if text.isdigit() and len(text) in (3, 4):
-                text = f"{text[:-2]}:{text[-2:]}"
-            elif text.isdigit() and len(text) <= 2:
-                text = f"{text}:00"
-            elif text.endswith(":"):
-                text += "00"
-            value = text
-        return super().to_python(value)
-
-
-def at(day: dt.date, time: dt.time | None) -> dt.datetime | None:
-    """A local (Asia/Ho_Chi_Minh) day and time as an aware datetime."""
-    return timezone.make_aware(dt.datetime.combine(day, time)) if time else None
-
-
-class MemberField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return obj.full_name
-
-
-class OfficersForm(Form):
-    day = DateField(label="Ngày họp")
-    start = TimeField(label="Bắt đầu lúc")
-    chair = MemberField(label="Chủ trì", queryset=Member.objects.none(), required=False)
-    minute_taker = MemberField(label="Thư ký", queryset=Member.objects.none(), required=False)
-
-    def __init__(self, *args, members, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name in ("chair", "minute_taker"):
-            self.fields[name].queryset = members
-            self.fields[name].empty_label = "— chọn sau —"
-
-    def started_at(self):
-        return at(self.cleaned_data["day"], self.cleaned_data["start"])
-
-
-class CloseForm(Form):
-    day = DateField(label="Ngày kết thúc")
-    end = TimeField(label="Kết thúc lúc")
-
-
-class StepForm(Form):
-    done = forms.TypedChoiceField(
-        label="Đã thực hiện", choices=[("1", "có"), ("0", "không")], coerce=lambda v: v == "1", required=False
-    )
-    notes = forms.CharField(label="Ghi chép", required=False, widget=forms.Textarea(attrs={"rows": 2}))
-
-
-class SpeechForm(Form):
-    speaker = forms.ChoiceField(label="Người phát biểu")
-    step = forms.ModelChoiceField(label="Trong bước", queryset=MeetingStep.objects.none(), required=False)
-    gist = forms.CharField(label="Nội dung chính", widget=forms.Textarea(attrs={"rows": 3}))
-
-    def __init__(self, *args, meeting: Meeting, **kwargs):
-        super().__init__(*args, **kwargs)
-        members = [
-            (f"m{a.member_id}", a.member.full_name)
-            for a in meeting.attendances.select_related("member").order_by(*name_order("member__"))
-        ]
-        guests = [(f"g{g.pk}", f"{g.name} (khách mời)") for g in meeting.guests.all()]
-        self.fields["speaker"].choices = [("", "— chọn —"), ("Đảng viên", members), ("Khách mời", guests)]
-        self.fields["step"].queryset = meeting.steps.all()
-        self.fields["step"].empty_label = "— không gắn với bước nào —"
-        self.meeting = meeting
-
-    def speaker_objects(self) -> dict:
-        value = self.cleaned_data["speaker"]
-        if value.startswith("m"):
-            return {"member": Member.objects.get(pk=value[1:])}
-        return {"guest": self.meeting.guests.get(pk=value[1:])}
-
-
-class AttendanceForm(Form):
-    status = forms.ChoiceField(label="Điểm danh", choices=AttendanceStatus.choices)
-    reason = forms.CharField(label="Lý do vắng", max_length=255, required=False)
-    accepted_by = forms.CharField(label="Người chấp nhận lý do", max_length=120, required=False)
-    arrived = TimeField(label="Đến muộn lúc", required=False)
-    left = TimeField(label="Về sớm lúc", required=False)
-
-
-class GuestForm(Form):
-    name = forms.CharField(label="Họ và tên khách mời", max_length=120)
-    title = forms.CharField(label="Chức vụ, đơn vị", max_length=255, required=False)
-    is_upper_level = forms.BooleanField(label="Đại diện cấp ủy cấp trên", required=False)
-
-
-class VoteForm(Form):
-    kind = forms.ChoiceField(label="Loại biểu quyết", choices=MotionKind.choices)
-    motion = forms.CharField(label="Nội dung biểu quyết", max_length=255)
-    in_favour = forms.IntegerField(label="Tán thành", min_value=0, max_value=9999)
-    against = forms.IntegerField(label="Không tán thành", min_value=0, max_value=9999, initial=0)
-    abstain = forms.IntegerField(label="Không biểu quyết", min_value=0, max_value=9999, initial=0)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in ("in_favour", "against", "abstain"):
-            f = self.fields[field]
-            f.widget.attrs["inputmode"] = "numeric"
-            f.error_messages["invalid"] = f"{f.label}: phải là một số nguyên."
-            f.error_messages["min_value"] = f"{f.label}: không được là số âm."
-            f.error_messages["max_value"] = f"{f.label}: số quá lớn."
-
 
 # --- helpers -------------------------------------------------------------------------------------------
 
 
 def _meeting(request, pk: int) -> Meeting:
-    return get_meeting_for_user(request.user, pk, write=True)
+    return access.meeting.get_for_user(request.user, pk, write=True)
 
 
 def _run_url(meeting: Meeting, anchor: str = "") -> str:
@@ -374,7 +239,7 @@ def close_view(request, pk: int):
 def step_view(request, pk: int, step_pk: int):
     meeting = _meeting(request, pk)
     step = get_object_or_404(MeetingStep, pk=step_pk, meeting=meeting)
-    form = StepForm(request.POST)
+    form = MeetingStepForm(request.POST)
     error = None
     if form.is_valid():
         done = form.cleaned_data["done"] if "done" in request.POST else step.done
@@ -582,12 +447,12 @@ def _meeting_for_checkin(request, pk: int, token: str | None = None) -> Meeting:
     (they are in the room: they get a clear "not on the roll call" rather than a 404). Anyone else: 404."""
     meeting = Meeting.objects.select_related("cell").filter(pk=pk).first()
     if meeting is None:
-        raise Http404("Không tìm thấy buổi sinh hoạt.")
+        raise Http404(access.NOT_FOUND)
     member = getattr(request.user, "member", None)
     on_roll = member is not None and meeting.attendances.filter(member=member).exists()
     holds_code = token is not None and checkin_problem(meeting, token) is None
-    if not (on_roll or holds_code or can_see_org(request.user, meeting.cell)):
-        raise Http404("Không tìm thấy buổi sinh hoạt.")
+    if not access.can_reach_checkin(request.user, meeting, on_roll=on_roll, holds_code=holds_code):
+        raise Http404(access.NOT_FOUND)
     return meeting
 
 
@@ -683,26 +548,3 @@ def print_invitations(request, pk: int):
 def print_roll_call(request, pk: int):
     meeting = _meeting(request, pk)
     return render(request, "meetings/running/print_roll_call.html", _print_context(meeting))
-
-
-urlpatterns = [
-    path("<int:pk>/dieu-hanh/", run, name="run"),
-    path("<int:pk>/dieu-hanh/bat-dau/", open_view, name="open"),
-    path("<int:pk>/dieu-hanh/chu-tri/", officers_view, name="officers"),
-    path("<int:pk>/dieu-hanh/ket-thuc/", close_view, name="close"),
-    path("<int:pk>/dieu-hanh/buoc/<int:step_pk>/", step_view, name="step"),
-    path("<int:pk>/dieu-hanh/phat-bieu/", speech_add_view, name="speech_add"),
-    path("<int:pk>/dieu-hanh/phat-bieu/<int:speech_pk>/xoa/", speech_delete_view, name="speech_delete"),
-    path("<int:pk>/diem-danh/", roll_call, name="roll_call"),
-    path("<int:pk>/diem-danh/<int:line_pk>/", attendance_view, name="attendance"),
-    path("<int:pk>/diem-danh/co-mat-tat-ca/", mark_all_present_view, name="mark_all_present"),
-    path("<int:pk>/khach-moi/", guest_add_view, name="guest_add"),
-    path("<int:pk>/khach-moi/<int:guest_pk>/xoa/", guest_delete_view, name="guest_delete"),
-    path("<int:pk>/bieu-quyet/", votes, name="votes"),
-    path("<int:pk>/bieu-quyet/<int:vote_pk>/xoa/", vote_delete_view, name="vote_delete"),
-    path("<int:pk>/ma-qr/", qr, name="qr"),
-    path("<int:pk>/co-mat/<str:token>/", checkin, name="checkin"),
-    path("<int:pk>/toi-co-mat/", checkin_self, name="checkin_self"),
-    path("<int:pk>/in/giay-moi/", print_invitations, name="print_invitations"),
-    path("<int:pk>/in/danh-sach-ky/", print_roll_call, name="print_roll_call"),
-]

@@ -1,19 +1,17 @@
 """Scoring a held meeting (issue 3 §6) and the attendance warnings of a subtree (§7, DOMAIN §5)."""
 
-from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.views.decorators.http import require_POST
 
 from chibo.common.dates import today
-from chibo.common.forms import Form, add_service_errors
-from chibo.meetings.access import get_meeting_for_user
+from chibo.common.forms import add_service_errors
+from chibo.meetings import access
+from chibo.meetings.forms import ScoreForm, WarningsForm
 from chibo.meetings.models import MeetingStatus, Score, ScoringCriterion
 from chibo.meetings.services.scoring import (
-    can_confirm_score,
     field_name,
     score_confirm,
     score_facts,
@@ -27,64 +25,28 @@ from chibo.meetings.warnings import (
     excused_streaks,
     removal_cases,
 )
-from chibo.orgs.access import can_read_members_of, can_write_org, get_org_for_user, visible_ancestors
-
-
-class ScoreForm(Form):
-    """One whole-number box per criterion of the sheet, 0 to its maximum; the box says which
-    criterion an error is about, and carries the data's suggestion as help text."""
-
-    def __init__(self, *args, criteria, suggestions, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.criteria = criteria
-        for c in criteria:
-            label = f"{c.order}. {c.title} (tối đa {c.max_points} điểm)"
-            field = forms.IntegerField(label=label, min_value=0, max_value=c.max_points)
-            field.widget.attrs.update({"inputmode": "numeric"})
-            field.error_messages.update(
-                {
-                    "required": f"{c.title}: chưa nhập điểm.",
-                    "invalid": f"{c.title}: điểm phải là số nguyên.",
-                    "min_value": f"{c.title}: điểm phải từ 0 đến {c.max_points}.",
-                    "max_value": f"{c.title}: điểm phải từ 0 đến {c.max_points}.",
-                }
-            )
-            suggestion = suggestions.get(c.pk)
-            if suggestion is not None:
-                field.help_text = (
-                    f"Gợi ý từ dữ liệu: {suggestion.points} điểm ({suggestion.reason}). "
-                    "Người chấm có thể sửa."
-                )
-            if c.full_marks_for_good:
-                field.help_text = (field.help_text + " " if field.help_text else "") + (
-                    "Phải đạt điểm tối đa mới xếp loại Tốt."
-                )
-            self.fields[field_name(c.pk)] = field
-
-    def points(self) -> dict[int, int]:
-        return {c.pk: self.cleaned_data[field_name(c.pk)] for c in self.criteria}
+from chibo.orgs.access import get_org_for_user, visible_ancestors
 
 
 def _get_scorable(request, pk: int):
     """The score page is for those who read the cell's records in full (its leaders, the committee
     staff and supervisors above); a plain member gets 403, a stranger 404."""
-    meeting = get_meeting_for_user(request.user, pk)
-    if not can_read_members_of(request.user, meeting.cell):
-        raise PermissionDenied("Bạn không có quyền xem điểm buổi sinh hoạt của chi bộ này.")
+    meeting = access.meeting.get_for_user(request.user, pk)
+    access.meeting.check_read_score(request.user, meeting)
     return meeting
 
 
 def score_view(request, pk: int):
     meeting = _get_scorable(request, pk)
-    if request.method == "POST" and not can_write_org(request.user, meeting.cell):
-        raise PermissionDenied("Chỉ cấp ủy chi bộ hoặc cán bộ cấp ủy cấp trên mới chấm điểm buổi sinh hoạt.")
+    if request.method == "POST":
+        access.meeting.check_score(request.user, meeting)
     score = Score.objects.filter(meeting=meeting).select_related("confirmed_by", "proposed_by").first()
     sheet = score.sheet if score else sheet_for(meeting)
     criteria = list(ScoringCriterion.objects.filter(sheet=sheet).order_by("order")) if sheet else []
     held = meeting.status == MeetingStatus.HELD
     facts = score_facts(meeting) if held else None
     suggestions = suggestions_for(criteria, facts) if facts else {}
-    can_propose = held and sheet is not None and can_write_org(request.user, meeting.cell)
+    can_propose = held and sheet is not None and access.meeting.can_score(request.user, meeting)
     locked = score is not None and score.confirmed_at is not None
 
     initial = {field_name(c.pk): s.points for c in criteria if (s := suggestions.get(c.pk))}
@@ -120,7 +82,9 @@ def score_view(request, pk: int):
             "facts": facts,
             "form": form if can_propose and not locked else None,
             "locked": locked,
-            "can_confirm": score is not None and not locked and can_confirm_score(request.user, meeting.cell),
+            "can_confirm": score is not None
+            and not locked
+            and access.meeting.can_confirm_score(request.user, meeting),
         },
     )
 
@@ -136,26 +100,12 @@ def score_confirm_view(request, pk: int):
         # A confirmation posted twice: already done, nothing changes.
         messages.info(request, "Điểm đã được xác nhận.")
         return redirect("meetings:score", pk=meeting.pk)
-    score = score_confirm(score=score, by=request.user)  # PermissionDenied -> 403 for the cell's own leaders
+    score = score_confirm(score=score, by=request.user)  # the policy refuses the cell's own leaders (403)
     messages.success(request, f"Đã xác nhận điểm: {score.total} điểm, xếp loại {score.grade}.")
     return redirect("meetings:score", pk=meeting.pk)
 
 
 # --- warnings ------------------------------------------------------------------------------------------
-
-
-class WarningsForm(Form):
-    nam = forms.IntegerField(
-        label="Năm",
-        min_value=1930,
-        max_value=2100,
-        required=False,
-        error_messages={
-            "invalid": "Năm: hãy nhập một số nguyên, ví dụ 2025.",
-            "min_value": "Năm: phải từ 1930 đến 2100.",
-            "max_value": "Năm: phải từ 1930 đến 2100.",
-        },
-    )
 
 
 TABS = {
@@ -190,10 +140,3 @@ def warnings_view(request, org_pk: int):
             "streak_limit": EXCUSED_STREAK_LIMIT,
         },
     )
-
-
-urlpatterns = [
-    path("<int:pk>/cham-diem/", score_view, name="score"),
-    path("<int:pk>/cham-diem/xac-nhan/", score_confirm_view, name="score_confirm"),
-    path("canh-bao/<int:org_pk>/", warnings_view, name="warnings"),
-]
