@@ -30,7 +30,6 @@ def _hits(pattern: re.Pattern, allowed) -> list[str]:
     ]
 
 
-@pytest.mark.skip(reason="enabled when the access refactors merge")
 def test_permissions_are_decided_in_access_modules_only():
     # A 403 is raised by a policy (check_edit, require_..., deny) in an app's access.py; the API's
     # error mapping turns it into JSON. Nothing else names the exception.
@@ -42,7 +41,6 @@ def test_permissions_are_decided_in_access_modules_only():
     assert hits == [], "PermissionDenied outside access.py:\n" + "\n".join(hits)
 
 
-@pytest.mark.skip(reason="enabled when the access refactors merge")
 def test_subtree_and_validity_arithmetic_is_written_once():
     # Subtrees: Organisation.objects.subtree_of / in_subtree_q (orgs/models.py). Validity: Dated's
     # valid_on / valid_on_q / overlapping_q (common/dated.py).

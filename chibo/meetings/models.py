@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
-from chibo.common.dated import Dated
+from chibo.common.dated import Dated, ends_after_start
 from chibo.members.models import Member
 from chibo.orgs.models import Organisation
 
@@ -69,10 +69,7 @@ class RuleSet(Dated):
             models.UniqueConstraint(
                 fields=["document_number", "document_date", "owner"], name="ruleset_unique_document_per_owner"
             ),
-            models.CheckConstraint(
-                condition=Q(valid_until__isnull=True) | Q(valid_until__gt=models.F("valid_from")),
-                name="ruleset_ends_after_start",
-            ),
+            ends_after_start("ruleset_ends_after_start"),
         ]
 
     def __str__(self):
