@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from chibo.common.forms import DateField, Form
+from chibo.common.forms import DateField, Form, TimeField
 from chibo.materials.models import Audience, MaterialKind
 from chibo.meetings.services.preparation import MATERIAL_MAX_BYTES
 
@@ -49,9 +49,7 @@ class PublishForm(Form):
     period_start = DateField(label="Dùng từ ngày", required=False)
     period_end = DateField(label="Dùng đến ngày", required=False)
     publish_on = DateField(label="Công bố ngày", required=False, help_text="Để trống: công bố ngay.")
-    publish_time = forms.TimeField(
-        label="Công bố lúc (giờ:phút)", required=False, input_formats=["%H:%M"], initial="07:00"
-    )
+    publish_time = TimeField(label="Công bố lúc (giờ:phút)", required=False, initial="07:00")
     audience = forms.ChoiceField(label="Gửi đến", choices=Audience.choices, widget=forms.RadioSelect)
     units = forms.ModelMultipleChoiceField(
         label="Đơn vị nhận", queryset=None, required=False, widget=forms.CheckboxSelectMultiple

@@ -61,3 +61,12 @@ def test_forms_and_imports_read_the_same_times(typed):
 def test_an_import_names_the_bad_time_in_its_own_words():
     with pytest.raises(CellError, match="Giờ không hợp lệ «25:00»"):
         import_time("25:00")
+
+
+@pytest.mark.parametrize("typed", ["07:00", "7h", "7h30", "19.30"])
+def test_the_material_publish_time_reads_times_like_every_other_box(typed):
+    from chibo.materials.forms import PublishForm
+
+    field = PublishForm.base_fields["publish_time"]
+    assert isinstance(field, TimeField)
+    assert field.clean(typed) == parse_time(typed)
