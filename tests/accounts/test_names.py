@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from chibo.audit.models import Action, AuditEntry
+from chibo.common.access import SYSTEM
 from chibo.common.people import person_name
 from chibo.meetings.models import MeetingKind, Score
 from chibo.meetings.services.planning import meeting_create
@@ -59,7 +60,9 @@ def test_the_audit_list_names_who_did_it(client, cast):
 
 def test_the_prepare_page_names_the_supervisors(client, cast, assignment):  # noqa: F811
     name_as_django_does(cast.supervisor)
-    meeting = meeting_create(cell=cast.cell, kind=MeetingKind.REGULAR, scheduled_at=local(2026, 4, 3, 19, 30))
+    meeting = meeting_create(
+        cell=cast.cell, kind=MeetingKind.REGULAR, scheduled_at=local(2026, 4, 3, 19, 30), by=SYSTEM
+    )
     client.force_login(cast.leader_user)
     shows_the_name(client.get(reverse("meetings:prepare", args=[meeting.pk])).content.decode())
 

@@ -220,7 +220,7 @@ def test_a_corrected_row_updates_the_imported_meeting_and_roll_call(people, cast
 
 def test_a_planned_meeting_of_that_day_is_recorded_as_held_not_duplicated(people, cast):
     planned = meeting_create(
-        cell=cast.cell, kind=MeetingKind.REGULAR, scheduled_at=local(dt.date(2024, 2, 15), 19, 0)
+        cell=cast.cell, kind=MeetingKind.REGULAR, scheduled_at=local(dt.date(2024, 2, 15), 19, 0), by=SYSTEM
     )
     result = run_csv("meetings", meeting_rows(cast)[:1])
     assert result.counts["meetings"] == {"created": 0, "updated": 1, "unchanged": 0}
@@ -326,7 +326,7 @@ def test_a_meeting_recorded_in_chibo_is_not_overwritten(people, cast, client):
     # Held and approved in Chibo: the same roll call passes unchanged, a different one is refused.
     run_csv("meetings", meeting_rows(cast)[:1])
     feb = Meeting.objects.get()
-    minutes_approve(minutes=minutes_build(meeting=feb, by=None), by=cast.leader_user)
+    minutes_approve(minutes=minutes_build(meeting=feb, by=SYSTEM), by=cast.leader_user)
     same = meeting_rows(cast)[:1]
     same[0][9] = Minutes.objects.get().number
     assert run_csv("meetings", same).counts["meetings"] == {"created": 0, "updated": 0, "unchanged": 1}
@@ -343,7 +343,7 @@ def test_a_meeting_recorded_in_chibo_is_not_overwritten(people, cast, client):
 
     # Being run right now: refused.
     april = meeting_create(
-        cell=cast.cell, kind=MeetingKind.REGULAR, scheduled_at=local(dt.date(2024, 4, 15), 19, 30)
+        cell=cast.cell, kind=MeetingKind.REGULAR, scheduled_at=local(dt.date(2024, 4, 15), 19, 30), by=SYSTEM
     )
     meeting_open(meeting=april, started_at=local(dt.date(2024, 4, 15), 19, 30), by=SYSTEM)
     result = run_csv("meetings", meeting_rows(cast)[2:])

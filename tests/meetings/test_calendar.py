@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from chibo.common.access import SYSTEM
 from chibo.meetings.calendar import feed_ics, invitation_ics
 from chibo.meetings.models import MeetingKind
 from chibo.meetings.services import preparation as prep
@@ -21,7 +22,7 @@ def at(y, m, d, hh=19, mm=30):
 
 def test_the_invitation_has_a_vtimezone_and_hanoi_times(cast):
     meeting = meeting_create(
-        cell=cast.cell, kind=MeetingKind.THEMATIC, scheduled_at=at(2026, 6, 2), topic="Học tập"
+        cell=cast.cell, kind=MeetingKind.THEMATIC, scheduled_at=at(2026, 6, 2), topic="Học tập", by=SYSTEM
     )
     cal = icalendar.Calendar.from_ical(invitation_ics(meeting, attendee_email="an@example.vn"))
     assert [str(tz["tzid"]) for tz in cal.walk("VTIMEZONE")] == ["Asia/Ho_Chi_Minh"]
@@ -34,10 +35,14 @@ def test_the_invitation_has_a_vtimezone_and_hanoi_times(cast):
 
 
 def test_the_member_feed_parses_with_hanoi_times_and_only_their_cells_meetings(cast, client):
-    mine = meeting_create(cell=cast.cell, kind=MeetingKind.REGULAR, scheduled_at=at(2026, 4, 3, 7, 15))
-    cancelled = meeting_create(cell=cast.cell, kind=MeetingKind.REGULAR, scheduled_at=at(2026, 5, 3))
-    meeting_cancel(meeting=cancelled, reason="Mưa bão")
-    meeting_create(cell=cast.other_cell, kind=MeetingKind.REGULAR, scheduled_at=at(2026, 4, 3))
+    mine = meeting_create(
+        cell=cast.cell, kind=MeetingKind.REGULAR, scheduled_at=at(2026, 4, 3, 7, 15), by=SYSTEM
+    )
+    cancelled = meeting_create(
+        cell=cast.cell, kind=MeetingKind.REGULAR, scheduled_at=at(2026, 5, 3), by=SYSTEM
+    )
+    meeting_cancel(meeting=cancelled, reason="Mưa bão", by=SYSTEM)
+    meeting_create(cell=cast.other_cell, kind=MeetingKind.REGULAR, scheduled_at=at(2026, 4, 3), by=SYSTEM)
     feed = prep.calendar_feed_get_or_create(member=cast.member)
     response = client.get(reverse("meetings:feed", args=[feed.token]))  # not logged in
     assert response.status_code == 200

@@ -5,6 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from chibo.common.access import SYSTEM
 from chibo.meetings.models import AbsenceReport, CalendarFeed, Meeting, MeetingKind, MeetingStatus
 from chibo.meetings.services import preparation as prep
 from chibo.meetings.services.planning import meeting_create
@@ -30,7 +31,7 @@ def as_user(client):
 @pytest.fixture
 def upcoming(cast):
     return meeting_create(
-        cell=cast.cell, kind=MeetingKind.THEMATIC, scheduled_at=soon(), topic="Học tập nghị quyết"
+        cell=cast.cell, kind=MeetingKind.THEMATIC, scheduled_at=soon(), topic="Học tập nghị quyết", by=SYSTEM
     )
 
 
@@ -44,7 +45,7 @@ def test_a_member_sees_upcoming_meetings_and_only_published_materials(cast, upco
         file=SimpleUploadedFile("hoc-tap.docx", b"PK docx"),
         publish=True,
     )
-    meeting_create(cell=cast.other_cell, kind=MeetingKind.REGULAR, scheduled_at=soon())
+    meeting_create(cell=cast.other_cell, kind=MeetingKind.REGULAR, scheduled_at=soon(), by=SYSTEM)
     response = as_user(cast.member_user).get(reverse("meetings:my_schedule"))
     page = response.content.decode()
     assert [row[0] for row in response.context["rows"]] == [upcoming]
@@ -63,8 +64,8 @@ def test_a_temporary_member_sees_and_reports_absence_for_the_host_cells_meetings
         valid_from=today - dt.timedelta(days=30),
         valid_until=today + dt.timedelta(days=150),
     )
-    host = meeting_create(cell=cast.other_cell, kind=MeetingKind.REGULAR, scheduled_at=soon())
-    home = meeting_create(cell=cast.cell, kind=MeetingKind.REGULAR, scheduled_at=soon(6))
+    host = meeting_create(cell=cast.other_cell, kind=MeetingKind.REGULAR, scheduled_at=soon(), by=SYSTEM)
+    home = meeting_create(cell=cast.cell, kind=MeetingKind.REGULAR, scheduled_at=soon(6), by=SYSTEM)
     client = as_user(cast.member_user)
     rows = client.get(reverse("meetings:my_schedule")).context["rows"]
     assert [row[0] for row in rows] == [host]

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from chibo.audit.models import AuditEntry
+from chibo.common.access import SYSTEM
 from chibo.meetings.models import Attendance, AttendanceStatus, MeetingStatus, Minutes, MinutesStatus
 from chibo.meetings.services.minutes import (
     minutes_amend,
@@ -133,7 +134,7 @@ def test_minutes_are_numbered_per_cell_and_year(cast, rule_set):
     other = make_meeting(
         cast.cell2, rule_set, status=MeetingStatus.HELD, started_at=at(dt.date(2025, 3, 6), 8, 0)
     )
-    numbers = [minutes_build(meeting=m, by=None).number for m in (march, june, next_year, other)]
+    numbers = [minutes_build(meeting=m, by=SYSTEM).number for m in (march, june, next_year, other)]
     assert numbers == ["01-BB/CB", "02-BB/CB", "01-BB/CB", "01-BB/CB"]
 
 
@@ -267,5 +268,5 @@ def test_a_meeting_just_after_midnight_utc_is_judged_by_its_hanoi_date(cast, rul
         started_at=at(dt.date(2025, 3, 1), 6, 30),
         ended_at=at(dt.date(2025, 3, 1), 8, 30),
     )
-    approve_on(minutes_build(meeting=meeting, by=None), dt.date(2025, 3, 3), hh=20)
+    approve_on(minutes_build(meeting=meeting, by=SYSTEM), dt.date(2025, 3, 3), hh=20)
     assert minutes_on_time(meeting) is True

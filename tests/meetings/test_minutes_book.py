@@ -5,6 +5,7 @@ from django.core.management import CommandError, call_command
 
 from chibo.audit.models import AuditEntry
 from chibo.cli import main
+from chibo.common.access import SYSTEM
 from chibo.meetings.models import MeetingStatus
 from chibo.meetings.services.minutes import minutes_amend, minutes_approve, minutes_build
 from tests.factories import make_member
@@ -25,11 +26,11 @@ def year_2025(cast, rule_set):
     make_meeting(cast.cell, rule_set, when=at(dt.date(2025, 9, 3), 19, 30))
     make_meeting(cast.cell, rule_set, when=at(dt.date(2025, 10, 1), 19, 30), status=MeetingStatus.CANCELLED)
     for meeting in (january, march, old):
-        minutes_approve(minutes=minutes_build(meeting=meeting, by=None), by=cast.leader_user)
+        minutes_approve(minutes=minutes_build(meeting=meeting, by=SYSTEM), by=cast.leader_user)
     minutes_amend(
         minutes=march.minutes, text="Giờ kết thúc đúng là 21:20.", reason="Ghi nhầm giờ", by=cast.leader_user
     )
-    minutes_build(meeting=june, by=None)  # a draft
+    minutes_build(meeting=june, by=SYSTEM)  # a draft
     return cast
 
 

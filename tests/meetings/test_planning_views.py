@@ -6,6 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from chibo.common.access import SYSTEM
 from chibo.meetings.models import Meeting, MeetingKind, MeetingMaterial, MeetingStatus, RuleSet
 from chibo.meetings.services import preparation as prep
 from chibo.meetings.services.planning import meeting_create
@@ -30,7 +31,7 @@ def as_user(client):
 
 @pytest.fixture
 def meeting(cast):
-    return meeting_create(cell=cast.cell, kind=MeetingKind.REGULAR, scheduled_at=at(2026, 4, 3))
+    return meeting_create(cell=cast.cell, kind=MeetingKind.REGULAR, scheduled_at=at(2026, 4, 3), by=SYSTEM)
 
 
 def who(cast, name):
@@ -331,7 +332,7 @@ def test_the_schedule_page_costs_the_same_queries_for_a_full_year(
 ):
     from chibo.meetings.services.planning import plan_year
 
-    plan_year(org=cast.cell, year=2026)
+    plan_year(org=cast.cell, year=2026, by=SYSTEM)
     client = as_user(cast.leader_user)
     url = reverse("meetings:cell_schedule", args=[cast.cell.pk]) + "?nam=2026"
     client.get(url)
@@ -354,6 +355,7 @@ def test_the_meeting_page_offers_the_secretary_screens_to_leaders_only(client, c
         cell=cast.cell,
         kind=MeetingKind.REGULAR,
         scheduled_at=timezone.make_aware(dt.datetime(2025, 12, 3, 19, 30)),
+        by=SYSTEM,
     )
     run_url = reverse("meetings:run", args=[meeting.pk])
     minutes_url = reverse("meetings:minutes", args=[meeting.pk])

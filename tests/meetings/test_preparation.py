@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from chibo.common.access import SYSTEM
 from chibo.meetings.models import AbsenceReport, Meeting, MeetingKind, MeetingStatus
 from chibo.meetings.selectors import member_meetings
 from chibo.meetings.services import preparation as prep
@@ -24,7 +25,11 @@ def at(y, m, d, hh=19, mm=30):
 @pytest.fixture
 def meeting(cast):
     return meeting_create(
-        cell=cast.cell, kind=MeetingKind.REGULAR, scheduled_at=at(2026, 4, 3), place="Nhà văn hóa tổ 1"
+        cell=cast.cell,
+        kind=MeetingKind.REGULAR,
+        scheduled_at=at(2026, 4, 3),
+        place="Nhà văn hóa tổ 1",
+        by=SYSTEM,
     )
 
 
@@ -65,7 +70,7 @@ def test_sending_twice_sends_once_unless_the_meeting_was_rescheduled(cast, meeti
     prep.meeting_send_notice(meeting=meeting)
     assert prep.meeting_send_notice(meeting=meeting) == 0
     assert len(mail.outbox) == 3
-    meeting_reschedule(meeting=meeting, scheduled_at=at(2026, 4, 6), reason="Trùng lịch")
+    meeting_reschedule(meeting=meeting, scheduled_at=at(2026, 4, 6), reason="Trùng lịch", by=SYSTEM)
     assert prep.meeting_send_notice(meeting=meeting) == 3
     latest = icalendar.Calendar.from_ical(mail.outbox[-1].attachments[0][1]).walk("VEVENT")[0]
     assert latest.decoded("dtstart") == at(2026, 4, 6)
@@ -129,7 +134,9 @@ def test_a_member_reports_an_absence_and_edits_it_until_the_meeting_opens(cast, 
 
 
 def test_an_absence_for_a_meeting_of_another_cell_is_refused(cast):
-    other = meeting_create(cell=cast.other_cell, kind=MeetingKind.REGULAR, scheduled_at=at(2026, 4, 3))
+    other = meeting_create(
+        cell=cast.other_cell, kind=MeetingKind.REGULAR, scheduled_at=at(2026, 4, 3), by=SYSTEM
+    )
     with pytest.raises(ValidationError, match="không thuộc danh sách"):
         prep.absence_report_submit(meeting=other, member=cast.member, reason="Bận")
     with pytest.raises(ValidationError) as err:
@@ -147,16 +154,22 @@ def test_a_temporary_member_sees_the_host_cells_meetings_not_the_home_cells(cast
         valid_from=dt.date(2026, 3, 1),
         valid_until=dt.date(2026, 9, 1),
     )
-    home = meeting_create(cell=cast.cell, kind=MeetingKind.REGULAR, scheduled_at=at(2026, 4, 3))
-    host = meeting_create(cell=cast.other_cell, kind=MeetingKind.REGULAR, scheduled_at=at(2026, 4, 4))
-    home_later = meeting_create(cell=cast.cell, kind=MeetingKind.REGULAR, scheduled_at=at(2026, 9, 3))
+    home = meeting_create(cell=cast.cell, kind=MeetingKind.REGULAR, scheduled_at=at(2026, 4, 3), by=SYSTEM)
+    host = meeting_create(
+        cell=cast.other_cell, kind=MeetingKind.REGULAR, scheduled_at=at(2026, 4, 4), by=SYSTEM
+    )
+    home_later = meeting_create(
+        cell=cast.cell, kind=MeetingKind.REGULAR, scheduled_at=at(2026, 9, 3), by=SYSTEM
+    )
     seen = set(member_meetings(cast.member))
     assert host in seen and home_later in seen and home not in seen
     prep.absence_report_submit(meeting=host, member=cast.member, reason="Ốm")
 
 
 def test_without_an_assigned_supervisor_the_checklist_keeps_the_gap(cast):
-    meeting = meeting_create(cell=cast.other_cell, kind=MeetingKind.REGULAR, scheduled_at=at(2026, 4, 3))
+    meeting = meeting_create(
+        cell=cast.other_cell, kind=MeetingKind.REGULAR, scheduled_at=at(2026, 4, 3), by=SYSTEM
+    )
     prep.meeting_send_notice(meeting=meeting)
     meeting.refresh_from_db()
     assert meeting.notice_sent_at is not None and meeting.supervisor_notified_at is None

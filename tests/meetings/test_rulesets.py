@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.utils import timezone
 
+from chibo.common.access import SYSTEM
 from chibo.meetings.models import Meeting, MeetingKind, RuleSet
 from chibo.meetings.services.planning import meeting_create, meeting_update
 from chibo.meetings.services.rulesets import (
@@ -48,20 +49,28 @@ def test_the_two_defaults_are_shipped_with_steps_and_sheets(db):
 
 
 def test_a_meeting_on_27_october_2025_gets_hd12_and_on_the_28th_hd42(cast):
-    before = meeting_create(cell=cast.cell, kind=MeetingKind.REGULAR, scheduled_at=at(2025, 10, 27))
-    after = meeting_create(cell=cast.cell, kind=MeetingKind.THEMATIC, scheduled_at=at(2025, 10, 28))
+    before = meeting_create(
+        cell=cast.cell, kind=MeetingKind.REGULAR, scheduled_at=at(2025, 10, 27), by=SYSTEM
+    )
+    after = meeting_create(
+        cell=cast.cell, kind=MeetingKind.THEMATIC, scheduled_at=at(2025, 10, 28), by=SYSTEM
+    )
     assert before.rule_set.code == "HD12"
     assert after.rule_set.code == "HD42"
 
 
 def test_late_evening_is_judged_by_the_local_date_not_utc(cast):
     # 28/10/2025 06:30 in Hanoi is still 27/10 in UTC.
-    meeting = meeting_create(cell=cast.cell, kind=MeetingKind.REGULAR, scheduled_at=at(2025, 10, 28, 6, 30))
+    meeting = meeting_create(
+        cell=cast.cell, kind=MeetingKind.REGULAR, scheduled_at=at(2025, 10, 28, 6, 30), by=SYSTEM
+    )
     assert meeting.rule_set.code == "HD42"
 
 
 def test_the_switch_command_moves_the_boundary_and_rule_set_for_follows(cast):
-    planned = meeting_create(cell=cast.cell, kind=MeetingKind.REGULAR, scheduled_at=at(2025, 11, 5))
+    planned = meeting_create(
+        cell=cast.cell, kind=MeetingKind.REGULAR, scheduled_at=at(2025, 11, 5), by=SYSTEM
+    )
     assert planned.rule_set.code == "HD42"
     call_command("rulesets", "switch", "--date", "01/12/2025")
     assert rule_set_for(cell=cast.cell, day=dt.date(2025, 11, 30)).code == "HD12"
@@ -99,12 +108,12 @@ def test_the_nearest_owner_wins_over_a_higher_one(cast):
 
 
 def test_a_planned_meeting_keeps_its_rule_set_until_its_date_changes(cast):
-    meeting = meeting_create(cell=cast.cell, kind=MeetingKind.REGULAR, scheduled_at=at(2026, 2, 5))
+    meeting = meeting_create(cell=cast.cell, kind=MeetingKind.REGULAR, scheduled_at=at(2026, 2, 5), by=SYSTEM)
     assert meeting.rule_set.code == "HD42"
     copy = copy_for_ward(cast)
     meeting.refresh_from_db()
     assert meeting.rule_set.code == "HD42"
-    meeting_update(meeting=meeting, scheduled_at=at(2026, 2, 6))
+    meeting_update(meeting=meeting, scheduled_at=at(2026, 2, 6), by=SYSTEM)
     assert Meeting.objects.get(pk=meeting.pk).rule_set == copy
 
 

@@ -16,9 +16,10 @@ from django.utils import timezone
 
 from chibo.audit.models import Action
 from chibo.audit.services import audit_log, snapshot
+from chibo.common.access import is_system
 from chibo.common.collation import name_order
 from chibo.common.dates import today as local_today
-from chibo.meetings import rules
+from chibo.meetings import access, rules
 from chibo.meetings.models import (
     Attendance,
     AttendanceStatus,
@@ -32,7 +33,7 @@ from chibo.meetings.models import (
 from chibo.meetings.services.changes import meeting_changed
 from chibo.orgs.models import Organisation
 
-LOCKED = "Biên bản đã được thông qua và đã khóa; muốn sửa nội dung hãy lập đính chính."
+LOCKED = access.MINUTES_LOCKED
 NUMBER_SUFFIX = "-BB/CB"
 _NUMBER_HEAD = re.compile(r"^\s*(\d+)")
 
@@ -304,10 +305,20 @@ def _lock_cell(meeting: Meeting) -> None:
 # --- writes ----------------------------------------------------------------------------------------
 
 
+def _check_writer(minutes: Minutes, by) -> None:
+    # The meeting's writers; approved minutes stay a ValidationError (locked, 422 in the API), not a 403.
+    access.meeting.check_edit(by, minutes.meeting)
+
+
+def _account(by):
+    return None if is_system(by) or not getattr(by, "is_authenticated", False) else by
+
+
 @transaction.atomic
 def minutes_build(*, meeting: Meeting, by, rebuild: bool = False) -> Minutes:
     """Create the draft from what was recorded. An existing draft is kept as the secretary edited it
     unless `rebuild`; approved minutes are never rebuilt."""
+    access.meeting.check_edit(by, meeting)
     if meeting.status not in (MeetingStatus.OPEN, MeetingStatus.HELD):
         raise ValidationError("Chỉ lập được biên bản cho buổi sinh hoạt đang họp hoặc đã họp.")
     _lock_cell(meeting)
@@ -336,6 +347,7 @@ def minutes_build(*, meeting: Meeting, by, rebuild: bool = False) -> Minutes:
 def minutes_update(*, minutes: Minutes, body: str, by, number: str | None = None) -> Minutes:
     """Edit a draft. Approved minutes are locked (DOMAIN §4): the caller gets a ValidationError."""
     minutes = Minutes.objects.select_for_update().select_related("meeting__cell").get(pk=minutes.pk)
+    _check_writer(minutes, by)
     if minutes.status == MinutesStatus.APPROVED:
         raise ValidationError({"body": LOCKED})
     body = (body or "").replace("\r\n", "\n").strip()
@@ -356,6 +368,7 @@ def minutes_update(*, minutes: Minutes, body: str, by, number: str | None = None
 def minutes_approve(*, minutes: Minutes, by) -> Minutes:
     """Adopt the minutes: they are locked from now on; an empty number gets the next one."""
     minutes = Minutes.objects.select_for_update().select_related("meeting__cell").get(pk=minutes.pk)
+    _check_writer(minutes, by)
     if minutes.status == MinutesStatus.APPROVED:
         raise ValidationError(
             f"Biên bản đã được thông qua lúc {local_dt(minutes.approved_at)}; không cần thông qua lại."
@@ -368,7 +381,7 @@ def minutes_approve(*, minutes: Minutes, by) -> Minutes:
         minutes.number = next_minutes_number(minutes.meeting)
     minutes.status = MinutesStatus.APPROVED
     minutes.approved_at = timezone.now()
-    minutes.approved_by = by if getattr(by, "is_authenticated", False) else None
+    minutes.approved_by = _account(by)
     minutes.save(update_fields=["status", "approved_at", "approved_by", "number", "updated_at"])
     audit_log(user=by, action=Action.UPDATE, obj=minutes, org_path=minutes.meeting.cell.path, before=before)
     meeting_changed(minutes.meeting)
@@ -380,6 +393,7 @@ def minutes_amend(*, minutes: Minutes, text: str, reason: str, by) -> MinutesAme
     """A correction of approved minutes: a new, logged row; the approved text itself never changes.
     Posting the same correction twice records it once."""
     minutes = Minutes.objects.select_for_update().select_related("meeting__cell").get(pk=minutes.pk)
+    _check_writer(minutes, by)
     text, reason = (text or "").strip(), " ".join((reason or "").split())
     errors = {}
     reason_max = MinutesAmendment._meta.get_field("reason").max_length or 255
@@ -400,7 +414,7 @@ def minutes_amend(*, minutes: Minutes, text: str, reason: str, by) -> MinutesAme
         minutes=minutes,
         text=text,
         reason=reason,
-        created_by=by if getattr(by, "is_authenticated", False) else None,
+        created_by=_account(by),
     )
     audit_log(user=by, action=Action.CREATE, obj=amendment, org_path=minutes.meeting.cell.path)
     return amendment

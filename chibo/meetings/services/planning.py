@@ -15,8 +15,10 @@ from django.utils import timezone
 from chibo.audit.models import Action
 from chibo.audit.services import audit_bulk, audit_log, snapshot
 from chibo.common.dates import add_months, fmt, month_end
+from chibo.meetings import access
 from chibo.meetings.models import Meeting, MeetingKind, MeetingStatus
 from chibo.meetings.services.rulesets import pick_rule_set, rule_set_for, rule_sets_between
+from chibo.orgs import access as org_access
 from chibo.orgs.models import Organisation
 
 DEFAULT_TIME = dt.time(19, 30)
@@ -95,9 +97,10 @@ def meeting_create(
     place: str = "",
     topic: str = "",
     extra_reason: str = "",
-    by=None,
+    by,
 ) -> Meeting:
     """A planned meeting with the rule set in force for the cell on its date."""
+    access.require_create_meeting(by, cell)
     scheduled_at = _aware(scheduled_at)
     day = local_day(scheduled_at)
     if kind not in MeetingKind.values:
@@ -139,10 +142,11 @@ def meeting_update(
     place: str | None = None,
     topic: str | None = None,
     extra_reason: str | None = None,
-    by=None,
+    by,
 ) -> Meeting:
     """Leaders edit a planned meeting. The date moves freely until members have been told; after the
     notice, moving it is a reschedule (with a reason, and a new notice)."""
+    access.meeting.check_edit(by, meeting)
     _check_planned(meeting, "sửa")
     before = snapshot(meeting)
     if place is not None:
@@ -180,10 +184,11 @@ def _move(meeting: Meeting, scheduled_at: dt.datetime) -> None:
 
 @transaction.atomic
 def meeting_reschedule(
-    *, meeting: Meeting, scheduled_at: dt.datetime, reason: str, extra_reason: str = "", by=None
+    *, meeting: Meeting, scheduled_at: dt.datetime, reason: str, extra_reason: str = "", by
 ) -> Meeting:
     """Move a planned meeting, with a reason. Members must be told again: the notice is cleared so the
     checklist asks for it and `meeting_send_notice` sends the new time."""
+    access.meeting.check_edit(by, meeting)
     _check_planned(meeting, "đổi lịch")
     reason = (reason or "").strip()
     if not reason:
@@ -208,7 +213,8 @@ def meeting_reschedule(
 
 
 @transaction.atomic
-def meeting_cancel(*, meeting: Meeting, reason: str, by=None) -> Meeting:
+def meeting_cancel(*, meeting: Meeting, reason: str, by) -> Meeting:
+    access.meeting.check_edit(by, meeting)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "Lý do hủy: không được để trống."})
@@ -256,7 +262,7 @@ def plan_year(
     weekdays: tuple[int, ...] = WEEKDAYS,
     at: dt.time = DEFAULT_TIME,
     place: str = "",
-    by=None,
+    by,
 ) -> list[Meeting]:
     """Plan a year for every cell of `org`'s subtree (org itself if a cell) active that month: one regular
     meeting a month on a suggested day of the committee's window, and a thematic meeting in each of
@@ -264,6 +270,7 @@ def plan_year(
 
     Months that already have a regular meeting (and quarters with a thematic one) are skipped, so
     running it twice creates nothing new. A few queries whatever the number of cells."""
+    org_access.organisations.check_edit(by, org)
     _check_window(regular_day_window)
     thematic_months = tuple(sorted(set(thematic_months)))
     if any(m < 1 or m > 12 for m in thematic_months):
