@@ -89,3 +89,18 @@ class Policy(Generic[M]):
 
     def edit_denied_message(self, user, obj: M) -> str:
         return self.denied_message
+
+
+class VisibleFetchPolicy(Policy[M]):
+    """A policy whose fetch goes through the visible queryset in one query (with `related` joined):
+    not visible is 404, as if it did not exist."""
+
+    related: ClassVar[tuple[str, ...]] = ()
+
+    def get_for_user(self, user, pk, *, write: bool = False) -> M:
+        obj = self.visible_qs(user).select_related(*self.related).filter(pk=pk).first()
+        if obj is None:
+            raise Http404(self.not_found_message)
+        if write:
+            self.check_edit(user, obj)
+        return obj

@@ -11,7 +11,7 @@ who read the cell's members.
 
 from django.db.models import Q
 
-from chibo.common.access import Policy, deny, is_system, not_found
+from chibo.common.access import VisibleFetchPolicy, deny, is_system
 from chibo.meetings.access import meetings_visible_to
 from chibo.meetings.models import Meeting
 from chibo.orgs.access import can_read_members_of, can_write_org, orgs_readable_in_full
@@ -62,21 +62,7 @@ def is_assignee(user, task: Task) -> bool:
     return member is not None and task.member_id == member.pk
 
 
-class _VisibleFetch(Policy):
-    """Fetched through the visible queryset in one query (not visible: 404)."""
-
-    related: tuple[str, ...] = ()
-
-    def get_for_user(self, user, pk, *, write: bool = False):
-        obj = self.visible_qs(user).select_related(*self.related).filter(pk=pk).first()
-        if obj is None:
-            not_found(self.not_found_message)
-        if write:
-            self.check_edit(user, obj)
-        return obj
-
-
-class TaskPolicy(_VisibleFetch):
+class TaskPolicy(VisibleFetchPolicy):
     """The cell's writers correct and evaluate a task; its assignee (or the writers) report progress."""
 
     model = Task
@@ -105,7 +91,7 @@ class TaskPolicy(_VisibleFetch):
             deny(EVALUATE_DENIED)
 
 
-class ResolutionPolicy(_VisibleFetch):
+class ResolutionPolicy(VisibleFetchPolicy):
     """Whoever sees the meeting sees its resolution; the cell's writers draft and approve it, and only
     they read it while it is a draft."""
 

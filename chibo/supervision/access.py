@@ -17,7 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 
-from chibo.common.access import Policy, deny, is_system, not_found
+from chibo.common.access import Policy, VisibleFetchPolicy, deny, is_system
 from chibo.common.dates import today
 from chibo.meetings.access import meetings_visible_to
 from chibo.meetings.models import Meeting
@@ -182,21 +182,7 @@ def recommendations_visible_to(user):
     return Recommendation.objects.filter(visit__in=visits_visible_to(user).values("pk"))
 
 
-class _VisibleFetch(Policy):
-    """Fetched through the visible queryset in one query (not visible: 404, as if it did not exist)."""
-
-    related: tuple[str, ...] = ()
-
-    def get_for_user(self, user, pk, *, write: bool = False):
-        obj = self.visible_qs(user).select_related(*self.related).filter(pk=pk).first()
-        if obj is None:
-            not_found(self.not_found_message)
-        if write:
-            self.check_edit(user, obj)
-        return obj
-
-
-class VisitPolicy(_VisibleFetch):
+class VisitPolicy(VisibleFetchPolicy):
     """Visits are changed only by the supervisor who recorded them."""
 
     model = Visit
@@ -211,7 +197,7 @@ class VisitPolicy(_VisibleFetch):
         return obj.supervisor_id == getattr(user, "pk", None)
 
 
-class RecommendationPolicy(_VisibleFetch):
+class RecommendationPolicy(VisibleFetchPolicy):
     """The cell's leaders answer a recommendation; the visit's supervisor, or whoever follows the cell
     today (a successor), closes it."""
 
@@ -302,7 +288,7 @@ def assignments_visible_to(user):
     return Assignment.objects.filter(Q(unit__in=orgs_readable_in_full(user).values("pk")) | Q(user=user))
 
 
-class AssignmentPolicy(_VisibleFetch):
+class AssignmentPolicy(VisibleFetchPolicy):
     """An assignment is ended by the staff of the committee that made it."""
 
     model = Assignment
