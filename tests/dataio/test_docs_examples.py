@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from chibo.dataio.formats import FORMATS
+from chibo.dataio.formats import FORMATS, KINDS
 from chibo.dataio.services import import_data
 from chibo.members.models import Member, Position
 from chibo.orgs.models import OrgKind
@@ -29,3 +29,21 @@ def test_every_documented_example_imports_cleanly():
     assert kinds == list(FORMATS)
     assert Member.objects.get(card_number="01000001").exemptions.get().reason == "Tuổi cao, sức yếu"
     assert Position.objects.get().cell.code == "KL-02"
+
+
+CLI_DOC = DOC.with_name("cli.md")
+
+
+def _row(text: str, start: str) -> str:
+    return next(line for line in text.splitlines() if line.startswith(start))
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_import_kind_is_documented_for_the_command_and_its_format(kind):
+    cli = CLI_DOC.read_text(encoding="utf-8")
+    assert f"`{kind}`" in _row(cli, "| `chibo import-data KIND"), f"docs/cli.md: chibo import-data {kind}"
+    formats = DOC.read_text(encoding="utf-8")
+    assert re.search(rf"^## \d+\. .*\(`{kind}`\)$", formats, flags=re.M), (
+        f"docs/import-formats.md: ## … (`{kind}`)"
+    )
+    assert f"| `{kind}` | {FORMATS[kind].title} |" in formats, "docs/import-formats.md: the table of kinds"
