@@ -8,6 +8,7 @@ from ninja.security import django_auth
 
 from chibo.api.auth import TokenAuth
 from chibo.common.api import errors
+from chibo.common.api.params import reject_unknown_query
 from chibo.materials.api import router as materials_router
 from chibo.meetings.api import router as meetings_router
 from chibo.members.api import org_router as members_org_router
@@ -68,6 +69,7 @@ api = ChiboAPI(
     docs=Swagger(settings={"validatorUrl": None}),
 )
 errors.install(api)
+api.add_decorator(reject_unknown_query)
 api.add_router("/orgs", orgs_router, tags=["Tổ chức đảng"])
 api.add_router("/orgs", members_org_router, tags=["Tổ chức đảng"])
 api.add_router("/members", members_router, tags=["Đảng viên"])

@@ -336,7 +336,8 @@ def _minutes_out(minutes: Minutes) -> dict:
 def meeting_list(
     request,
     org: int | None = Query(None, ge=1, le=MAX_ID, description="Tổ chức: các buổi của mọi chi bộ trong đó."),
-    cell: int | None = Query(None, ge=1, le=MAX_ID),
+    cell: int | None = Query(None, ge=1, le=MAX_ID, description="Id chi bộ."),
+    cell_code: str | None = Query(None, max_length=40, pattern=r"^[^\x00]*$", description="Mã chi bộ."),
     kind: MeetingKind | None = None,
     status: MeetingStatus | None = None,
     date_from: Day | None = None,
@@ -351,6 +352,8 @@ def meeting_list(
         meetings = meetings.filter(in_subtree_q(root, via="cell")) if root else meetings.none()
     if cell is not None:
         meetings = meetings.filter(cell_id=cell)
+    if cell_code:
+        meetings = meetings.filter(cell__code=cell_code)
     if kind is not None:
         meetings = meetings.filter(kind=kind)
     if status is not None:

@@ -354,6 +354,44 @@ def test_list_filters_and_pagination(cast, run_rules, api_as):
     ]
 
 
+def test_the_list_filters_by_cell_code_within_what_the_caller_sees(cast, run_rules, api_as):
+    from tests.meetings.conftest import make_meeting
+
+    ours = planned(cast, run_rules)
+    theirs = make_meeting(cast.other_cell, run_rules, when=local(2025, 4, 10, 19, 30))
+
+    def ids(user, code: str) -> list[int]:
+        response = api_as(user).get(BASE, {"cell_code": code})
+        assert response.status_code == 200
+        return [m["id"] for m in response.json()["items"]]
+
+    assert ids(cast.staff, "BD-01") == [ours.pk]
+    assert ids(cast.staff, "BD-02") == []
+    assert ids(cast.outsider, "HK-09") == [theirs.pk]
+    # Another ward's cell, named by its code, reveals nothing.
+    assert ids(cast.staff, "HK-09") == [] and ids(cast.outsider, "BD-01") == []
+    assert ids(cast.sibling_leader, "BD-01") == []
+
+
+def test_an_unknown_query_parameter_is_a_422_naming_it_not_ignored(cast, run_rules, api_as):
+    meeting = planned(cast, run_rules)
+    client = api_as(cast.staff)
+    response = client.get(BASE, {"cel_code": "BD-02", "limit": 5})
+    assert response.status_code == 422
+    [error] = response.json()["errors"]
+    assert error["field"] == "cel_code"
+    assert error["message"].startswith("Tham số «cel_code» không được hỗ trợ; các tham số dùng được: cell, ")
+    assert "cell_code" in error["message"] and "limit" in error["message"]
+    # An operation without query parameters says so; writes are checked the same way.
+    detail = client.get(f"{BASE}/{meeting.pk}", {"fields": "id"})
+    assert detail.status_code == 422
+    assert "không nhận tham số truy vấn nào" in detail.json()["errors"][0]["message"]
+    assert post_json(client, f"{BASE}?dry_run=1", new_meeting(cast)).status_code == 422
+    assert Meeting.objects.count() == 1
+    # Authentication still comes first.
+    assert Client().get(BASE, {"cel_code": "BD-02"}).status_code == 401
+
+
 def test_detail_hides_unpublished_materials_from_readers(cast, run_rules, api_as):
     from chibo.meetings.models import MeetingMaterial
 
