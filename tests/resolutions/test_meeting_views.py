@@ -201,14 +201,67 @@ def test_evaluating_carried_over_creates_the_follow_up_task(cast, april, next_me
     assert 'action="' + u("evaluate", carried.pk) not in html
 
 
-def test_carrying_over_without_a_new_deadline_is_refused_with_the_reason(cast, april, as_user):
+def _evaluation_form(html: str, task) -> str:
+    start = html.index('action="' + u("evaluate", task.pk))
+    return html[start : html.index("</form>", start)]
+
+
+def test_carrying_over_without_a_new_deadline_is_refused_keeping_the_comment_and_choice(cast, april, as_user):
+    carried = april.march[1]
+    comment = "Mới vận động được 10/20 hộ, cần thêm thời gian"
+    response = as_user(cast.leader_user).post(
+        u("evaluate", carried.pk), {"meeting": april.pk, "outcome": "carried_over", "evaluation": comment}
+    )
+    # The page again, not a redirect to fresh forms: what was typed and chosen is still there.
+    assert response.status_code == 200
+    form = _evaluation_form(response.content.decode(), carried)
+    assert "Chưa ghi được đánh giá" in form
+    assert "Hạn mới: nhiệm vụ chuyển kỳ sau cần hạn hoàn thành mới" in form
+    assert f"{comment}</textarea>" in form
+    assert re.search(r'<input type="radio" name="outcome" value="carried_over"[^>]* checked', form)
+    # The other task keeps its own fresh form.
+    other = _evaluation_form(response.content.decode(), april.march[0])
+    assert "Chưa ghi được" not in other and comment not in other
+    carried.refresh_from_db()
+    assert carried.is_open and carried.evaluation == ""
+
+
+def test_a_date_that_cannot_be_read_keeps_what_was_typed(cast, april, as_user):
     carried = april.march[1]
     response = as_user(cast.leader_user).post(
-        u("evaluate", carried.pk), {"meeting": april.pk, "outcome": "carried_over"}, follow=True
+        u("evaluate", carried.pk),
+        {
+            "meeting": april.pk,
+            "outcome": "carried_over",
+            "evaluation": "Còn 10 hộ",
+            "new_due_on": "31/02/2025",
+        },
     )
-    assert any("Lê Văn An" in m and "Hạn mới" in m for m in messages_of(response))
+    assert response.status_code == 200
+    form = _evaluation_form(response.content.decode(), carried)
+    assert "ngày không hợp lệ" in form and 'value="31/02/2025"' in form and "Còn 10 hộ</textarea>" in form
     carried.refresh_from_db()
     assert carried.is_open
+
+
+def test_evaluating_from_the_second_page_returns_to_it(cast, april, as_user, settings):
+    settings.CHIBO_PAGE_SIZE = 1
+    client = as_user(cast.leader_user)
+    second = client.get(u("review", april.pk), {"trang": 2})
+    [row] = second.context["rows"]
+    task = row["task"]
+    html = second.content.decode()
+    assert f'action="{u("evaluate", task.pk)}?trang=2"' in html
+    done = client.post(f"{u('evaluate', task.pk)}?trang=2", {"meeting": april.pk, "outcome": "done"})
+    assert done["Location"] == f"{u('review', april.pk)}?trang=2#nv-{task.pk}"
+    # Refused from the second page: the second page again, with the refused form.
+    first = second.context["page"].paginator.page(1).object_list[0]
+    refused = client.post(
+        f"{u('evaluate', first.pk)}?trang=2", {"meeting": april.pk, "outcome": "carried_over"}
+    )
+    assert refused.status_code == 200
+    rows = refused.context["rows"]
+    assert rows[0]["task"].pk == first.pk and rows[0]["form"].errors
 
 
 # --- resolutions -----------------------------------------------------------------------------------------

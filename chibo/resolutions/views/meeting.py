@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from chibo.common.collation import name_order
-from chibo.common.forms import submit_form
+from chibo.common.forms import add_service_errors, submit_form
 from chibo.common.paging import paginate
 from chibo.meetings.access import get_meeting_for_user
 from chibo.meetings.models import Meeting, MeetingStatus
@@ -52,10 +52,6 @@ def _later_meetings(meeting: Meeting):
 
 def _assign_url(meeting_pk: int, anchor: str = "") -> str:
     return reverse("resolutions:assign", args=[meeting_pk]) + (f"#{anchor}" if anchor else "")
-
-
-def _review_url(meeting_pk: int, anchor: str = "") -> str:
-    return reverse("resolutions:review", args=[meeting_pk]) + (f"#{anchor}" if anchor else "")
 
 
 def _page(request, template: str, meeting: Meeting, **extra):
@@ -154,17 +150,26 @@ def task_delete(request, pk: int):
 
 
 def review(request, pk: int):
-    meeting = _meeting(request, pk)
+    return _review_page(request, _meeting(request, pk))
+
+
+def _review_page(request, meeting: Meeting, *, bound=None):
+    """The step's page; `bound` is the (task, form) just posted and refused, shown as the user left it."""
     can_write = access.can_assign_at(request.user, meeting)
     can_evaluate = can_write and meeting.status in ACTIVE_MEETING
     page = paginate(request, selectors.review_tasks(meeting))
     latest = {}
-    for note in TaskNote.objects.filter(task__in=[t.pk for t in page]).order_by("-created_at", "-pk"):
+    tasks = list(page)
+    if bound and all(task.pk != bound[0].pk for task in tasks):
+        tasks.insert(0, bound[0])  # posted from another page of the list
+    for note in TaskNote.objects.filter(task__in=[t.pk for t in tasks]).order_by("-created_at", "-pk"):
         latest.setdefault(note.task_id, note)
     rows = []
-    for task in page:
+    for task in tasks:
         form = None
-        if can_evaluate and task.is_open:
+        if bound and bound[0].pk == task.pk:
+            form = bound[1]
+        elif can_evaluate and task.is_open:
             form = EvaluateForm(
                 auto_id=f"nv{task.pk}_%s",
                 initial={"meeting": meeting.pk, "outcome": "done" if task.completed_at else None},
@@ -182,39 +187,44 @@ def review(request, pk: int):
     )
 
 
+def _page_query(request) -> str:
+    number = request.GET.get("trang", "")
+    return f"?trang={number}" if number.isdigit() and number != "1" else ""
+
+
 @require_POST
 def evaluate(request, pk: int):
     task = access.task.get_for_user(request.user, pk)
     access.task.check_evaluate(request.user, task)
-    form = EvaluateForm(request.POST)
+    form = EvaluateForm(request.POST, auto_id=f"nv{task.pk}_%s")
     valid = form.is_valid()
     meeting_pk = form.cleaned_data.get("meeting")
     if meeting_pk is None:
         messages.error(request, "Thiếu buổi sinh hoạt đánh giá nhiệm vụ.")
         return redirect(_assign_url(task.meeting_id))
     meeting = get_meeting_for_user(request.user, meeting_pk, write=True)
-    who = f"Đồng chí {task.member.full_name}: "
-    if not valid:
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, who + message)
-        return redirect(_review_url(meeting.pk, f"nv-{task.pk}"))
-    data = form.cleaned_data
-    try:
-        task = services.task_evaluate(
-            task=task,
-            meeting=meeting,
-            outcome=data["outcome"],
-            evaluation=data["evaluation"],
-            new_due_on=data["new_due_on"],
-            by=request.user,
-        )
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, who + message)
-    else:
-        messages.success(request, f"{who}đã đánh giá nhiệm vụ — {task.get_status_display()}.")
-    return redirect(_review_url(meeting.pk, f"nv-{task.pk}"))
+    back = reverse("resolutions:review", args=[meeting.pk]) + _page_query(request) + f"#nv-{task.pk}"
+    if valid:
+        data = form.cleaned_data
+        try:
+            task = services.task_evaluate(
+                task=task,
+                meeting=meeting,
+                outcome=data["outcome"],
+                evaluation=data["evaluation"],
+                new_due_on=data["new_due_on"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"Đồng chí {task.member.full_name}: đã đánh giá nhiệm vụ — {task.get_status_display()}.",
+            )
+            return redirect(back)
+    # Refused: the page again with this task's form as it was filled in (its comment, its choice).
+    return _review_page(request, meeting, bound=(task, form))
 
 
 # --- resolutions and conclusions -----------------------------------------------------------------------
