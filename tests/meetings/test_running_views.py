@@ -265,3 +265,52 @@ def test_a_cancelled_meeting_cannot_be_started(cast, run_rules, as_user):
     assert "Chỉ bắt đầu được buổi sinh hoạt đang dự kiến" in page.text
     meeting.refresh_from_db()
     assert meeting.status == MeetingStatus.CANCELLED
+
+
+# --- a refused form keeps what was typed and chosen --------------------------------------------------
+
+
+def test_a_speech_without_a_speaker_keeps_its_gist_and_step(cast, meeting, as_user):
+    step = meeting.steps.get(order=3)
+    gist = "Đề nghị chi bộ tổ chức tổng vệ sinh vào sáng chủ nhật cuối tháng"
+    page = as_user(cast.leader_user).post(
+        u("speech_add", meeting.pk), {"speaker": "", "step": step.pk, "gist": gist}
+    )
+    assert page.status_code == 200
+    form = page.context["speech_form"]
+    assert form.errors["speaker"] == ["Người phát biểu: không được để trống."]
+    assert f"{gist}</textarea>" in page.text
+    assert f'<option value="{step.pk}" selected>' in page.text
+    assert meeting.speeches.count() == 1
+
+
+def test_a_refused_end_keeps_the_typed_day_and_time(cast, meeting, as_user):
+    page = as_user(cast.leader_user).post(u("close", meeting.pk), {"day": "05/03/2025", "end": "19:10"})
+    assert page.status_code == 200
+    close = page.text.split('id="ket-thuc"')[1]
+    assert "Kết thúc lúc: phải sau giờ bắt đầu" in close
+    assert 'value="19:10"' in close and 'value="05/03/2025"' in close
+
+
+def test_refused_officers_keep_the_chosen_chair_and_open_their_panel(cast, run_rules, as_user):
+    meeting = opened(cast, run_rules)
+    page = as_user(cast.leader_user).post(
+        u("officers", meeting.pk),
+        {"day": "05/03/2025", "start": "19:45", "chair": cast.member.pk, "minute_taker": ""},
+    )
+    assert page.status_code == 200
+    officers = page.text.split('id="chu-tri"')[1].split("</section>")[0]
+    assert "<details open>" in officers and "chưa được điểm danh có mặt" in officers
+    assert 'value="19:45"' in officers
+    assert f'<option value="{cast.member.pk}" selected>' in officers
+
+
+def test_a_guest_without_a_name_keeps_the_title_typed(cast, meeting, as_user):
+    page = as_user(cast.leader_user).post(
+        u("guest_add", meeting.pk), {"name": "", "title": "Phó Bí thư Đảng ủy phường", "is_upper_level": "on"}
+    )
+    assert page.status_code == 200
+    guests = page.text.split('id="khach-moi"')[1]
+    assert "Họ và tên khách mời: không được để trống." in guests
+    assert 'value="Phó Bí thư Đảng ủy phường"' in guests and "checked" in guests
+    assert meeting.guests.count() == 1

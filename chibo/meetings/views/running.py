@@ -122,11 +122,15 @@ def _end_initial(meeting: Meeting, local_start: dt.datetime, now: dt.datetime) -
 
 
 def run(request, pk: int):
-    meeting = _meeting(request, pk)
-    members = _roster_members(meeting)
+    return _run_page(request, _meeting(request, pk))
+
+
+def _run_page(request, meeting: Meeting, *, officers_form=None, speech_form=None, close_form=None):
+    """The step-by-step screen; a form just posted and refused is shown as it was filled in, with its
+    errors, in place of a fresh one."""
     local_start = _local(meeting.started_at) or _local(meeting.scheduled_at)
-    officers = OfficersForm(
-        members=members,
+    officers = officers_form or OfficersForm(
+        members=_roster_members(meeting),
         initial={
             "day": local_start.date(),
             "start": local_start.time().replace(second=0, microsecond=0),
@@ -137,6 +141,7 @@ def run(request, pk: int):
     context = {
         "meeting": meeting,
         "officers_form": officers,
+        "officers_refused": officers_form is not None,
         "detail_url": _detail_url(meeting),
     }
     if meeting.status != MeetingStatus.PLANNED:
@@ -144,8 +149,9 @@ def run(request, pk: int):
         context.update(
             steps=meeting.steps.select_related("rule_step").prefetch_related("speeches").all(),
             speeches=meeting.speeches.select_related("member", "guest", "step"),
-            speech_form=SpeechForm(meeting=meeting),
-            close_form=CloseForm(
+            speech_form=speech_form or SpeechForm(meeting=meeting),
+            close_form=close_form
+            or CloseForm(
                 auto_id="ket_thuc_%s",
                 initial={
                     "day": (_local(meeting.ended_at) or local_start).date(),
@@ -185,12 +191,7 @@ def open_view(request, pk: int):
         else:
             messages.success(request, "Buổi sinh hoạt đã bắt đầu. Hãy điểm danh và làm theo từng bước.")
             return redirect(_run_url(meeting))
-    return render(
-        request,
-        "meetings/running/run.html",
-        {"meeting": meeting, "officers_form": form, "detail_url": _detail_url(meeting)},
-        status=200,
-    )
+    return _run_page(request, meeting, officers_form=form)
 
 
 @require_POST
@@ -211,8 +212,7 @@ def officers_view(request, pk: int):
         else:
             messages.success(request, "Đã lưu chủ trì, thư ký và giờ bắt đầu.")
             return redirect(_run_url(meeting, "chu-tri"))
-    _flash_errors(request, form)
-    return redirect(_run_url(meeting, "chu-tri"))
+    return _run_page(request, meeting, officers_form=form)
 
 
 @require_POST
@@ -231,8 +231,7 @@ def close_view(request, pk: int):
         else:
             messages.success(request, "Buổi sinh hoạt đã kết thúc.")
             return redirect(_run_url(meeting))
-    _flash_errors(request, form)
-    return redirect(_run_url(meeting, "ket-thuc"))
+    return _run_page(request, meeting, close_form=form)
 
 
 @require_POST
@@ -274,8 +273,7 @@ def speech_add_view(request, pk: int):
         else:
             messages.success(request, "Đã ghi ý kiến phát biểu.")
             return redirect(_run_url(meeting, "phat-bieu"))
-    _flash_errors(request, form)
-    return redirect(_run_url(meeting, "phat-bieu"))
+    return _run_page(request, meeting, speech_form=form)
 
 
 @require_POST
@@ -298,7 +296,10 @@ def _line_context(meeting, line, form=None, summary=None):
 
 
 def roll_call(request, pk: int):
-    meeting = _meeting(request, pk)
+    return _roll_call_page(request, _meeting(request, pk))
+
+
+def _roll_call_page(request, meeting: Meeting, *, guest_form=None):
     if meeting.status == MeetingStatus.PLANNED:
         messages.error(
             request, "Buổi sinh hoạt chưa bắt đầu: bấm “Bắt đầu buổi sinh hoạt” để lập danh sách điểm danh."
@@ -313,7 +314,7 @@ def roll_call(request, pk: int):
             "page": paginate(request, lines),
             "summary": attendance_summary(meeting),
             "guests": meeting.guests.all(),
-            "guest_form": GuestForm(),
+            "guest_form": guest_form or GuestForm(),
         },
     )
 
@@ -372,8 +373,7 @@ def guest_add_view(request, pk: int):
         else:
             messages.success(request, f"Đã thêm khách mời {form.cleaned_data['name']}.")
             return redirect(reverse("meetings:roll_call", args=[meeting.pk]) + "#khach-moi")
-    _flash_errors(request, form)
-    return redirect(reverse("meetings:roll_call", args=[meeting.pk]) + "#khach-moi")
+    return _roll_call_page(request, meeting, guest_form=form)
 
 
 @require_POST
