@@ -72,13 +72,6 @@ def current_q(*, via: str = "") -> Q:
     return Q(**{_f(via, "valid_until__isnull"): True})
 
 
-def through_overlapping_q(first: dt.date, last: dt.date, *, via: str = "") -> Q:
-    """Rows whose end is inclusive ("đến hết", a plan) that share a day with [first, last]."""
-    return Q(**{_f(via, "valid_from__lte"): last}) & (
-        Q(**{_f(via, "valid_until__isnull"): True}) | Q(**{_f(via, "valid_until__gte"): first})
-    )
-
-
 class DatedQuerySet(models.QuerySet):
     def _open_start(self) -> bool:
         return self.model._meta.get_field("valid_from").null

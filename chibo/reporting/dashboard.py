@@ -11,7 +11,6 @@ from decimal import Decimal
 from django.db.models import Q
 
 from chibo.common.collation import sort_key
-from chibo.common.dated import through_overlapping_q
 from chibo.common.dates import add_months, month_end, today
 from chibo.orgs.models import Organisation
 from chibo.reporting import engine, periods
@@ -151,17 +150,16 @@ def trend_range(period: Period) -> Period:
 # --- targets ---------------------------------------------------------------------------------------------
 
 
-def _in_force(period: Period) -> Q:
-    last_day = month_end(period.last.year, period.last.month)
-    return through_overlapping_q(period.first, last_day)
-
-
 def children_targets(children, period: Period, inherited: dict) -> dict[int, dict]:
     """Each child's own targets: its own plan in force where it has one (one query with its targets),
     else the targets the parent's page already uses. Deeper plans do not change a child's own row."""
     ids = [c.pk for c in children]
     plans = (
-        Plan.objects.filter(_in_force(period), owner_id__in=ids).prefetch_related("targets") if ids else []
+        Plan.objects.overlapping(period.first, period.until)
+        .filter(owner_id__in=ids)
+        .prefetch_related("targets")
+        if ids
+        else []
     )
     best: dict[int, Plan] = {}
     for plan in plans:

@@ -4,7 +4,10 @@ from django import forms
 
 from chibo.common.forms import DateField, Form
 from chibo.reporting.indicators import CITY_TARGETS, KEYS
-from chibo.reporting.models import Plan
+from chibo.reporting.models import Plan, until_after
+
+# The services' stored end is the form's last day.
+PLAN_FIELD_MAP = {"valid_until": "last_day"}
 
 
 def target_field_name(key: str) -> str:
@@ -43,7 +46,8 @@ class PlanForm(Form):
     issued_on = DateField(label="Ngày ban hành")
     title = forms.CharField(label="Trích yếu", max_length=255, required=False)
     valid_from = DateField(label="Áp dụng từ")
-    valid_until = DateField(label="Đến hết", required=False, help_text="Để trống nếu chưa có ngày kết thúc.")
+    # The last day it applies, as plans are written ("đến hết"); stored as the day after (Dated).
+    last_day = DateField(label="Đến hết", required=False, help_text="Để trống nếu chưa có ngày kết thúc.")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -72,9 +76,9 @@ class PlanForm(Form):
 
     def clean(self):
         data = super().clean()
-        start, end = data.get("valid_from"), data.get("valid_until")
+        start, end = data.get("valid_from"), data.get("last_day")
         if start and end and end < start:
-            self.add_error("valid_until", "Đến hết: không được trước ngày áp dụng.")
+            self.add_error("last_day", "Đến hết: không được trước ngày áp dụng.")
         return data
 
     def targets(self) -> dict:
@@ -87,7 +91,7 @@ class PlanForm(Form):
             "issued_on": data["issued_on"],
             "title": data["title"],
             "valid_from": data["valid_from"],
-            "valid_until": data["valid_until"],
+            "valid_until": until_after(data["last_day"]),
             "targets": self.targets(),
         }
 
@@ -95,7 +99,7 @@ class PlanForm(Form):
         return [self[target_field_name(key)] for key in KEYS]
 
     def plan_fields(self):
-        return [self[name] for name in ("number", "issued_on", "title", "valid_from", "valid_until")]
+        return [self[name] for name in ("number", "issued_on", "title", "valid_from", "last_day")]
 
 
 def plan_initial(plan: Plan) -> dict:
@@ -104,7 +108,7 @@ def plan_initial(plan: Plan) -> dict:
         "issued_on": plan.issued_on,
         "title": plan.title,
         "valid_from": plan.valid_from,
-        "valid_until": plan.valid_until,
+        "last_day": plan.last_day,
     }
     for target in plan.targets.all():
         initial[target_field_name(target.key)] = percent_text(target.target)

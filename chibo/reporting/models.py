@@ -7,9 +7,12 @@ one row per unit and month, whatever the size of the tree. Both are derived: `ch
 recreates them from scratch, and writes mark (cell, month) stale through `cell_month_changed`.
 """
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 
+from chibo.common.dated import Dated, ends_after_start
 from chibo.orgs.models import Organisation
 
 # The summable counts, in the order the indicators use them (see indicators.KEYS).
@@ -113,8 +116,11 @@ class FactMonth(models.Model):
         return f"{self.month:%m/%Y}"
 
 
-class Plan(models.Model):
-    """A committee's plan carrying out Đề án 11 with its own targets for its subtree (DOMAIN §8)."""
+class Plan(Dated):
+    """A committee's plan carrying out Đề án 11 with its own targets for its subtree (DOMAIN §8).
+
+    Stored half-open like every dated row (`valid_until` is the first day it no longer applies); people
+    write and read its last day ("đến hết"), which forms and pages convert through `last_day`."""
 
     owner = models.ForeignKey(
         Organisation, verbose_name="cấp ủy ban hành", on_delete=models.CASCADE, related_name="plans"
@@ -123,16 +129,32 @@ class Plan(models.Model):
     issued_on = models.DateField("ngày ban hành")
     title = models.CharField("trích yếu", max_length=255, blank=True)
     valid_from = models.DateField("áp dụng từ")
-    valid_until = models.DateField("đến hết", null=True, blank=True)
+    valid_until = models.DateField(
+        "hết hiệu lực từ ngày",
+        null=True,
+        blank=True,
+        help_text="Ngày đầu tiên không còn áp dụng; trống nếu chưa có.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = "kế hoạch thực hiện Đề án"
         verbose_name_plural = "kế hoạch thực hiện Đề án"
         ordering = ["-valid_from", "-pk"]
+        constraints = [ends_after_start("plan_ends_after_start")]
 
     def __str__(self):
         return f"Kế hoạch {self.number}"
+
+    @property
+    def last_day(self) -> dt.date | None:
+        """The last day the plan applies ("đến hết"), as users enter and read it."""
+        return self.valid_until - dt.timedelta(days=1) if self.valid_until else None
+
+
+def until_after(last_day: dt.date | None) -> dt.date | None:
+    """The stored end of a plan whose last day is `last_day` (the form's and pages' edge)."""
+    return last_day + dt.timedelta(days=1) if last_day else None
 
 
 class PlanTarget(models.Model):

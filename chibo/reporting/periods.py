@@ -18,6 +18,11 @@ class Period:
     last: dt.date  # first day of the last month
 
     @property
+    def until(self) -> dt.date:
+        """The first day after the period: its half-open end, as dated rows are compared."""
+        return add_months(self.last, 1)
+
+    @property
     def months(self) -> list[dt.date]:
         out, month = [], self.first
         while month <= self.last:

@@ -1,7 +1,9 @@
 """A committee's plan carrying out Đề án 11, with its own targets (DOMAIN §8 "Targets are data").
 
 A target left out (None) means the plan keeps the city's default for that indicator. Every write leaves
-one audit entry carrying the plan's fields and its targets, before and after.
+one audit entry carrying the plan's fields and its targets, before and after. Services take the stored,
+half-open end (`valid_until`: the first day the plan no longer applies); the form converts the last day
+people write ("đến hết") with `models.until_after`.
 """
 
 import datetime as dt
@@ -12,6 +14,7 @@ from django.db import transaction
 
 from chibo.audit.models import Action
 from chibo.audit.services import audit_log, snapshot
+from chibo.common.dated import is_valid_on
 from chibo.orgs.models import Organisation
 from chibo.reporting import access
 from chibo.reporting.access import CELLS_HAVE_NO_PLAN, require_create_plan
@@ -23,7 +26,7 @@ PLAN_FIELDS = ("number", "issued_on", "title", "valid_from", "valid_until")
 
 def plan_in_force(plans, day: dt.date) -> Plan | None:
     """Among one owner's plans (loaded), the one in force on `day`: the latest start wins."""
-    valid = [p for p in plans if p.valid_from <= day and (p.valid_until is None or p.valid_until >= day)]
+    valid = [p for p in plans if is_valid_on(p.valid_from, p.valid_until, day)]
     return max(valid, key=lambda p: (p.valid_from, p.pk), default=None)
 
 
@@ -31,9 +34,10 @@ def _check(*, number: str, issued_on, valid_from, valid_until, targets: dict) ->
     errors = {}
     if not (number or "").strip():
         errors["number"] = "Số kế hoạch: không được để trống."
-    if valid_until is not None and valid_from is not None and valid_until < valid_from:
+    # valid_until is the day after the last: a plan applies for at least its first day.
+    if valid_until is not None and valid_from is not None and valid_until <= valid_from:
         errors["valid_until"] = "Đến hết: không được trước ngày áp dụng."
-    if issued_on is not None and valid_until is not None and valid_until < issued_on:
+    if issued_on is not None and valid_until is not None and valid_until <= issued_on:
         errors.setdefault("valid_until", "Đến hết: không được trước ngày ban hành.")
     for key, value in targets.items():
         if key not in KEYS:

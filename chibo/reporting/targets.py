@@ -3,7 +3,6 @@ committee at or above the unit that is in force for the period."""
 
 from decimal import Decimal
 
-from chibo.common.dated import through_overlapping_q
 from chibo.orgs.models import Organisation, in_ancestors_q
 from chibo.reporting.indicators import CITY_TARGETS
 from chibo.reporting.models import Plan
@@ -11,12 +10,11 @@ from chibo.reporting.periods import Period
 
 
 def plan_for(org: Organisation, period: Period) -> Plan | None:
-    """The plan of the nearest ancestor (or the unit itself) valid on the period's last month."""
-    from chibo.common.dates import month_end
-
-    last_day = month_end(period.last.year, period.last.month)
+    """The plan of the nearest ancestor (or the unit itself) in force during the period (the latest start
+    wins among one committee's)."""
     plans = (
-        Plan.objects.filter(in_ancestors_q(org, via="owner"), through_overlapping_q(period.first, last_day))
+        Plan.objects.overlapping(period.first, period.until)
+        .filter(in_ancestors_q(org, via="owner"))
         .select_related("owner")
         .prefetch_related("targets")
     )

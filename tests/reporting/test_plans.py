@@ -25,7 +25,7 @@ def plan_post(**over):
         "issued_on": "10/01/2025",
         "title": "Nâng cao chất lượng sinh hoạt chi bộ năm 2025",
         "valid_from": "01/01/2025",
-        "valid_until": "",
+        "last_day": "",
         "target_attendance_rate": "95",
     }
     data.update(over)
@@ -74,12 +74,14 @@ def test_create_and_update_keep_the_targets_and_leave_an_audit_entry(cast):
         number="01-KH/sửa",
         issued_on=dt.date(2025, 1, 1),
         valid_from=dt.date(2025, 1, 1),
-        valid_until=dt.date(2025, 12, 31),
+        valid_until=dt.date(2026, 1, 1),
         targets={"attendance_rate": Decimal(95)},
         by=cast.staff,
     )
     plan.refresh_from_db()
-    assert plan.number == "01-KH/sửa" and plan.valid_until == dt.date(2025, 12, 31)
+    # Stored half-open like every dated row; its last day ("đến hết") is the day before.
+    assert plan.number == "01-KH/sửa" and plan.valid_until == dt.date(2026, 1, 1)
+    assert plan.last_day == dt.date(2025, 12, 31)
     assert {t.key: t.target for t in plan.targets.all()} == {"attendance_rate": Decimal(95)}
     entry = AuditEntry.objects.get(model="reporting.plan", object_id=str(plan.pk), action=Action.UPDATE)
     assert entry.before["number"] == "01-KH" and entry.before["targets"]["supervision_rate"] == "50.00"
@@ -93,9 +95,14 @@ def test_services_refuse_bad_plans(cast):
     with pytest.raises(ValidationError) as error:
         make_plan(cast.ward, targets={"attendance_rate": Decimal(120)})
     assert "target_attendance_rate" in error.value.error_dict
-    with pytest.raises(ValidationError) as error:
-        make_plan(cast.ward, valid_until=dt.date(2024, 12, 31))
-    assert "valid_until" in error.value.error_dict
+    for end in (dt.date(2024, 12, 31), dt.date(2025, 1, 1)):  # before the start, or no day at all
+        with pytest.raises(ValidationError) as error:
+            make_plan(cast.ward, valid_until=end)
+        assert error.value.message_dict["valid_until"] == ["Đến hết: không được trước ngày áp dụng."]
+    assert make_plan(cast.ward, number="1-ngay", valid_until=dt.date(2025, 1, 2)).last_day == dt.date(
+        2025, 1, 1
+    )
+    Plan.objects.all().delete()
     with pytest.raises(ValidationError) as error:
         make_plan(cast.ward, number="  ")
     assert "number" in error.value.error_dict
@@ -104,8 +111,9 @@ def test_services_refuse_bad_plans(cast):
 
 def test_plan_in_force_picks_the_latest_start():
     a = Plan(pk=1, valid_from=dt.date(2024, 1, 1), valid_until=None)
-    b = Plan(pk=2, valid_from=dt.date(2025, 1, 1), valid_until=dt.date(2025, 6, 30))
+    b = Plan(pk=2, valid_from=dt.date(2025, 1, 1), valid_until=dt.date(2025, 7, 1))  # đến hết 30/06
     assert services.plan_in_force([a, b], dt.date(2025, 3, 1)) is b
+    assert services.plan_in_force([a, b], dt.date(2025, 6, 30)) is b
     assert services.plan_in_force([a, b], dt.date(2025, 7, 1)) is a
     assert services.plan_in_force([a, b], dt.date(2023, 7, 1)) is None
 
@@ -147,6 +155,36 @@ def test_staff_edits_a_plan(client, cast):
     assert AuditEntry.objects.filter(model="reporting.plan", action=Action.UPDATE).count() == 1
 
 
+def test_the_last_day_is_what_people_enter_and_read(client, cast):
+    """The form and pages speak of the last day ("đến hết 31/12/2025"); the row stores the day after."""
+    client.force_login(cast.staff)
+    url = reverse("reporting:plan_create", args=[cast.ward.pk])
+    assert client.post(url, plan_post(last_day="31/12/2025")).status_code == 302
+    plan = Plan.objects.get()
+    assert (plan.valid_until, plan.last_day) == (dt.date(2026, 1, 1), dt.date(2025, 12, 31))
+    listing = client.get(reverse("reporting:plans", args=[cast.ward.pk])).content.decode()
+    assert "đến hết 31/12/2025" in listing and "01/01/2026" not in listing
+    edit = client.get(reverse("reporting:plan_edit", args=[plan.pk])).content.decode()
+    assert 'name="last_day" value="31/12/2025"' in edit
+    # A plan of one day: its last day is its first.
+    assert (
+        client.post(
+            reverse("reporting:plan_edit", args=[plan.pk]),
+            plan_post(issued_on="01/01/2025", last_day="01/01/2025"),
+        ).status_code
+        == 302
+    )
+    plan.refresh_from_db()
+    assert plan.valid_until == dt.date(2025, 1, 2)
+    # A last day before the issue date is refused on the field people typed it in.
+    refused = client.post(
+        reverse("reporting:plan_edit", args=[plan.pk]),
+        plan_post(issued_on="10/01/2025", last_day="05/01/2025"),
+    )
+    assert refused.status_code == 200
+    assert refused.context["form"].errors["last_day"] == ["Đến hết: không được trước ngày ban hành."]
+
+
 def test_validation_messages_name_the_field(client, cast):
     client.force_login(cast.staff)
     response = client.post(
@@ -154,7 +192,7 @@ def test_validation_messages_name_the_field(client, cast):
         plan_post(
             number="",
             issued_on="31/02/2025",
-            valid_until="01/12/2024",
+            last_day="01/12/2024",
             target_attendance_rate="120",
             target_materials_rate="nhiều",
         ),
@@ -269,8 +307,17 @@ def test_a_plan_no_longer_in_force_is_not_used(client, cast, scenario):
         number="CU",
         targets={"attendance_rate": Decimal(50)},
         valid_from=dt.date(2024, 1, 1),
-        valid_until=dt.date(2024, 12, 31),
+        valid_until=dt.date(2025, 3, 1),  # đến hết 28/02/2025
     )
     client.force_login(cast.staff)
     response = dashboard(client, cast.ward)
     assert response.context["plan"] is None and row(response, "attendance_rate").own_target == Decimal(90)
+    # A plan whose last day is the first of March is in force for March.
+    make_plan(
+        cast.ward,
+        number="MOT-NGAY",
+        targets={"attendance_rate": Decimal(60)},
+        valid_until=dt.date(2025, 3, 2),
+    )
+    response = dashboard(client, cast.ward)
+    assert response.context["plan"].number == "MOT-NGAY" and row(response, "attendance_rate").own_target == 60

@@ -10,7 +10,7 @@ from chibo.reporting import access, targets
 from chibo.reporting import dashboard as data
 from chibo.reporting import plans as services
 from chibo.reporting.access import require_create_plan
-from chibo.reporting.forms import PlanForm, plan_initial
+from chibo.reporting.forms import PLAN_FIELD_MAP, PlanForm, plan_initial
 from chibo.reporting.indicators import KEYS
 from chibo.reporting.models import Plan
 
@@ -79,6 +79,7 @@ def plan_create_view(request, pk: int):
         lambda _data: services.plan_create(owner=org, by=request.user, **form.plan_kwargs()),
         success=lambda d: f"Đã thêm kế hoạch số {d['number']}.",
         then=reverse("reporting:plans", args=[org.pk]),
+        field_map=PLAN_FIELD_MAP,
     )
     return done or _form_page(request, org, form, title="Thêm kế hoạch thực hiện Đề án 11", submit="Thêm")
 
@@ -93,6 +94,7 @@ def plan_edit_view(request, plan_pk: int):
         lambda _data: services.plan_update(plan=plan, by=request.user, **form.plan_kwargs()),
         success=lambda d: f"Đã lưu kế hoạch số {d['number']}.",
         then=reverse("reporting:plans", args=[org.pk]),
+        field_map=PLAN_FIELD_MAP,
     )
     return done or _form_page(
         request, org, form, title=f"Sửa kế hoạch số {plan.number}", submit="Lưu", plan=plan
