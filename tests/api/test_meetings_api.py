@@ -26,7 +26,9 @@ def approved_meeting(cast, rules) -> Meeting:
     meeting = opened(cast, rules)
     attendance_mark_all_present(meeting=meeting, by=cast.leader_user)
     meeting = meeting_close(meeting=meeting, ended_at=local(2025, 3, 5, 21, 30), by=cast.leader_user)
-    minutes_approve(minutes=minutes_build(meeting=meeting, by=cast.leader_user), by=cast.leader_user)
+    minutes_approve(
+        minutes=minutes_build(meeting=meeting, by=cast.leader_user), confirmed=True, by=cast.leader_user
+    )
     return meeting
 
 
@@ -123,7 +125,7 @@ def test_plain_member_reads_the_meeting_and_approved_minutes_but_not_the_roll_ca
     assert response.status_code == 403 and "dự thảo" in response.json()["detail"]
     attendance_mark_all_present(meeting=meeting, by=cast.leader_user)
     meeting_close(meeting=meeting, ended_at=local(2025, 3, 5, 21, 30), by=cast.leader_user)
-    minutes_approve(minutes=minutes, by=cast.leader_user)
+    minutes_approve(minutes=minutes, confirmed=True, by=cast.leader_user)
     response = client.get(f"{BASE}/{meeting.pk}/minutes")
     assert response.status_code == 200 and response.json()["status"] == "approved"
     for method, url, data in every_call(meeting, cast.member.pk):
