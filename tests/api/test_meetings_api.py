@@ -46,7 +46,8 @@ def every_call(meeting: Meeting, member_id: int) -> list[tuple[str, str, dict | 
         ("get", f"{m}/minutes", None),
         ("patch", f"{m}/minutes", {"body": "Sửa"}),
         ("post", f"{m}/minutes/build", {}),
-        ("post", f"{m}/minutes/approve", None),
+        ("post", f"{m}/minutes/approve", {"confirm": True}),
+        ("patch", f"{m}/times", {"started_at": "2025-03-05T19:40"}),
         ("post", f"{m}/minutes/amendments", {"text": "Sửa tên", "reason": "Ghi nhầm"}),
     ]
 
@@ -199,7 +200,7 @@ def test_open_mark_vote_close_build_approve_amend_through_the_api(cast, run_rule
     response = patch_json(client, f"{m}/minutes", {"body": draft["body"] + "Bổ sung ý kiến.\n"})
     assert response.status_code == 200 and response.json()["body"].endswith("Bổ sung ý kiến.\n")
 
-    response = client.post(f"{m}/minutes/approve")
+    response = post_json(client, f"{m}/minutes/approve", {"confirm": True})
     assert response.status_code == 200, response.content
     assert response.json()["status"] == "approved" and response.json()["approved_by"] == "bithu"
 
@@ -310,8 +311,10 @@ def test_approved_minutes_are_locked(cast, run_rules, api_as):
     assert error["field"] == "body" and "đã được thông qua và đã khóa" in error["message"]
     response = post_json(client, f"{BASE}/{meeting.pk}/minutes/build", {"rebuild": True})
     assert response.status_code == 422 and "đã được thông qua" in response.json()["errors"][0]["message"]
-    response = client.post(f"{BASE}/{meeting.pk}/minutes/approve")
+    response = post_json(client, f"{BASE}/{meeting.pk}/minutes/approve", {"confirm": True})
     assert response.status_code == 422 and "đã được thông qua" in response.json()["errors"][0]["message"]
+    response = patch_json(client, f"{BASE}/{meeting.pk}/times", {"ended_at": "2025-03-05T21:40"})
+    assert response.status_code == 422 and "đính chính" in response.json()["errors"][0]["message"]
     # The roll call and votes are locked with the minutes.
     response = patch_json(client, f"{BASE}/{meeting.pk}/attendance/{cast.member.pk}", {"status": "unexcused"})
     assert response.status_code == 422 and "đính chính" in response.json()["errors"][0]["message"]
@@ -386,6 +389,7 @@ def test_schema_lists_the_meeting_operations_with_their_error_answers(client, db
         "meeting_detail",
         "meeting_open",
         "meeting_close",
+        "meeting_set_times",
         "attendance_list",
         "attendance_mark",
         "attendance_mark_all_present",
