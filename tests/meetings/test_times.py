@@ -306,8 +306,6 @@ def test_the_minutes_of_a_moved_meeting_show_the_day_and_times_it_happened(cast,
         assert "Bắt đầu: 05/03/2025 20:00" in content and "Kết thúc: 05/03/2025 21:45" in content
         # The plan (06/03 19:00) appears only in the note, never as the start or the date of the minutes.
         assert "ngày 06 tháng 3" not in content and "Bắt đầu: 06/03/2025" not in content
-            "19:00 ngày 06/03/2025", ""
-        )
 
 
 def test_the_time_lines_of_a_draft_are_rewritten_and_the_rest_kept(cast, run_rules):
