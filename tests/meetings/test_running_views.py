@@ -48,6 +48,7 @@ POST_PAGES = {
     "open": lambda m: u("open", m.pk),
     "officers": lambda m: u("officers", m.pk),
     "close": lambda m: u("close", m.pk),
+    "times": lambda m: u("times", m.pk),
     "step": lambda m: u("step", m.pk, m.objs["step"].pk),
     "speech add": lambda m: u("speech_add", m.pk),
     "speech delete": lambda m: u("speech_delete", m.pk, m.objs["speech"].pk),
