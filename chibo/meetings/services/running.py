@@ -245,10 +245,13 @@ def _check_end(meeting: Meeting, ended_at: dt.datetime, now: dt.datetime, *, con
         )
     # A shared session is judged as one (session_span), with this meeting's new end.
     previous, meeting.ended_at = meeting.ended_at, ended_at
-    start, end = session_span(meeting)
+    session_start, session_end = session_span(meeting)
     meeting.ended_at = previous
     problem = rules.short_problem(
-        started_at=start, ended_at=end, minimum=minimum_minutes(meeting), confirmed=confirm_short
+        started_at=session_start,
+        ended_at=session_end,
+        minimum=minimum_minutes(meeting),
+        confirmed=confirm_short,
     )
     if problem:
         raise ValidationError({problem[0]: problem[1]})
@@ -381,6 +384,8 @@ def meeting_set_times(
         )
     started_at = started_at or meeting.started_at
     ended_at = ended_at or meeting.ended_at
+    if started_at is None:  # an open or held meeting has a start; a row written by hand may not
+        raise ValidationError({"started_at": "Bắt đầu lúc: không được để trống."})
     if started_at == meeting.started_at and ended_at == meeting.ended_at:
         return meeting
     before = snapshot(meeting)
