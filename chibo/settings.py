@@ -245,6 +245,9 @@ CHIBO_TRAINING_VALID_MONTHS = env_int("CHIBO_TRAINING_VALID_MONTHS", 30)
 CHIBO_ACTIVATION_DAYS = env_int("CHIBO_ACTIVATION_DAYS", 14)
 # Slips one web or API request prints (WeasyPrint: ~40 s for 1,200, past the worker timeout); the CLI has no cap.
 CHIBO_SLIPS_WEB_MAX = env_int("CHIBO_SLIPS_WEB_MAX", 200)
+# A meeting started before its scheduled day is moved to the day it started (with a note) when it starts at
+# most this many hours early, and refused when earlier (docs/meetings.md). 0: never before the day.
+CHIBO_MEETING_EARLY_HOURS = env_int("CHIBO_MEETING_EARLY_HOURS", 24)
 
 LOGGING = {
     "version": 1,

@@ -134,6 +134,9 @@ class MeetingDetailOut(MeetingOut):
     rule_set_name: str = Field(alias="rule_set.name")
     cancel_reason: str
     reschedule_note: str
+    time_note: str = Field(
+        description="Ghi chú khi buổi họp bắt đầu sớm hơn ngày dự kiến và được chuyển sang ngày đó."
+    )
     chair: PersonOut | None
     minute_taker: PersonOut | None
     materials_published_at: LocalTime | None = Field(description="Lúc tài liệu được gửi tới đảng viên.")
@@ -163,8 +166,31 @@ class OpenIn(InputSchema):
     minute_taker: Id | None = Field(None, description="Id đảng viên làm thư ký (được ghi có mặt).")
 
 
+CONFIRM_SHORT = "Bắt buộc `true` khi buổi sinh hoạt ngắn hơn thời lượng tối thiểu của bộ quy định."
+
+
 class CloseIn(InputSchema):
-    ended_at: Moment
+    ended_at: Moment | None = Field(
+        None,
+        description="Mặc định: giờ bắt đầu (dự kiến, hoặc thực tế nếu muộn hơn) + thời lượng tối thiểu, "
+        "không quá bây giờ. Không được là giờ chưa tới.",
+    )
+    confirm_short: bool = Field(False, description=CONFIRM_SHORT)
+
+
+class TimesIn(InputSchema):
+    started_at: Moment | None = Field(None, description="Giờ bắt đầu đúng; không đổi nếu bỏ trống.")
+    ended_at: Moment | None = Field(
+        None, description="Giờ kết thúc đúng (buổi đã họp); không đổi nếu bỏ trống."
+    )
+    confirm_short: bool = Field(False, description=CONFIRM_SHORT)
+
+
+class ApproveIn(InputSchema):
+    confirm: bool = Field(
+        False,
+        description="Bắt buộc `true`: thông qua thì biên bản bị khóa (người dùng đã được hỏi và đồng ý).",
+    )
 
 
 class AttendanceOut(Schema):
@@ -401,10 +427,30 @@ def meeting_open(request, meeting_id: PathId, payload: OpenIn = None):
 
 
 @router.post("/{meeting_id}/close", response={200: MeetingDetailOut, **WRITE_ERRORS})
-def meeting_close(request, meeting_id: PathId, payload: CloseIn):
-    """End an open meeting at `ended_at` (after the start); every roster line must be marked first."""
+def meeting_close(request, meeting_id: PathId, payload: CloseIn = None):
+    """End an open meeting at `ended_at` (after the start, not in the future; by default the start plus
+    the rule set's minimum duration); every roster line must be marked first. Shorter than the minimum
+    needs `confirm_short: true`."""
     meeting = _meeting(request, meeting_id, write=True)
-    meeting = running.meeting_close(meeting=meeting, ended_at=payload.ended_at, by=request.user)
+    payload = payload or CloseIn()
+    meeting = running.meeting_close(
+        meeting=meeting, ended_at=payload.ended_at, confirm_short=payload.confirm_short, by=request.user
+    )
+    return _detail(request, meeting)
+
+
+@router.patch("/{meeting_id}/times", response={200: MeetingDetailOut, **WRITE_ERRORS})
+def meeting_set_times(request, meeting_id: PathId, payload: TimesIn):
+    """Correct the recorded start (open or held meeting) and end (held meeting) until the minutes are
+    approved (then 422: use an amendment), under the rules of opening and closing."""
+    meeting = _meeting(request, meeting_id, write=True)
+    meeting = running.meeting_set_times(
+        meeting=meeting,
+        started_at=payload.started_at,
+        ended_at=payload.ended_at,
+        confirm_short=payload.confirm_short,
+        by=request.user,
+    )
     return _detail(request, meeting)
 
 
@@ -514,10 +560,14 @@ def minutes_update(request, meeting_id: PathId, payload: MinutesIn):
 
 
 @router.post("/{meeting_id}/minutes/approve", response={200: MinutesOut, **WRITE_ERRORS})
-def minutes_approve(request, meeting_id: PathId):
-    """Adopt the minutes: locked from now on; an empty number gets the cell's next one."""
+def minutes_approve(request, meeting_id: PathId, payload: ApproveIn = None):
+    """Adopt the minutes: locked from now on; an empty number gets the cell's next one. Needs
+    `{"confirm": true}` (422 without it)."""
     meeting = _meeting(request, meeting_id, write=True)
-    minutes = minutes_services.minutes_approve(minutes=_minutes_of(meeting), by=request.user)
+    confirmed = bool(payload and payload.confirm)
+    minutes = minutes_services.minutes_approve(
+        minutes=_minutes_of(meeting), confirmed=confirmed, by=request.user
+    )
     return _minutes_out(minutes)
 
 

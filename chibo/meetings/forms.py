@@ -184,9 +184,66 @@ class OfficersForm(Form):
         return at(self.cleaned_data["day"], self.cleaned_data["start"])
 
 
+class OfficersEditForm(Form):
+    """Chair and minute-taker once the meeting is open (its times: TimesForm)."""
+
+    chair = MemberField(label="Chủ trì", queryset=Member.objects.none(), required=False)
+    minute_taker = MemberField(label="Thư ký", queryset=Member.objects.none(), required=False)
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("chair", "minute_taker"):
+            self.fields[name].queryset = members
+            self.fields[name].empty_label = "— chọn sau —"
+
+
+CONFIRM_SHORT_LABEL = "Tôi xác nhận buổi sinh hoạt ngắn hơn thời lượng tối thiểu của bộ quy định"
+
+
 class CloseForm(Form):
     day = DateField(label="Ngày kết thúc")
     end = TimeField(label="Kết thúc lúc")
+    # Shown once the server found the meeting short (rules.short_problem); the service requires it.
+    confirm_short = forms.BooleanField(label=CONFIRM_SHORT_LABEL, required=False)
+
+    def __init__(self, *args, ask_short: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not ask_short:
+            del self.fields["confirm_short"]
+
+    def confirmed_short(self) -> bool:
+        return bool(self.cleaned_data.get("confirm_short"))
+
+    def ended_at(self):
+        return at(self.cleaned_data["day"], self.cleaned_data["end"])
+
+
+class TimesForm(Form):
+    """Correcting the recorded start and end until the minutes are approved."""
+
+    start_day = DateField(label="Ngày bắt đầu")
+    start = TimeField(label="Bắt đầu lúc")
+    end_day = DateField(label="Ngày kết thúc", required=False)
+    end = TimeField(label="Kết thúc lúc", required=False)
+    confirm_short = forms.BooleanField(label=CONFIRM_SHORT_LABEL, required=False)
+
+    def __init__(self, *args, held: bool, ask_short: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not held:
+            del self.fields["end_day"], self.fields["end"]
+        if not ask_short:
+            del self.fields["confirm_short"]
+
+    def confirmed_short(self) -> bool:
+        return bool(self.cleaned_data.get("confirm_short"))
+
+    def started_at(self):
+        return at(self.cleaned_data["start_day"], self.cleaned_data["start"])
+
+    def ended_at(self):
+        if "end" not in self.fields or not self.cleaned_data.get("end_day"):
+            return None
+        return at(self.cleaned_data["end_day"], self.cleaned_data["end"])
 
 
 class MeetingStepForm(Form):
@@ -270,6 +327,14 @@ class MinutesForm(Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["number"].error_messages["max_length"] = "Số biên bản: tối đa 40 ký tự."
+
+
+class ApproveForm(Form):
+    # The service refuses without it (minutes_approve); the box is part of the approve form itself.
+    confirm = forms.BooleanField(
+        label="Tôi xác nhận biên bản đã được đọc lại và chi bộ thông qua; sau khi thông qua, biên bản bị khóa",
+        required=False,
+    )
 
 
 class AmendmentForm(Form):

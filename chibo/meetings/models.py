@@ -190,6 +190,8 @@ class Meeting(models.Model):
     )
     cancel_reason = models.CharField("lý do hủy", max_length=255, blank=True)
     reschedule_note = models.CharField("lý do đổi lịch", max_length=255, blank=True)
+    # Kept when the meeting started before its scheduled day and was moved to the day it started.
+    time_note = models.CharField("ghi chú về thời gian", max_length=255, blank=True)
     # Preparation checklist (HD 42).
     drafter = models.ForeignKey(
         Member,

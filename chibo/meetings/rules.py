@@ -9,6 +9,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
 
+from django.utils import timezone
+
 from chibo.meetings.models import AttendanceStatus, MotionKind
 
 Problem = tuple[str, str] | None
@@ -184,6 +186,79 @@ def duration_met(started_at: dt.datetime | None, ended_at: dt.datetime | None, m
     """None while the meeting has no start or end; else whether it lasted at least `minimum` minutes."""
     minutes = duration_minutes(started_at, ended_at)
     return None if minutes is None else minutes >= minimum
+
+
+# --- times (§4): what is recorded is what happened ------------------------------------------------------
+
+# A typed time may run this far ahead of the server's clock (a phone a few minutes fast, a rounded minute).
+CLOCK_TOLERANCE = dt.timedelta(minutes=5)
+
+ON_TIME, MOVE, REFUSE = "on_time", "move", "refuse"
+
+
+def _at(moment: dt.datetime) -> str:
+    local = timezone.localtime(moment)
+    return f"{local:%H:%M} ngày {local:%d/%m/%Y}"
+
+
+def future_problem(moment: dt.datetime, *, now: dt.datetime, field: str, label: str) -> Problem:
+    """A start or end that has not happened yet cannot be recorded."""
+    if moment > now + CLOCK_TOLERANCE:
+        return (
+            field,
+            f"{label}: {_at(moment)} chưa tới (bây giờ là {_at(now)}); chỉ ghi được giờ đã diễn ra.",
+        )
+    return None
+
+
+def early_start(*, started_at: dt.datetime, scheduled_at: dt.datetime, early_hours: int) -> str:
+    """A start on the scheduled day (or later) is ON_TIME; before that day, at most `early_hours` hours
+    before the scheduled time is MOVE (the meeting moves to the day it started), earlier is REFUSE."""
+    if timezone.localdate(started_at) >= timezone.localdate(scheduled_at):
+        return ON_TIME
+    if scheduled_at - started_at > dt.timedelta(hours=max(early_hours, 0)):
+        return REFUSE
+    return MOVE
+
+
+def early_refused_message(*, started_at: dt.datetime, scheduled_at: dt.datetime, early_hours: int) -> str:
+    return (
+        f"Bắt đầu lúc: buổi sinh hoạt dự kiến {_at(scheduled_at)}; không bắt đầu được lúc {_at(started_at)}, "
+        f"sớm hơn {max(early_hours, 0)} giờ so với lịch. Nếu chi bộ họp vào hôm nay, hãy đổi lịch buổi "
+        "sinh hoạt (ghi lý do) rồi mới bắt đầu."
+    )
+
+
+def moved_note(*, started_at: dt.datetime, scheduled_at: dt.datetime) -> str:
+    """The note kept on a meeting moved to the day it started."""
+    return f"Họp sớm hơn lịch: dự kiến {_at(scheduled_at)}, bắt đầu {_at(started_at)}."
+
+
+def default_end(
+    *, scheduled_at: dt.datetime, started_at: dt.datetime, minimum: int, now: dt.datetime
+) -> dt.datetime:
+    """The end a closing form proposes: the (scheduled or, if later, actual) start plus the rule set's
+    minimum duration; if that is still ahead, now. Never at or before the start."""
+    end = max(scheduled_at, started_at) + dt.timedelta(minutes=minimum)
+    if end > now:
+        end = now
+    if end <= started_at:
+        end = started_at + dt.timedelta(minutes=minimum)
+    return end.replace(second=0, microsecond=0)
+
+
+def short_problem(
+    *, started_at: dt.datetime | None, ended_at: dt.datetime | None, minimum: int, confirmed: bool
+) -> Problem:
+    """A meeting shorter than the rule set's minimum is recorded only once the secretary confirms it."""
+    minutes = duration_minutes(started_at, ended_at)
+    if confirmed or minutes is None or minutes >= minimum:
+        return None
+    return (
+        "confirm_short",
+        f"Buổi sinh hoạt chỉ kéo dài {minutes} phút, ít hơn thời lượng tối thiểu {minimum} phút của bộ quy "
+        "định. Nếu đúng như vậy, hãy đánh dấu “Tôi xác nhận” rồi gửi lại.",
+    )
 
 
 def minutes_deadline(meeting_day: dt.date, days_after: int) -> dt.date:

@@ -36,6 +36,7 @@ urlpatterns = [
     path("<int:pk>/dieu-hanh/bat-dau/", running.open_view, name="open"),
     path("<int:pk>/dieu-hanh/chu-tri/", running.officers_view, name="officers"),
     path("<int:pk>/dieu-hanh/ket-thuc/", running.close_view, name="close"),
+    path("<int:pk>/dieu-hanh/gio/", running.times_view, name="times"),
     path("<int:pk>/dieu-hanh/buoc/<int:step_pk>/", running.step_view, name="step"),
     path("<int:pk>/dieu-hanh/phat-bieu/", running.speech_add_view, name="speech_add"),
     path(

@@ -26,7 +26,9 @@ def approved_meeting(cast, rules) -> Meeting:
     meeting = opened(cast, rules)
     attendance_mark_all_present(meeting=meeting, by=cast.leader_user)
     meeting = meeting_close(meeting=meeting, ended_at=local(2025, 3, 5, 21, 30), by=cast.leader_user)
-    minutes_approve(minutes=minutes_build(meeting=meeting, by=cast.leader_user), by=cast.leader_user)
+    minutes_approve(
+        minutes=minutes_build(meeting=meeting, by=cast.leader_user), confirmed=True, by=cast.leader_user
+    )
     return meeting
 
 
@@ -44,7 +46,8 @@ def every_call(meeting: Meeting, member_id: int) -> list[tuple[str, str, dict | 
         ("get", f"{m}/minutes", None),
         ("patch", f"{m}/minutes", {"body": "Sửa"}),
         ("post", f"{m}/minutes/build", {}),
-        ("post", f"{m}/minutes/approve", None),
+        ("post", f"{m}/minutes/approve", {"confirm": True}),
+        ("patch", f"{m}/times", {"started_at": "2025-03-05T19:40"}),
         ("post", f"{m}/minutes/amendments", {"text": "Sửa tên", "reason": "Ghi nhầm"}),
     ]
 
@@ -123,7 +126,7 @@ def test_plain_member_reads_the_meeting_and_approved_minutes_but_not_the_roll_ca
     assert response.status_code == 403 and "dự thảo" in response.json()["detail"]
     attendance_mark_all_present(meeting=meeting, by=cast.leader_user)
     meeting_close(meeting=meeting, ended_at=local(2025, 3, 5, 21, 30), by=cast.leader_user)
-    minutes_approve(minutes=minutes, by=cast.leader_user)
+    minutes_approve(minutes=minutes, confirmed=True, by=cast.leader_user)
     response = client.get(f"{BASE}/{meeting.pk}/minutes")
     assert response.status_code == 200 and response.json()["status"] == "approved"
     for method, url, data in every_call(meeting, cast.member.pk):
@@ -197,7 +200,7 @@ def test_open_mark_vote_close_build_approve_amend_through_the_api(cast, run_rule
     response = patch_json(client, f"{m}/minutes", {"body": draft["body"] + "Bổ sung ý kiến.\n"})
     assert response.status_code == 200 and response.json()["body"].endswith("Bổ sung ý kiến.\n")
 
-    response = client.post(f"{m}/minutes/approve")
+    response = post_json(client, f"{m}/minutes/approve", {"confirm": True})
     assert response.status_code == 200, response.content
     assert response.json()["status"] == "approved" and response.json()["approved_by"] == "bithu"
 
@@ -308,8 +311,10 @@ def test_approved_minutes_are_locked(cast, run_rules, api_as):
     assert error["field"] == "body" and "đã được thông qua và đã khóa" in error["message"]
     response = post_json(client, f"{BASE}/{meeting.pk}/minutes/build", {"rebuild": True})
     assert response.status_code == 422 and "đã được thông qua" in response.json()["errors"][0]["message"]
-    response = client.post(f"{BASE}/{meeting.pk}/minutes/approve")
+    response = post_json(client, f"{BASE}/{meeting.pk}/minutes/approve", {"confirm": True})
     assert response.status_code == 422 and "đã được thông qua" in response.json()["errors"][0]["message"]
+    response = patch_json(client, f"{BASE}/{meeting.pk}/times", {"ended_at": "2025-03-05T21:40"})
+    assert response.status_code == 422 and "đính chính" in response.json()["errors"][0]["message"]
     # The roll call and votes are locked with the minutes.
     response = patch_json(client, f"{BASE}/{meeting.pk}/attendance/{cast.member.pk}", {"status": "unexcused"})
     assert response.status_code == 422 and "đính chính" in response.json()["errors"][0]["message"]
@@ -422,6 +427,7 @@ def test_schema_lists_the_meeting_operations_with_their_error_answers(client, db
         "meeting_detail",
         "meeting_open",
         "meeting_close",
+        "meeting_set_times",
         "attendance_list",
         "attendance_mark",
         "attendance_mark_all_present",

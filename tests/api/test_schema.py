@@ -19,6 +19,7 @@ EXPECTED = {
     ("get", "/api/v1/meetings/{meeting_id}"): "meeting_detail",
     ("post", "/api/v1/meetings/{meeting_id}/open"): "meeting_open",
     ("post", "/api/v1/meetings/{meeting_id}/close"): "meeting_close",
+    ("patch", "/api/v1/meetings/{meeting_id}/times"): "meeting_set_times",
     ("get", "/api/v1/meetings/{meeting_id}/attendance"): "attendance_list",
     ("post", "/api/v1/meetings/{meeting_id}/attendance/mark-all-present"): "attendance_mark_all_present",
     ("patch", "/api/v1/meetings/{meeting_id}/attendance/{member_id}"): "attendance_mark",

@@ -7,11 +7,13 @@ A member checks in on their own phone through the link beside the QR code while 
 Screenshots of the key screens go to /tmp/journey-*.png.
 """
 
+import datetime as dt
 import io
 import subprocess
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 from docx import Document
 
 from chibo.common.dates import today
@@ -57,6 +59,21 @@ def small_pdf() -> bytes:
     return out.getvalue()
 
 
+class Clock:
+    """The server's clock (django.utils.timezone.now, also in the live server's thread) moved to a chosen
+    local time of today and ticking from there: the journey runs the evening meeting in the evening,
+    since a start or end ahead of the clock is refused. Only the time of day moves, never the date."""
+
+    def __init__(self, monkeypatch):
+        self.real = timezone.now
+        self.offset = dt.timedelta(0)
+        monkeypatch.setattr(timezone, "now", lambda: self.real() + self.offset)
+
+    def set(self, hour: int, minute: int) -> None:
+        day = timezone.localdate(self.real())
+        self.offset = timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute))) - self.real()
+
+
 def login(page, username):
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
@@ -72,8 +89,10 @@ def screen(page, name):
 
 
 def test_leader_plans_prepares_runs_and_minutes_a_meeting_on_a_phone(
-    live_server, phone, browser, cast, run_rules, tmp_path
+    live_server, phone, browser, cast, run_rules, tmp_path, monkeypatch
 ):
+    clock = Clock(monkeypatch)
+    clock.set(8, 0)  # planned and prepared in the morning for 19:30
     for name in (TAKER, ABSENT, LATE_MARKED):
         make_member(cast.cell, full_name=name)
     for i, member in enumerate(Member.objects.filter(memberships__cell=cast.cell).distinct()):
@@ -141,6 +160,7 @@ def test_leader_plans_prepares_runs_and_minutes_a_meeting_on_a_phone(
     assert meeting.notice_sent_at and meeting.materials_published_at
 
     # --- Open the meeting. -------------------------------------------------------------------------
+    clock.set(19, 32)
     page.click("a.button:has-text('← Buổi sinh hoạt')")
     page.wait_for_selector("#meeting-pages")
     page.click("#meeting-pages >> text=Điều hành buổi sinh hoạt")
@@ -208,10 +228,12 @@ def test_leader_plans_prepares_runs_and_minutes_a_meeting_on_a_phone(
     page.wait_for_selector("text=được thông qua")
     screen(page, "12-vote")
 
-    # --- Close the meeting. ---------------------------------------------------------------------------
+    # --- Close the meeting (the end proposed is 19:30 + 90 minutes; it ended at 21:10). -------------
+    clock.set(21, 12)
     page.click("nav.run-nav >> text=Các bước")
     page.wait_for_selector("#ket-thuc")
     assert page.input_value("#ket_thuc_day") == f"{day:%d/%m/%Y}"
+    assert page.input_value("#ket_thuc_end") == "21:00"
     page.fill("#ket_thuc_end", "21:10")
     page.click("button:has-text('Kết thúc buổi sinh hoạt')")
     page.wait_for_selector("text=Buổi sinh hoạt đã kết thúc.")
@@ -229,9 +251,15 @@ def test_leader_plans_prepares_runs_and_minutes_a_meeting_on_a_phone(
     doc_text = page.inner_text(".minutes-doc")
     for text in ("ĐẢNG CỘNG SẢN VIỆT NAM", CHAIR, TAKER, ABSENT, "Đi công tác xa", "hoàn thành 5/6 nhiệm vụ"):
         assert text in doc_text, text
+    # Approving locks the minutes: without the box ticked the server refuses and asks for it.
+    page.click("button:has-text('Thông qua biên bản')")
+    page.wait_for_selector("text=hãy đánh dấu “Tôi xác nhận")
+    assert Meeting.objects.get(pk=meeting.pk).minutes.status == MinutesStatus.DRAFT
+    screen(page, "15-minutes-approve-confirm")
+    page.check("#id_confirm")
     page.click("button:has-text('Thông qua biên bản')")
     page.wait_for_selector("text=biên bản đã được khóa")
-    screen(page, "15-minutes-approved")
+    screen(page, "16-minutes-approved")
 
     with page.expect_download() as info:
         page.click("a:has-text('Tải DOCX')")

@@ -73,16 +73,31 @@ def test_leader_runs_a_meeting_on_a_phone_and_a_member_checks_in_by_qr(
     page.wait_for_selector("text=được thông qua")
     assert fits(page)
 
-    # Close the meeting.
+    # Close the meeting: the end proposed is the start plus the rule set's 90 minutes.
     page.click("nav.run-nav >> text=Các bước")
     assert page.input_value("#ket_thuc_day") == "05/03/2025"
-    page.fill("#ket_thuc_end", "21:10")
+    assert page.input_value("#ket_thuc_end") == "21:00"
+    # It ended after an hour: shorter than the minimum, so the server asks for a confirmation first
+    # (htmx swaps the closing section only; the time typed stays).
+    page.evaluate("window.__same_page = true")
+    page.fill("#ket_thuc_end", "20:30")
+    page.click("button:has-text('Kết thúc buổi sinh hoạt')")
+    page.wait_for_selector("#ket-thuc >> text=ít hơn thời lượng tối thiểu 90 phút")
+    assert page.evaluate("window.__same_page === true")
+    assert page.input_value("#ket_thuc_end") == "20:30"
+    page.locator("#ket-thuc").scroll_into_view_if_needed()
+    page.screenshot(path="/tmp/run-close-confirm.png")
+    assert fits(page)
+    assert Meeting.objects.get(pk=meeting.pk).status == MeetingStatus.OPEN
+    page.check("#ket_thuc_confirm_short")
     page.click("button:has-text('Kết thúc buổi sinh hoạt')")
     page.wait_for_selector("text=Buổi sinh hoạt đã kết thúc.")
-    assert "đủ thời lượng" in page.inner_text("main")
+    assert "chưa đủ 90 phút" in page.inner_text("main") and fits(page)
+    page.screenshot(path="/tmp/run-closed.png", full_page=True)
 
     meeting = Meeting.objects.get(pk=meeting.pk)
     assert meeting.status == MeetingStatus.HELD and meeting.checkin_token == ""
+    assert meeting.ended_at == local(2025, 3, 5, 20, 30)  # noqa: F405
     assert meeting.attendances.get(member=cast.member).checked_in_at is not None
     assert meeting.steps.filter(done=True).count() == 2
     assert Vote.objects.get(meeting=meeting).passed

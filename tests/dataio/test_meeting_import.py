@@ -326,7 +326,7 @@ def test_a_meeting_recorded_in_chibo_is_not_overwritten(people, cast, client):
     # Held and approved in Chibo: the same roll call passes unchanged, a different one is refused.
     run_csv("meetings", meeting_rows(cast)[:1])
     feb = Meeting.objects.get()
-    minutes_approve(minutes=minutes_build(meeting=feb, by=SYSTEM), by=cast.leader_user)
+    minutes_approve(minutes=minutes_build(meeting=feb, by=SYSTEM), confirmed=True, by=cast.leader_user)
     same = meeting_rows(cast)[:1]
     same[0][9] = Minutes.objects.get().number
     assert run_csv("meetings", same).counts["meetings"] == {"created": 0, "updated": 0, "unchanged": 1}

@@ -80,6 +80,5 @@ def planned(cast, rules, **kw):
 
 def opened(cast, rules, *, started_at=None, **kw):
     meeting = planned(cast, rules, **kw)
-    return meeting_open(
-        meeting=meeting, started_at=started_at or local(2025, 3, 5, 19, 30), by=cast.leader_user
-    )
+    # Started at its scheduled time: a start days before the scheduled day is refused (rules.early_start).
+    return meeting_open(meeting=meeting, started_at=started_at or meeting.scheduled_at, by=cast.leader_user)

@@ -75,7 +75,9 @@ def test_a_chair_without_a_position_signs_as_chair_and_a_thematic_title_names_th
 
 
 def test_the_docx_opens_with_python_docx_and_holds_the_header_names_and_amendments(held, cast):
-    minutes = minutes_approve(minutes=minutes_build(meeting=held, by=cast.leader_user), by=cast.leader_user)
+    minutes = minutes_approve(
+        minutes=minutes_build(meeting=held, by=cast.leader_user), confirmed=True, by=cast.leader_user
+    )
     minutes_amend(
         minutes=minutes, text=f"Đồng chí {DUC} vắng có lý do (ốm).", reason="Ghi nhầm", by=cast.leader_user
     )
@@ -124,7 +126,9 @@ def test_the_weasyprint_pdf_shows_vietnamese_names_intact(held, cast, tmp_path):
 
 def test_the_docx_converts_to_pdf_with_libreoffice_and_keeps_the_names(held, cast, tmp_path):
     office = need("soffice")
-    minutes = minutes_approve(minutes=minutes_build(meeting=held, by=cast.leader_user), by=cast.leader_user)
+    minutes = minutes_approve(
+        minutes=minutes_build(meeting=held, by=cast.leader_user), confirmed=True, by=cast.leader_user
+    )
     source = tmp_path / "bien-ban.docx"
     source.write_bytes(minutes_file(minutes, "docx"))
     profile = (tmp_path / "lo-profile").as_uri()

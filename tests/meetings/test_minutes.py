@@ -141,12 +141,12 @@ def test_minutes_are_numbered_per_cell_and_year(cast, rule_set):
 def test_a_number_cleared_by_the_secretary_is_given_again_on_approval(held, cast):
     minutes = minutes_build(meeting=held, by=cast.leader_user)
     minutes_update(minutes=minutes, body=minutes.body, number="", by=cast.leader_user)
-    assert minutes_approve(minutes=minutes, by=cast.leader_user).number == "01-BB/CB"
+    assert minutes_approve(minutes=minutes, confirmed=True, by=cast.leader_user).number == "01-BB/CB"
 
 
 def test_approval_locks_the_minutes(held, cast):
     minutes = minutes_build(meeting=held, by=cast.leader_user)
-    approved = minutes_approve(minutes=minutes, by=cast.leader_user)
+    approved = minutes_approve(minutes=minutes, confirmed=True, by=cast.leader_user)
     assert approved.status == MinutesStatus.APPROVED
     assert approved.approved_by == cast.leader_user and approved.approved_at is not None
     with pytest.raises(ValidationError) as error:
@@ -159,10 +159,12 @@ def test_approval_locks_the_minutes(held, cast):
 
 
 def test_approving_twice_is_refused_and_keeps_the_first_approval(held, cast):
-    minutes = minutes_approve(minutes=minutes_build(meeting=held, by=cast.leader_user), by=cast.leader_user)
+    minutes = minutes_approve(
+        minutes=minutes_build(meeting=held, by=cast.leader_user), confirmed=True, by=cast.leader_user
+    )
     first = minutes.approved_at
     with pytest.raises(ValidationError) as error:
-        minutes_approve(minutes=minutes, by=cast.staff)
+        minutes_approve(minutes=minutes, confirmed=True, by=cast.staff)
     assert "đã được thông qua lúc" in error.value.messages[0]
     minutes.refresh_from_db()
     assert (minutes.approved_at, minutes.approved_by) == (first, cast.leader_user)
@@ -176,7 +178,9 @@ def test_a_draft_cannot_be_saved_empty(held, cast):
 
 
 def test_an_amendment_is_logged_and_audited_and_leaves_the_approved_text_alone(held, cast):
-    minutes = minutes_approve(minutes=minutes_build(meeting=held, by=cast.leader_user), by=cast.leader_user)
+    minutes = minutes_approve(
+        minutes=minutes_build(meeting=held, by=cast.leader_user), confirmed=True, by=cast.leader_user
+    )
     body = minutes.body
     amendment = minutes_amend(
         minutes=minutes,
@@ -192,7 +196,9 @@ def test_an_amendment_is_logged_and_audited_and_leaves_the_approved_text_alone(h
 
 
 def test_the_same_amendment_posted_twice_is_recorded_once(held, cast):
-    minutes = minutes_approve(minutes=minutes_build(meeting=held, by=cast.leader_user), by=cast.leader_user)
+    minutes = minutes_approve(
+        minutes=minutes_build(meeting=held, by=cast.leader_user), confirmed=True, by=cast.leader_user
+    )
     for _ in range(2):
         minutes_amend(
             minutes=minutes, text="Sửa giờ kết thúc: 21:20.", reason="Ghi nhầm giờ", by=cast.leader_user
@@ -208,7 +214,9 @@ def test_a_draft_is_edited_not_amended(held, cast):
 
 
 def test_an_amendment_needs_a_text_and_a_reason(held, cast):
-    minutes = minutes_approve(minutes=minutes_build(meeting=held, by=cast.leader_user), by=cast.leader_user)
+    minutes = minutes_approve(
+        minutes=minutes_build(meeting=held, by=cast.leader_user), confirmed=True, by=cast.leader_user
+    )
     with pytest.raises(ValidationError) as error:
         minutes_amend(minutes=minutes, text=" ", reason="", by=cast.leader_user)
     assert error.value.message_dict == {

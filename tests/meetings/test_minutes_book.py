@@ -26,7 +26,9 @@ def year_2025(cast, rule_set):
     make_meeting(cast.cell, rule_set, when=at(dt.date(2025, 9, 3), 19, 30))
     make_meeting(cast.cell, rule_set, when=at(dt.date(2025, 10, 1), 19, 30), status=MeetingStatus.CANCELLED)
     for meeting in (january, march, old):
-        minutes_approve(minutes=minutes_build(meeting=meeting, by=SYSTEM), by=cast.leader_user)
+        minutes_approve(
+            minutes=minutes_build(meeting=meeting, by=SYSTEM), confirmed=True, by=cast.leader_user
+        )
     minutes_amend(
         minutes=march.minutes, text="Giờ kết thúc đúng là 21:20.", reason="Ghi nhầm giờ", by=cast.leader_user
     )

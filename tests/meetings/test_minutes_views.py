@@ -24,7 +24,7 @@ def draft(held, cast):
 
 @pytest.fixture
 def approved(draft, cast):
-    return minutes_approve(minutes=draft, by=cast.leader_user)
+    return minutes_approve(minutes=draft, confirmed=True, by=cast.leader_user)
 
 
 def url(name, meeting, *args):
@@ -81,11 +81,11 @@ def test_staff_of_the_ward_may_build_the_minutes(held, cast, client):
 
 
 def test_leader_approves_and_a_second_post_changes_nothing(draft, held, cast, client):
-    login(client, cast.leader_user).post(url("minutes_approve", held))
+    login(client, cast.leader_user).post(url("minutes_approve", held), {"confirm": "on"})
     draft.refresh_from_db()
     assert draft.status == MinutesStatus.APPROVED
     first = draft.approved_at
-    again = client.post(url("minutes_approve", held), follow=True)
+    again = client.post(url("minutes_approve", held), {"confirm": "on"}, follow=True)
     assert "đã được thông qua lúc" in again.content.decode()
     draft.refresh_from_db()
     assert draft.approved_at == first
@@ -169,7 +169,7 @@ def test_a_member_may_not_build_edit_approve_or_amend(draft, held, cast, client)
 def test_the_supervisor_reads_approved_minutes_but_not_a_draft(draft, held, cast, client):
     client = login(client, cast.supervisor)
     assert client.get(url("minutes", held)).status_code == 403
-    minutes_approve(minutes=draft, by=cast.leader_user)
+    minutes_approve(minutes=draft, confirmed=True, by=cast.leader_user)
     assert client.get(url("minutes_download", held, "docx")).status_code == 200
 
 

@@ -156,7 +156,7 @@ def test_the_draft_minutes_rule_answers_alike_on_the_web_and_in_the_api(cast, ru
     # Does not see the meeting: 404 everywhere.
     assert answers(cell2_leader)[:3] == (404, 404, 404)
 
-    minutes_approve(minutes=minutes, by=cast.leader_user)
+    minutes_approve(minutes=minutes, confirmed=True, by=cast.leader_user)
     minutes = Minutes.objects.get(pk=minutes.pk)
     assert answers(cast.member_user) == (200, 200, 200, True)
     # Approved minutes are locked: the edit page refuses even the cell's leader.

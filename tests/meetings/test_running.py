@@ -114,7 +114,9 @@ def test_a_meeting_with_members_not_yet_marked_cannot_close(cast, run_rules):
 def test_duration_needs_90_minutes_or_120_for_a_shared_session(cast, run_rules):
     regular = opened(cast, run_rules)
     attendance_mark_all_present(meeting=regular, by=cast.leader_user)
-    regular = meeting_close(meeting=regular, ended_at=local(2025, 3, 5, 20, 59), by=cast.leader_user)
+    regular = meeting_close(
+        meeting=regular, ended_at=local(2025, 3, 5, 20, 59), confirm_short=True, by=cast.leader_user
+    )
     assert meeting_duration_ok(regular) is False  # 89 minutes
     regular.ended_at = local(2025, 3, 5, 21, 0)
     assert meeting_duration_ok(regular) is True

@@ -93,10 +93,10 @@ def test_the_minutes_services_are_refused_outside_ones_cells(cast, rule_set, who
     with pytest.raises(PermissionDenied):
         minutes_update(minutes=minutes, body="Sửa trộm", by=by)
     with pytest.raises(PermissionDenied):
-        minutes_approve(minutes=minutes, by=by)
+        minutes_approve(minutes=minutes, confirmed=True, by=by)
     minutes.refresh_from_db()
     assert minutes.status == MinutesStatus.DRAFT and "Sửa trộm" not in minutes.body
-    minutes_approve(minutes=minutes, by=SYSTEM)
+    minutes_approve(minutes=minutes, confirmed=True, by=SYSTEM)
     with pytest.raises(PermissionDenied):
         minutes_amend(minutes=minutes, text="Thêm", reason="Sót", by=by)
     assert not MinutesAmendment.objects.exists()
@@ -105,7 +105,7 @@ def test_the_minutes_services_are_refused_outside_ones_cells(cast, rule_set, who
 def test_the_minutes_services_work_for_system_without_an_account(cast, rule_set):
     minutes = minutes_build(meeting=held_meeting(cast, rule_set), by=SYSTEM)
     minutes = minutes_update(minutes=minutes, body="Nội dung đã sửa", by=SYSTEM)
-    minutes = minutes_approve(minutes=minutes, by=SYSTEM)
+    minutes = minutes_approve(minutes=minutes, confirmed=True, by=SYSTEM)
     assert minutes.status == MinutesStatus.APPROVED and minutes.approved_by is None
     amendment = minutes_amend(minutes=minutes, text="Bổ sung", reason="Sót ý", by=SYSTEM)
     assert amendment.created_by is None

@@ -151,7 +151,9 @@ def year_of_documents(cast, task_rules, held, secretary):  # noqa: F811
         due_on=dt.date(2025, 3, 30),
         by=cast.leader_user,
     )
-    minutes = minutes_approve(minutes=minutes_build(meeting=held, by=cast.leader_user), by=cast.leader_user)
+    minutes = minutes_approve(
+        minutes=minutes_build(meeting=held, by=cast.leader_user), confirmed=True, by=cast.leader_user
+    )
     minutes_amend(minutes=minutes, text="Sửa giờ kết thúc: 21:20.", reason="Ghi nhầm", by=cast.leader_user)
     resolution = resolutions.resolution_build(meeting=held, by=cast.leader_user)
     resolution = resolutions.resolution_approve(resolution=resolution, by=cast.leader_user)

@@ -129,15 +129,7 @@ def minutes_text(meeting: Meeting) -> str:
 
     # I. Time and place.
     add("I. THỜI GIAN, ĐỊA ĐIỂM")
-    start, end = meeting.started_at, meeting.ended_at
-    add(f"- Bắt đầu: {local_dt(start) or '(chưa ghi)'}.")
-    if end:
-        duration = ""
-        if start:
-            duration = f" (thời lượng {int((end - start).total_seconds() // 60)} phút)"
-        add(f"- Kết thúc: {local_dt(end)}{duration}.")
-    else:
-        add("- Kết thúc: (chưa ghi, buổi sinh hoạt đang diễn ra).")
+    lines.extend(time_lines(meeting))
     add(f"- Địa điểm: {meeting.place or '(chưa ghi)'}.")
     if meeting.topic:
         add(f"- Nội dung chính: {meeting.topic}.")
@@ -244,11 +236,63 @@ def minutes_text(meeting: Meeting) -> str:
     if not votes:
         add("- Không có biểu quyết.")
     add("")
-    if end:
-        add(
-            f"Buổi sinh hoạt kết thúc lúc {timezone.localtime(end):%H:%M} ngày {timezone.localtime(end):%d/%m/%Y}."
-        )
+    if meeting.ended_at:
+        add(closing_line(meeting))
     return "\n".join(lines).strip() + "\n"
+
+
+# The lines of the body that state times: rewritten in a draft when the times change (minutes_refresh_times).
+START_PREFIX, END_PREFIX, NOTE_PREFIX = "- Bắt đầu:", "- Kết thúc:", "- Ghi chú về thời gian:"
+CLOSING_PREFIX = "Buổi sinh hoạt kết thúc lúc"
+
+
+def time_lines(meeting: Meeting) -> list[str]:
+    """The actual start and end (and the note of a meeting moved to the day it started)."""
+    start, end = meeting.started_at, meeting.ended_at
+    lines = [f"{START_PREFIX} {local_dt(start) or '(chưa ghi)'}."]
+    if end:
+        duration = f" (thời lượng {rules.duration_minutes(start, end)} phút)" if start else ""
+        lines.append(f"{END_PREFIX} {local_dt(end)}{duration}.")
+    else:
+        lines.append(f"{END_PREFIX} (chưa ghi, buổi sinh hoạt đang diễn ra).")
+    if meeting.time_note:
+        lines.append(f"{NOTE_PREFIX} {meeting.time_note}")
+    return lines
+
+
+def closing_line(meeting: Meeting) -> str:
+    end = timezone.localtime(meeting.ended_at)
+    return f"{CLOSING_PREFIX} {end:%H:%M} ngày {end:%d/%m/%Y}."
+
+
+def refreshed_body(body: str, meeting: Meeting) -> str:
+    """`body` with its time lines stating the meeting's recorded times; the rest as the secretary wrote it.
+    The time lines go where the old ones were (else after the section I heading); the closing sentence
+    is replaced, or added at the end once the meeting has ended."""
+    fresh = time_lines(meeting)
+    out: list[str] = []
+    placed = closing = False
+    for line in body.rstrip("\n").split("\n"):
+        head = line.strip()
+        if head.startswith((START_PREFIX, END_PREFIX, NOTE_PREFIX)):
+            if not placed:
+                out.extend(fresh)
+                placed = True
+            continue
+        if head.startswith(CLOSING_PREFIX):
+            if meeting.ended_at and not closing:
+                out.append(closing_line(meeting))
+            closing = True
+            continue
+        out.append(line)
+        if not placed and head.startswith("I. "):
+            out.extend(fresh)
+            placed = True
+    if not placed:
+        out[:0] = fresh
+    if meeting.ended_at and not closing:
+        out += ["", closing_line(meeting)]
+    return "\n".join(out).strip() + "\n"
 
 
 def _speaker(speech) -> str:
@@ -364,9 +408,16 @@ def minutes_update(*, minutes: Minutes, body: str, by, number: str | None = None
     return minutes
 
 
+APPROVE_CONFIRM = (
+    "Xác nhận: hãy đánh dấu “Tôi xác nhận biên bản đã được đọc lại và chi bộ thông qua”; "
+    "sau khi thông qua, biên bản bị khóa, mọi sửa đổi phải lập đính chính."
+)
+
+
 @transaction.atomic
-def minutes_approve(*, minutes: Minutes, by) -> Minutes:
-    """Adopt the minutes: they are locked from now on; an empty number gets the next one."""
+def minutes_approve(*, minutes: Minutes, confirmed: bool, by) -> Minutes:
+    """Adopt the minutes: they are locked from now on (with the meeting's roll call, votes and times),
+    so the caller must have asked and got `confirmed`; an empty number gets the next one."""
     minutes = Minutes.objects.select_for_update().select_related("meeting__cell").get(pk=minutes.pk)
     _check_writer(minutes, by)
     if minutes.status == MinutesStatus.APPROVED:
@@ -375,6 +426,8 @@ def minutes_approve(*, minutes: Minutes, by) -> Minutes:
         )
     if minutes.meeting.status not in (MeetingStatus.OPEN, MeetingStatus.HELD):
         raise ValidationError("Chỉ thông qua được biên bản của buổi sinh hoạt đang họp hoặc đã họp.")
+    if not confirmed:
+        raise ValidationError({"confirm": APPROVE_CONFIRM})
     before = snapshot(minutes)
     if not minutes.number:
         _lock_cell(minutes.meeting)
@@ -418,6 +471,23 @@ def minutes_amend(*, minutes: Minutes, text: str, reason: str, by) -> MinutesAme
     )
     audit_log(user=by, action=Action.CREATE, obj=amendment, org_path=minutes.meeting.cell.path)
     return amendment
+
+
+def minutes_refresh_times(meeting: Meeting, *, by) -> None:
+    """After a meeting's times changed (closing, a correction): a draft states the recorded times, so
+    the HTML, PDF and DOCX show the actual start and end. Approved minutes never change (the running
+    services refuse the correction first)."""
+    access.meeting.check_edit(by, meeting)
+    minutes = Minutes.objects.select_for_update().filter(meeting=meeting).first()
+    if minutes is None or minutes.status == MinutesStatus.APPROVED:
+        return
+    body = refreshed_body(minutes.body, meeting)
+    if body == minutes.body:
+        return
+    before = snapshot(minutes)
+    minutes.body = body
+    minutes.save(update_fields=["body", "updated_at"])
+    audit_log(user=by, action=Action.UPDATE, obj=minutes, org_path=meeting.cell.path, before=before)
 
 
 def minutes_export_logged(*, minutes: Minutes, by) -> None:

@@ -72,6 +72,13 @@ def _check_extra(cell, kind, moment, extra_reason: str, exclude_pk=None) -> None
         )
 
 
+def check_extra_regular(meeting: Meeting) -> None:
+    """A meeting moved to another day (running: started before its day) follows the same rule."""
+    _check_extra(
+        meeting.cell, meeting.kind, meeting.scheduled_at, meeting.extra_reason, exclude_pk=meeting.pk
+    )
+
+
 def _check_cell(cell: Organisation, day: dt.date) -> None:
     if not cell.is_cell:
         raise ValidationError(

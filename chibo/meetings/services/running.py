@@ -9,6 +9,7 @@ locked with the minutes; a correction is an amendment of the minutes).
 import datetime as dt
 import secrets
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -32,6 +33,7 @@ from chibo.meetings.models import (
     Vote,
 )
 from chibo.meetings.services.changes import meeting_changed
+from chibo.meetings.services.minutes import minutes_refresh_times
 from chibo.members.models import Member
 from chibo.members.selectors import roster_on
 
@@ -192,6 +194,80 @@ def _create_roll_call(meeting: Meeting, day: dt.date) -> None:
     Attendance.objects.bulk_create(lines)
 
 
+def _check_start(meeting: Meeting, started_at: dt.datetime, now: dt.datetime) -> str:
+    """The start must have happened and may not be far before the scheduled day (DOMAIN §4: the record
+    tells when the meeting took place). Returns rules.ON_TIME or rules.MOVE; refusals raise."""
+    problem = rules.future_problem(started_at, now=now, field="started_at", label="Bắt đầu lúc")
+    if problem:
+        raise ValidationError({problem[0]: problem[1]})
+    early_hours = settings.CHIBO_MEETING_EARLY_HOURS
+    verdict = rules.early_start(
+        started_at=started_at, scheduled_at=meeting.scheduled_at, early_hours=early_hours
+    )
+    if verdict == rules.REFUSE:
+        raise ValidationError(
+            {
+                "started_at": rules.early_refused_message(
+                    started_at=started_at, scheduled_at=meeting.scheduled_at, early_hours=early_hours
+                )
+            }
+        )
+    return verdict
+
+
+def _move_to_start(meeting: Meeting, started_at: dt.datetime) -> None:
+    """A meeting started before its scheduled day now takes place on the day it started: its schedule
+    follows, the original time stays in the note (and the audit log)."""
+    from chibo.meetings.services.planning import check_extra_regular
+
+    meeting.time_note = rules.moved_note(started_at=started_at, scheduled_at=meeting.scheduled_at)
+    meeting.scheduled_at = started_at
+    # Moved into another month, it may become that month's second regular meeting.
+    try:
+        check_extra_regular(meeting)
+    except ValidationError as error:
+        raise ValidationError(
+            {
+                "started_at": "Bắt đầu lúc: họp sớm như vậy chuyển buổi sinh hoạt sang tháng trước, khi chi bộ "
+                "đã có buổi thường kỳ khác; hãy đổi lịch (ghi lý do họp thêm) rồi mới bắt đầu."
+            }
+        ) from error
+
+
+def _check_end(meeting: Meeting, ended_at: dt.datetime, now: dt.datetime, *, confirm_short: bool) -> None:
+    problem = rules.future_problem(ended_at, now=now, field="ended_at", label="Kết thúc lúc")
+    if problem:
+        raise ValidationError({problem[0]: problem[1]})
+    if meeting.started_at is not None and ended_at <= meeting.started_at:
+        start = timezone.localtime(meeting.started_at)
+        raise ValidationError(
+            {"ended_at": f"Kết thúc lúc: phải sau giờ bắt đầu ({start:%H:%M} ngày {start:%d/%m/%Y})."}
+        )
+    # A shared session is judged as one (session_span), with this meeting's new end.
+    previous, meeting.ended_at = meeting.ended_at, ended_at
+    session_start, session_end = session_span(meeting)
+    meeting.ended_at = previous
+    problem = rules.short_problem(
+        started_at=session_start,
+        ended_at=session_end,
+        minimum=minimum_minutes(meeting),
+        confirmed=confirm_short,
+    )
+    if problem:
+        raise ValidationError({problem[0]: problem[1]})
+
+
+def default_end(meeting: Meeting, *, now: dt.datetime | None = None) -> dt.datetime:
+    """The end proposed when closing (web form and API without `ended_at`): rules.default_end."""
+    start = meeting.started_at or meeting.scheduled_at
+    return rules.default_end(
+        scheduled_at=meeting.scheduled_at,
+        started_at=start,
+        minimum=minimum_minutes(meeting),
+        now=now or timezone.now(),
+    )
+
+
 @transaction.atomic
 def meeting_open(
     *,
@@ -202,7 +278,9 @@ def meeting_open(
     by,
 ) -> Meeting:
     """Start a planned meeting: fix the rule set in force on its date, copy its steps, create the roll
-    call from the roster and a check-in secret. Opening an open meeting again changes nothing."""
+    call from the roster and a check-in secret. The start cannot be in the future; before the scheduled
+    day it is refused or moves the meeting to that day (_check_start). Opening an open meeting again
+    changes nothing."""
     meeting = _lock(meeting)
     _check_writer(meeting, by)
     if meeting.status == MeetingStatus.OPEN:
@@ -212,12 +290,18 @@ def meeting_open(
             f"Chỉ bắt đầu được buổi sinh hoạt đang dự kiến; buổi này {meeting.get_status_display().lower()}."
         )
     before = snapshot(meeting)
-    meeting.started_at = started_at or timezone.now()
+    now = timezone.now()
+    started_at = started_at or now
+    if _check_start(meeting, started_at, now) == rules.MOVE:
+        _move_to_start(meeting, started_at)
+    meeting.started_at = started_at
     day = meeting_day(meeting)
     meeting.rule_set = _rule_set_in_force(meeting, day)
     meeting.status = MeetingStatus.OPEN
     meeting.checkin_token = secrets.token_urlsafe(24)
-    meeting.save(update_fields=["started_at", "rule_set", "status", "checkin_token"])
+    meeting.save(
+        update_fields=["started_at", "scheduled_at", "time_note", "rule_set", "status", "checkin_token"]
+    )
     _copy_steps(meeting)
     _create_roll_call(meeting, day)
     audit_log(user=by, action=Action.UPDATE, obj=meeting, org_path=meeting.cell.path, before=before)
@@ -229,23 +313,24 @@ def meeting_open(
 
 
 @transaction.atomic
-def meeting_close(*, meeting: Meeting, ended_at: dt.datetime, by) -> Meeting:
+def meeting_close(
+    *, meeting: Meeting, ended_at: dt.datetime | None = None, confirm_short: bool = False, by
+) -> Meeting:
     """End an open meeting: it is HELD from now on and the check-in QR stops working. Every roster line
-    must be marked first (the roll call is the legal record). Closing a held meeting again changes
-    nothing."""
+    must be marked first (the roll call is the legal record). The end defaults to `default_end`; it
+    cannot be in the future, and one shorter than the rule set's minimum needs `confirm_short`. Closing a
+    held meeting again changes nothing."""
     meeting = _lock(meeting)
     _check_writer(meeting, by)
-    if meeting.status == MeetingStatus.HELD and meeting.ended_at == ended_at:
+    if meeting.status == MeetingStatus.HELD and ended_at in (None, meeting.ended_at):
         return meeting
     if meeting.status != MeetingStatus.OPEN:
         raise ValidationError(
             f"Chỉ kết thúc được buổi sinh hoạt đang họp; buổi này {meeting.get_status_display().lower()}."
         )
-    if meeting.started_at is not None and ended_at <= meeting.started_at:
-        start = timezone.localtime(meeting.started_at)
-        raise ValidationError(
-            {"ended_at": f"Kết thúc lúc: phải sau giờ bắt đầu ({start:%H:%M} ngày {start:%d/%m/%Y})."}
-        )
+    now = timezone.now()
+    ended_at = ended_at or default_end(meeting, now=now)
+    _check_end(meeting, ended_at, now, confirm_short=confirm_short)
     unmarked = list(
         meeting.attendances.filter(status="")
         .select_related("member")
@@ -262,6 +347,61 @@ def meeting_close(*, meeting: Meeting, ended_at: dt.datetime, by) -> Meeting:
     meeting.checkin_token = ""
     meeting.save(update_fields=["ended_at", "status", "checkin_token"])
     audit_log(user=by, action=Action.UPDATE, obj=meeting, org_path=meeting.cell.path, before=before)
+    minutes_refresh_times(meeting, by=by)
+    meeting_changed(meeting)
+    return meeting
+
+
+TIMES_LOCKED = (
+    "Biên bản đã được thông qua: không sửa được giờ bắt đầu, kết thúc nữa; "
+    "nếu giờ ghi sai, hãy lập đính chính biên bản."
+)
+
+
+@transaction.atomic
+def meeting_set_times(
+    *,
+    meeting: Meeting,
+    started_at: dt.datetime | None = None,
+    ended_at: dt.datetime | None = None,
+    confirm_short: bool = False,
+    by,
+) -> Meeting:
+    """Correct the start (open or held meeting) and the end (held meeting) until the minutes are
+    approved, under the same rules as opening and closing. Nothing sent, or the same times: no change."""
+    meeting = _lock(meeting)
+    _check_writer(meeting, by)
+    if meeting.status not in (MeetingStatus.OPEN, MeetingStatus.HELD):
+        raise ValidationError(
+            "Chỉ sửa được giờ của buổi sinh hoạt đang họp hoặc đã họp; "
+            f"buổi này {meeting.get_status_display().lower()}."
+        )
+    if minutes_locked(meeting):
+        raise ValidationError(TIMES_LOCKED)
+    if ended_at is not None and meeting.status == MeetingStatus.OPEN:
+        raise ValidationError(
+            {"ended_at": "Kết thúc lúc: buổi sinh hoạt đang họp; giờ kết thúc ghi khi bấm “Kết thúc”."}
+        )
+    started_at = started_at or meeting.started_at
+    ended_at = ended_at or meeting.ended_at
+    if started_at is None:  # an open or held meeting has a start; a row written by hand may not
+        raise ValidationError({"started_at": "Bắt đầu lúc: không được để trống."})
+    if started_at == meeting.started_at and ended_at == meeting.ended_at:
+        return meeting
+    before = snapshot(meeting)
+    now = timezone.now()
+    if started_at != meeting.started_at:
+        if ended_at is not None and started_at >= ended_at:
+            raise ValidationError({"started_at": "Bắt đầu lúc: phải trước giờ kết thúc."})
+        if _check_start(meeting, started_at, now) == rules.MOVE:
+            _move_to_start(meeting, started_at)
+        meeting.started_at = started_at
+    if meeting.status == MeetingStatus.HELD and ended_at is not None:
+        _check_end(meeting, ended_at, now, confirm_short=confirm_short)
+        meeting.ended_at = ended_at
+    meeting.save(update_fields=["started_at", "ended_at", "scheduled_at", "time_note"])
+    audit_log(user=by, action=Action.UPDATE, obj=meeting, org_path=meeting.cell.path, before=before)
+    minutes_refresh_times(meeting, by=by)
     meeting_changed(meeting)
     return meeting
 
@@ -279,12 +419,11 @@ def meeting_set_officers(
     meeting: Meeting,
     chair: Member | None,
     minute_taker: Member | None,
-    started_at: dt.datetime | None = None,
     mark_present: bool = False,
     by,
 ) -> Meeting:
     """Chair and minute-taker are members present (with `mark_present`, as when the meeting opens,
-    they are marked present: they are evidently there). Also corrects the start time."""
+    they are marked present: they are evidently there). Times are corrected by meeting_set_times."""
     meeting = _lock(meeting)
     _check_writer(meeting, by)
     check_recordable(meeting)
@@ -297,12 +436,9 @@ def meeting_set_officers(
             line.save(update_fields=["status"])
         elif line.status != AttendanceStatus.PRESENT:
             raise ValidationError({field: f"{label}: {member.full_name} chưa được điểm danh có mặt."})
-    if started_at is not None and meeting.ended_at and started_at >= meeting.ended_at:
-        raise ValidationError({"started_at": "Bắt đầu lúc: phải trước giờ kết thúc."})
     before = snapshot(meeting)
     meeting.chair, meeting.minute_taker = chair, minute_taker
-    meeting.started_at = started_at or meeting.started_at
-    meeting.save(update_fields=["chair", "minute_taker", "started_at"])
+    meeting.save(update_fields=["chair", "minute_taker"])
     audit_log(user=by, action=Action.UPDATE, obj=meeting, org_path=meeting.cell.path, before=before)
     return meeting
 

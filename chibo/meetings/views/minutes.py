@@ -8,13 +8,14 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from chibo.common.forms import add_service_errors
 from chibo.meetings import access
 from chibo.meetings.documents import CONTENT_TYPES, FORMATS, body_blocks, minutes_document, minutes_file
 from chibo.meetings.documents import minutes_filename as file_name
-from chibo.meetings.forms import AmendmentForm, MinutesForm
+from chibo.meetings.forms import AmendmentForm, ApproveForm, MinutesForm
 from chibo.meetings.models import Meeting, MeetingStatus, Minutes, MinutesStatus
 from chibo.meetings.services.minutes import (
     minutes_amend,
@@ -60,6 +61,7 @@ def minutes_detail(request, pk: int):
         doc=doc,
         can_write=can_write,
         can_build=meeting.status in (MeetingStatus.OPEN, MeetingStatus.HELD),
+        approve_form=ApproveForm(),
         on_time=minutes_on_time(meeting),
         deadline=minutes_deadline(meeting),
     )
@@ -115,10 +117,15 @@ def minutes_approve_view(request, pk: int):
     minutes = _minutes_of(meeting)
     if minutes is None:
         raise Http404("Buổi sinh hoạt chưa có biên bản.")
+    form = ApproveForm(request.POST)
+    form.is_valid()  # one optional checkbox: always valid; the service decides what it means
     try:
-        minutes = minutes_approve(minutes=minutes, by=request.user)
+        minutes = minutes_approve(
+            minutes=minutes, confirmed=bool(form.cleaned_data.get("confirm")), by=request.user
+        )
     except ValidationError as error:
         messages.warning(request, " ".join(error.messages))
+        return redirect(reverse("meetings:minutes", args=[meeting.pk]) + "#thong-qua")
     else:
         messages.success(request, f"Đã thông qua biên bản số {minutes.number}; biên bản đã được khóa.")
     return redirect("meetings:minutes", pk=meeting.pk)

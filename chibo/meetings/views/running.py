@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from chibo.common.collation import name_order
 from chibo.common.forms import add_service_errors
@@ -25,8 +26,10 @@ from chibo.meetings.forms import (
     CloseForm,
     GuestForm,
     MeetingStepForm,
+    OfficersEditForm,
     OfficersForm,
     SpeechForm,
+    TimesForm,
     VoteForm,
     at,
 )
@@ -46,6 +49,7 @@ from chibo.meetings.services.running import (
     attendance_mark_all_present,
     attendance_summary,
     checkin_problem,
+    default_end,
     guest_add,
     guest_delete,
     meeting_close,
@@ -53,8 +57,10 @@ from chibo.meetings.services.running import (
     meeting_duration_ok,
     meeting_open,
     meeting_set_officers,
+    meeting_set_times,
     member_checkin,
     minimum_minutes,
+    minutes_locked,
     speech_add,
     speech_delete,
     step_update,
@@ -111,58 +117,79 @@ def _roster_members(meeting: Meeting):
 # --- the step-by-step screen --------------------------------------------------------------------------
 
 
-def _end_initial(meeting: Meeting, local_start: dt.datetime, now: dt.datetime) -> dict:
-    """Suggest now while the meeting is on today; else (recorded afterwards) the minimum duration."""
-    end = _local(meeting.ended_at)
-    if end is None:
-        end = now if now.date() == local_start.date() and now > local_start else None
-    if end is None:
-        end = local_start + dt.timedelta(minutes=minimum_minutes(meeting))
-    return {"day": end.date(), "end": end.time().replace(second=0, microsecond=0)}
+def _start_initial(meeting: Meeting, now: dt.datetime) -> dt.datetime:
+    """The start the opening form proposes: the scheduled time once it has come, else now (a start
+    still ahead cannot be recorded, rules.future_problem)."""
+    local_start = _local(meeting.started_at) or _local(meeting.scheduled_at)
+    return min(local_start, now).replace(second=0, microsecond=0)
+
+
+def _day_time(moment: dt.datetime, day: str, time: str) -> dict:
+    local = _local(moment)
+    return {day: local.date(), time: local.time().replace(second=0, microsecond=0)}
+
+
+def _close_form(meeting: Meeting, data=None, *, ask_short: bool = False) -> CloseForm:
+    end = meeting.ended_at or default_end(meeting)
+    return CloseForm(data, auto_id="ket_thuc_%s", ask_short=ask_short, initial=_day_time(end, "day", "end"))
+
+
+def _times_form(meeting: Meeting, data=None, *, ask_short: bool = False) -> TimesForm:
+    initial = _day_time(meeting.started_at or meeting.scheduled_at, "start_day", "start")
+    if meeting.ended_at:
+        initial |= _day_time(meeting.ended_at, "end_day", "end")
+    return TimesForm(
+        data,
+        auto_id="gio_%s",
+        held=meeting.status == MeetingStatus.HELD,
+        ask_short=ask_short,
+        initial=initial,
+    )
+
+
+def _times_context(meeting: Meeting) -> dict:
+    return {
+        "minimum": minimum_minutes(meeting),
+        "duration_ok": meeting_duration_ok(meeting),
+        "duration": rules.duration_minutes(meeting.started_at, meeting.ended_at),
+        "times_locked": minutes_locked(meeting),
+    }
 
 
 def run(request, pk: int):
     return _run_page(request, _meeting(request, pk))
 
 
-def _run_page(request, meeting: Meeting, *, officers_form=None, speech_form=None, close_form=None):
+def _run_page(request, meeting: Meeting, *, officers_form=None, speech_form=None):
     """The step-by-step screen; a form just posted and refused is shown as it was filled in, with its
     errors, in place of a fresh one."""
-    local_start = _local(meeting.started_at) or _local(meeting.scheduled_at)
-    officers = officers_form or OfficersForm(
-        members=_roster_members(meeting),
-        initial={
-            "day": local_start.date(),
-            "start": local_start.time().replace(second=0, microsecond=0),
-            "chair": meeting.chair_id,
-            "minute_taker": meeting.minute_taker_id,
-        },
-    )
+    members = _roster_members(meeting)
+    now = _local(timezone.now())
+    start = _start_initial(meeting, now)
     context = {
         "meeting": meeting,
-        "officers_form": officers,
-        "officers_refused": officers_form is not None,
         "detail_url": _detail_url(meeting),
+        "officers_refused": officers_form is not None,
     }
-    if meeting.status != MeetingStatus.PLANNED:
-        now = _local(timezone.now())
+    if meeting.status == MeetingStatus.PLANNED:
+        context["officers_form"] = officers_form or OfficersForm(
+            members=members, initial={"day": start.date(), "start": start.time()}
+        )
+    else:
         context.update(
+            officers_form=officers_form
+            or OfficersEditForm(
+                members=members,
+                initial={"chair": meeting.chair_id, "minute_taker": meeting.minute_taker_id},
+            ),
             steps=meeting.steps.select_related("rule_step").prefetch_related("speeches").all(),
             speeches=meeting.speeches.select_related("member", "guest", "step"),
             speech_form=speech_form or SpeechForm(meeting=meeting),
-            close_form=close_form
-            or CloseForm(
-                auto_id="ket_thuc_%s",
-                initial={
-                    "day": (_local(meeting.ended_at) or local_start).date(),
-                    "end": (_local(meeting.ended_at) or now).time().replace(second=0, microsecond=0),
-                },
-            ),
+            close_form=_close_form(meeting),
+            times_form=_times_form(meeting),
             summary=attendance_summary(meeting),
-            minimum=minimum_minutes(meeting),
-            duration_ok=meeting_duration_ok(meeting),
-            duration=rules.duration_minutes(meeting.started_at, meeting.ended_at),
             votes=meeting.votes.all(),
+            **_times_context(meeting),
         )
         if meeting.status == MeetingStatus.OPEN:
             url = checkin_url(request, meeting)
@@ -176,7 +203,7 @@ def open_view(request, pk: int):
     form = OfficersForm(request.POST, members=_roster_members(meeting))
     if form.is_valid():
         try:
-            meeting_open(
+            meeting = meeting_open(
                 meeting=meeting,
                 started_at=form.started_at(),
                 chair=form.cleaned_data["chair"],
@@ -190,6 +217,8 @@ def open_view(request, pk: int):
             add_service_errors(form, error, {"started_at": "start"})
         else:
             messages.success(request, "Buổi sinh hoạt đã bắt đầu. Hãy điểm danh và làm theo từng bước.")
+            if meeting.time_note:
+                messages.info(request, f"Lịch đã chuyển sang ngày họp thực tế. {meeting.time_note}")
             return redirect(_run_url(meeting))
     return _run_page(request, meeting, officers_form=form)
 
@@ -197,41 +226,94 @@ def open_view(request, pk: int):
 @require_POST
 def officers_view(request, pk: int):
     meeting = _meeting(request, pk)
-    form = OfficersForm(request.POST, members=_roster_members(meeting))
+    form = OfficersEditForm(request.POST, members=_roster_members(meeting))
     if form.is_valid():
         try:
             meeting_set_officers(
                 meeting=meeting,
                 chair=form.cleaned_data["chair"],
                 minute_taker=form.cleaned_data["minute_taker"],
-                started_at=form.started_at(),
                 by=request.user,
             )
         except ValidationError as error:
-            add_service_errors(form, error, {"started_at": "start"})
+            add_service_errors(form, error)
         else:
-            messages.success(request, "Đã lưu chủ trì, thư ký và giờ bắt đầu.")
+            messages.success(request, "Đã lưu chủ trì, thư ký.")
             return redirect(_run_url(meeting, "chu-tri"))
     return _run_page(request, meeting, officers_form=form)
+
+
+def _times_step(request, meeting: Meeting, form, *, partial: str, section: str, status: int = 200):
+    """A refused close or correction: the section again with what was typed and the errors (with htmx,
+    only the section; without, a page of its own). A short meeting asks for the confirmation here."""
+    context = {"meeting": meeting, "detail_url": _detail_url(meeting), "section": partial, section: form}
+    context.update(_times_context(meeting))
+    if request.htmx:
+        return render(request, partial, context, status=status)
+    return render(request, "meetings/running/times.html", context, status=status)
+
+
+def _asked_short(request, error: ValidationError) -> bool:
+    return "confirm_short" in request.POST or (
+        hasattr(error, "error_dict") and "confirm_short" in error.error_dict
+    )
+
+
+def _done(request, meeting: Meeting, anchor: str = ""):
+    url = _run_url(meeting, anchor)
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
 
 @require_POST
 def close_view(request, pk: int):
     meeting = _meeting(request, pk)
-    form = CloseForm(request.POST)
+    form = _close_form(meeting, request.POST, ask_short=True)
     if form.is_valid():
         try:
             meeting_close(
                 meeting=meeting,
-                ended_at=at(form.cleaned_data["day"], form.cleaned_data["end"]),
+                ended_at=form.ended_at(),
+                confirm_short=form.confirmed_short(),
                 by=request.user,
             )
         except ValidationError as error:
+            if meeting.status != MeetingStatus.OPEN:
+                messages.error(request, " ".join(error.messages))
+                return _done(request, meeting)
+            if not _asked_short(request, error):
+                del form.fields["confirm_short"]
             add_service_errors(form, error, {"ended_at": "end"})
         else:
             messages.success(request, "Buổi sinh hoạt đã kết thúc.")
-            return redirect(_run_url(meeting))
-    return _run_page(request, meeting, close_form=form)
+            return _done(request, meeting)
+    elif "confirm_short" not in request.POST:
+        del form.fields["confirm_short"]
+    return _times_step(request, meeting, form, partial="meetings/running/_close.html", section="close_form")
+
+
+@require_POST
+def times_view(request, pk: int):
+    meeting = _meeting(request, pk)
+    form = _times_form(meeting, request.POST, ask_short=True)
+    if form.is_valid():
+        try:
+            meeting_set_times(
+                meeting=meeting,
+                started_at=form.started_at(),
+                ended_at=form.ended_at(),
+                confirm_short=form.confirmed_short(),
+                by=request.user,
+            )
+        except ValidationError as error:
+            if not _asked_short(request, error):
+                del form.fields["confirm_short"]
+            add_service_errors(form, error, {"started_at": "start", "ended_at": "end"})
+        else:
+            messages.success(request, "Đã lưu giờ bắt đầu, kết thúc.")
+            return _done(request, meeting, "gio")
+    elif "confirm_short" not in request.POST:
+        del form.fields["confirm_short"]
+    return _times_step(request, meeting, form, partial="meetings/running/_times.html", section="times_form")
 
 
 @require_POST
