@@ -12,28 +12,22 @@ from django.db.models import Q
 
 from chibo.common.collation import sort_key
 from chibo.common.dated import through_overlapping_q
-from chibo.common.dates import add_months, month_end, today
+from chibo.common.dates import add_months, fmt, month_end, today
 from chibo.orgs.models import Organisation
 from chibo.reporting import engine, periods
-from chibo.reporting.indicators import KEYS, Indicator, fmt_percent, indicators_from, status
+from chibo.reporting import progress as month_progress
+from chibo.reporting.indicators import KEYS, Indicator, denominator_unit, fmt_percent, indicators_from, status
 from chibo.reporting.models import Plan
 from chibo.reporting.periods import Period
+from chibo.reporting.progress import Progress
 
 TREND_MONTHS = 12
-
-# What the denominator counts, for "18/20 chi bộ", "450/500 lượt".
-UNITS = {
-    "cells": "chi bộ",
-    "required": "lượt",
-    "task_members": "đảng viên",
-    "leaders": "đồng chí",
-    "meetings_held": "buổi",
-}
 
 STATUS_WORDS = {
     "met": "Đạt",
     "close": "Gần đạt",
     "far": "Chưa đạt",
+    "pending": "Chưa đến hạn",  # the month in progress: nothing late yet, the rest is scheduled
 }
 
 # Column headers of the child table: short enough for a phone; the full label is the header's title.
@@ -55,8 +49,21 @@ SORT_NAME = "ten"
 ASCENDING, DESCENDING = "tang", "giam"
 
 
-def status_word(indicator: Indicator, target: Decimal | None) -> str:
-    code = status(indicator, target)
+def judged_status(indicator: Indicator, target: Decimal | None, progress: Progress | None) -> str:
+    """status() against the target; in the month in progress, over what is due by today only, and
+    'pending' while nothing due has fallen short (the rest of the denominator is scheduled)."""
+    if progress is None or not progress.pending(indicator.key):
+        return status(indicator, target)
+    if target is None:
+        return "none"
+    code = status(progress.judged(indicator), target)
+    return "pending" if code in ("met", "none") else code
+
+
+def status_word(
+    indicator: Indicator, target: Decimal | None, progress: Progress | None = None, code: str | None = None
+) -> str:
+    code = code or judged_status(indicator, target, progress)
     if code != "none":
         return STATUS_WORDS[code]
     return "Chưa có số liệu" if indicator.denominator == 0 else "Chưa đặt chỉ tiêu"
@@ -68,9 +75,35 @@ def fmt_target(target: Decimal | None) -> str:
     return f"{target.normalize():f}".replace(".", ",") + "%"
 
 
-def fraction_text(indicator: Indicator) -> str:
-    den_field = KEYS[indicator.key][1]
-    return f"{indicator.numerator}/{indicator.denominator} {UNITS.get(den_field, '')}".strip()
+def fraction_text(indicator: Indicator, summed: tuple[int, int] = (1, 1)) -> str:
+    """'18/20 chi bộ' for a month, '89/117 lượt chi bộ-tháng' for a quarter (`summed`: Period.summed)."""
+    return f"{indicator.numerator}/{indicator.denominator} {denominator_unit(indicator.key, *summed)}"
+
+
+def pending_note(key: str, progress: Progress | None, is_cell: bool) -> str:
+    """Under an indicator of the month in progress: what is done and what is still scheduled."""
+    if progress is None or not progress.pending(key):
+        return ""
+    if key == month_progress.MINUTES_KEY:
+        return f"{progress.minutes_waiting} buổi chưa đến hạn thông qua biên bản"
+    if is_cell:
+        return f"Đã lên lịch sinh hoạt ngày {fmt(progress.next_day)}"
+    if key == "regular_meeting_rate":
+        return progress.text
+    return f"Chưa tính {progress.scheduled} chi bộ đã lên lịch sinh hoạt"
+
+
+def progress_text(progress: Progress | None, is_cell: bool) -> str:
+    """The month in progress in one sentence, for the page's head."""
+    if progress is None:
+        return ""
+    if not is_cell:
+        return progress.text
+    if progress.held:
+        return "Chi bộ đã sinh hoạt thường kỳ trong tháng."
+    if progress.scheduled:
+        return f"Chi bộ đã lên lịch sinh hoạt thường kỳ ngày {fmt(progress.next_day)}."
+    return "Chi bộ chưa sinh hoạt thường kỳ và không còn lịch trong tháng."
 
 
 def month_short(month: dt.date) -> str:
@@ -107,6 +140,14 @@ def _shift(period: Period, step: int) -> Period:
         first = add_months(period.first, 3 * step)
         return periods.quarter(first.year, (first.month - 1) // 3 + 1)
     return periods.year(period.first.year + step)
+
+
+def progress_of(org: Organisation, children, period: Period) -> dict[int, Progress] | None:
+    """The month in progress of the unit and its children when the period includes it, else None."""
+    current = today().replace(day=1)
+    if current not in period.months:
+        return None
+    return month_progress.for_units(org, children, current)
 
 
 def last_shown_month(period: Period) -> dt.date:
@@ -195,6 +236,8 @@ class IndicatorRow:
     word: str
     city_status: str
     city_word: str
+    summed: tuple[int, int] = (1, 1)
+    note: str = ""  # the month in progress: what is still scheduled
     percent: str = ""
     fraction: str = ""
     own_target_text: str = ""
@@ -202,15 +245,25 @@ class IndicatorRow:
 
     def __post_init__(self):
         self.percent = fmt_percent(self.indicator.percent)
-        self.fraction = fraction_text(self.indicator)
+        self.fraction = fraction_text(self.indicator, self.summed)
         self.own_target_text = fmt_target(self.own_target)
         self.city_target_text = fmt_target(self.city_target)
 
 
-def indicator_rows(values: dict[str, Indicator], own: dict, city: dict) -> list[IndicatorRow]:
+def indicator_rows(
+    values: dict[str, Indicator],
+    own: dict,
+    city: dict,
+    *,
+    summed: tuple[int, int] = (1, 1),
+    progress: Progress | None = None,
+    is_cell: bool = False,
+) -> list[IndicatorRow]:
     rows = []
     for key, (_num, _den, label, target_no) in KEYS.items():
         ind = values[key]
+        own_code = judged_status(ind, own.get(key), progress)
+        city_code = judged_status(ind, city.get(key), progress)
         rows.append(
             IndicatorRow(
                 key=key,
@@ -219,10 +272,12 @@ def indicator_rows(values: dict[str, Indicator], own: dict, city: dict) -> list[
                 indicator=ind,
                 own_target=own.get(key),
                 city_target=city.get(key),
-                status=status(ind, own.get(key)),
-                word=status_word(ind, own.get(key)),
-                city_status=status(ind, city.get(key)),
-                city_word=status_word(ind, city.get(key)),
+                status=own_code,
+                word=status_word(ind, own.get(key), code=own_code),
+                city_status=city_code,
+                city_word=status_word(ind, city.get(key), code=city_code),
+                summed=summed,
+                note=pending_note(key, progress, is_cell),
             )
         )
     return rows
@@ -251,17 +306,27 @@ def child_rows(children, values: dict[int, dict], link: str = "") -> list[ChildR
     return [ChildRow(child, values[child.pk], link.replace("{pk}", str(child.pk))) for child in children]
 
 
-def fill_cells(rows, targets: dict[int, dict]) -> None:
+def fill_cells(
+    rows,
+    targets: dict[int, dict],
+    *,
+    summed: tuple[int, int] = (1, 1),
+    progress: dict[int, Progress] | None = None,
+) -> None:
     """The table cells of the rows shown: formatting ten indicators against two targets is most of the
     Python a dashboard costs, so it is not done for the rows on other pages."""
     for row in rows:
         own = targets[row.org.pk]
+        unit = progress.get(row.org.pk) if progress else None
         cells = []
         for key in KEYS:
             ind = row.values[key]
-            code = status(ind, own.get(key))
-            word = STATUS_WORDS[code] if code != "none" else status_word(ind, own.get(key))
-            cells.append(Cell(fmt_percent(ind.percent), fraction_text(ind), code, word))
+            code = judged_status(ind, own.get(key), unit)
+            word = STATUS_WORDS[code] if code != "none" else status_word(ind, own.get(key), code=code)
+            title = fraction_text(ind, summed)
+            if note := pending_note(key, unit, row.org.is_cell):
+                title += f" · {note}"
+            cells.append(Cell(fmt_percent(ind.percent), title, code, word))
         row.cells = cells
 
 
@@ -324,16 +389,26 @@ CELL_NUMBERS = [
 ]
 
 
-def month_numbers(months: list[dt.date], per_month: dict[dt.date, dict]) -> list[dict]:
+# The yes/no numbers a cell's regular meeting decides: while it is still scheduled, not yet "Không".
+_AT_THE_MEETING = ("regular_ok", "materials_ok", "procedure_ok")
+
+
+def month_numbers(
+    months: list[dt.date], per_month: dict[dt.date, dict], progress: Progress | None = None
+) -> list[dict]:
     """A cell's counts per month; `active` False for months the cell had no facts (not yet founded,
-    dissolved, or not built)."""
+    dissolved, or not built). `progress`: the cell's month in progress, if shown."""
     out = []
+    current = today().replace(day=1)
     for month in months:
         counts = per_month.get(month)
+        ahead = progress is not None and month == current and progress.scheduled > 0
         values = []
         for label, num, den in CELL_NUMBERS:
             if not counts:
                 values.append((label, "—"))
+            elif ahead and num in _AT_THE_MEETING and not counts[num]:
+                values.append((label, f"Chưa đến hạn (lịch họp {fmt(progress.next_day)})"))
             elif den is None:
                 values.append((label, "Có" if counts[num] else "Không"))
             else:
