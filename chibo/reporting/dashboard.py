@@ -16,10 +16,10 @@ from chibo.common.dates import add_months, fmt, month_end, today
 from chibo.orgs.models import Organisation
 from chibo.reporting import engine, periods
 from chibo.reporting import progress as month_progress
-from chibo.reporting.indicators import KEYS, Indicator, denominator_unit, fmt_percent, indicators_from, status
+from chibo.reporting.indicators import KEYS, Indicator, denominator_unit, fmt_percent, indicators_from
 from chibo.reporting.models import Plan
 from chibo.reporting.periods import Period
-from chibo.reporting.progress import Progress
+from chibo.reporting.progress import Progress, judged_status
 
 TREND_MONTHS = 12
 
@@ -47,17 +47,6 @@ SHORT_LABELS = {
 # Sort keys of the child table besides the indicator keys.
 SORT_NAME = "ten"
 ASCENDING, DESCENDING = "tang", "giam"
-
-
-def judged_status(indicator: Indicator, target: Decimal | None, progress: Progress | None) -> str:
-    """status() against the target; in the month in progress, over what is due by today only, and
-    'pending' while nothing due has fallen short (the rest of the denominator is scheduled)."""
-    if progress is None or not progress.pending(indicator.key):
-        return status(indicator, target)
-    if target is None:
-        return "none"
-    code = status(progress.judged(indicator), target)
-    return "pending" if code in ("met", "none") else code
 
 
 def status_word(
@@ -140,14 +129,6 @@ def _shift(period: Period, step: int) -> Period:
         first = add_months(period.first, 3 * step)
         return periods.quarter(first.year, (first.month - 1) // 3 + 1)
     return periods.year(period.first.year + step)
-
-
-def progress_of(org: Organisation, children, period: Period) -> dict[int, Progress] | None:
-    """The month in progress of the unit and its children when the period includes it, else None."""
-    current = today().replace(day=1)
-    if current not in period.months:
-        return None
-    return month_progress.for_units(org, children, current)
 
 
 def last_shown_month(period: Period) -> dt.date:

@@ -9,6 +9,7 @@ i.e. django.utils.timezone.localdate) is the one "today"; tests fix it there.
 
 import datetime as dt
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db.models import Max, Min, Q
 from django.db.models.functions import Coalesce
@@ -19,7 +20,7 @@ from chibo.meetings import rules as meeting_rules
 from chibo.meetings.models import Meeting, MeetingKind, MeetingStatus
 from chibo.orgs.models import Organisation, in_subtree_q
 from chibo.reporting import engine, facts
-from chibo.reporting.indicators import KEYS, Indicator
+from chibo.reporting.indicators import KEYS, Indicator, status
 from chibo.reporting.models import COUNT_FIELDS, CellMonthFact
 
 # The indicators a cell meets only at its regular meeting: while that meeting is still ahead in the
@@ -89,6 +90,17 @@ class Progress:
         if key == MINUTES_KEY and self.minutes_waiting:
             return Indicator(key, indicator.numerator, indicator.denominator - self.minutes_waiting)
         return indicator
+
+
+def judged_status(indicator: Indicator, target: Decimal | None, progress: Progress | None) -> str:
+    """status() against the target; in the month in progress, over what is due by today only, and
+    'pending' while nothing due has fallen short (the rest of the denominator is scheduled)."""
+    if progress is None or not progress.pending(indicator.key):
+        return status(indicator, target)
+    if target is None:
+        return "none"
+    code = status(progress.judged(indicator), target)
+    return "pending" if code in ("met", "none") else code
 
 
 def _planned(org: Organisation, month: dt.date, *, from_day: dt.date | None, to_day: dt.date):
@@ -193,3 +205,12 @@ def for_units(org: Organisation, units, month: dt.date) -> dict[int, Progress] |
             if unit_id in out:
                 out[unit_id].minutes_waiting += 1
     return out
+
+
+def for_period(org: Organisation, units, period) -> dict[int, Progress] | None:
+    """for_units for the month in progress when `period` (a periods.Period) includes it, else None: a
+    quarter or a year still running leaves the same cells out of its judgement."""
+    current = current_month()
+    if current not in period.months:
+        return None
+    return for_units(org, units, current)

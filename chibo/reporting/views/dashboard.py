@@ -9,6 +9,7 @@ from chibo.common.dates import today
 from chibo.common.paging import paginate
 from chibo.orgs.access import can_read_members_of, get_org_for_user, orgs_visible_to, visible_ancestors
 from chibo.reporting import charts, engine, targets
+from chibo.reporting import progress as month_progress
 from chibo.reporting import dashboard as data
 from chibo.reporting.indicators import KEYS, fmt_percent
 
@@ -31,7 +32,7 @@ def dashboard(request, pk: int):
     months = data.trend_months(period)
     per_month = data.unit_months(org, sorted(set(months) | set(period.months)))
     children = [] if org.is_cell else data.children_of(org, period, orgs_visible_to(request.user))
-    progress = data.progress_of(org, children, period)  # None unless the period includes this month
+    progress = month_progress.for_period(org, children, period)  # None unless the period includes this month
     unit_progress = progress[org.pk] if progress else None
     summed = period.summed(today())
     rows = data.indicator_rows(
