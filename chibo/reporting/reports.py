@@ -540,8 +540,7 @@ def shortcomings(data: ReportData) -> list[tuple[str, list[str]]]:
     short = [r for r in data.rows if r.status in ("close", "far")]
     if short:
         lines = [
-            f"{r.label} đạt {fmt_percent(r.indicator.percent)} ({r.fraction}), "
-            f"mục tiêu {_target_text(r)};"
+            f"{r.label} đạt {fmt_percent(r.indicator.percent)} ({r.fraction}), mục tiêu {_target_text(r)};"
             for r in short
         ]
         lines[-1] = lines[-1][:-1] + "."

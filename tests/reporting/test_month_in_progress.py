@@ -54,7 +54,9 @@ def june(cast, task_rules, monkeypatch):  # noqa: F811
             minutes_at=minutes_at,
         )
         members = [line.member for line in meeting.attendances.select_related("member")]
-        task_assign(meeting=meeting, members=members, text="Vận động hội viên", due_on=dt.date(2025, 6, 30), by=staff)
+        task_assign(
+            meeting=meeting, members=members, text="Vận động hội viên", due_on=dt.date(2025, 6, 30), by=staff
+        )
 
     hold("BD-01", 5, minutes_at=at(2025, 6, 6, 10))
     hold("BD-05", 14)

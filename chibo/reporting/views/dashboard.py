@@ -9,8 +9,8 @@ from chibo.common.dates import today
 from chibo.common.paging import paginate
 from chibo.orgs.access import can_read_members_of, get_org_for_user, orgs_visible_to, visible_ancestors
 from chibo.reporting import charts, engine, targets
-from chibo.reporting import progress as month_progress
 from chibo.reporting import dashboard as data
+from chibo.reporting import progress as month_progress
 from chibo.reporting.indicators import KEYS, fmt_percent
 
 
