@@ -69,17 +69,28 @@ def fraction_text(indicator: Indicator, summed: tuple[int, int] = (1, 1)) -> str
     return f"{indicator.numerator}/{indicator.denominator} {denominator_unit(indicator.key, *summed)}"
 
 
-def pending_note(key: str, progress: Progress | None, is_cell: bool) -> str:
-    """Under an indicator of the month in progress: what is done and what is still scheduled."""
+def pending_note(key: str, progress: Progress | None, is_cell: bool, prefix: str = "") -> str:
+    """Under an indicator of the month in progress: what is done and what is still scheduled. `prefix`
+    names the month on a quarter's or a year's page."""
     if progress is None or not progress.pending(key):
         return ""
     if key == month_progress.MINUTES_KEY:
-        return f"{progress.minutes_waiting} buổi chưa đến hạn thông qua biên bản"
-    if is_cell:
-        return f"Đã lên lịch sinh hoạt ngày {fmt(progress.next_day)}"
-    if key == "regular_meeting_rate":
-        return progress.text
-    return f"Chưa tính {progress.scheduled} chi bộ đã lên lịch sinh hoạt"
+        note = f"{progress.minutes_waiting} buổi chưa đến hạn thông qua biên bản"
+    elif is_cell:
+        note = f"Đã lên lịch sinh hoạt ngày {fmt(progress.next_day)}"
+    elif key == "regular_meeting_rate":
+        note = progress.text
+    else:
+        note = f"Chưa đánh giá {progress.scheduled} chi bộ đã lên lịch sinh hoạt"
+    return prefix + note
+
+
+def note_prefix(period: Period) -> str:
+    """'Tháng 6/2025: ' before the month in progress's notes on a quarter's or a year's page."""
+    if period.kind == "month":
+        return ""
+    now = today()
+    return f"Tháng {now.month}/{now.year}: "
 
 
 def progress_text(progress: Progress | None, is_cell: bool) -> str:
@@ -239,6 +250,7 @@ def indicator_rows(
     summed: tuple[int, int] = (1, 1),
     progress: Progress | None = None,
     is_cell: bool = False,
+    prefix: str = "",
 ) -> list[IndicatorRow]:
     rows = []
     for key, (_num, _den, label, target_no) in KEYS.items():
@@ -258,7 +270,7 @@ def indicator_rows(
                 city_status=city_code,
                 city_word=status_word(ind, city.get(key), code=city_code),
                 summed=summed,
-                note=pending_note(key, progress, is_cell),
+                note=pending_note(key, progress, is_cell, prefix),
             )
         )
     return rows
@@ -293,6 +305,7 @@ def fill_cells(
     *,
     summed: tuple[int, int] = (1, 1),
     progress: dict[int, Progress] | None = None,
+    prefix: str = "",
 ) -> None:
     """The table cells of the rows shown: formatting ten indicators against two targets is most of the
     Python a dashboard costs, so it is not done for the rows on other pages."""
@@ -305,8 +318,17 @@ def fill_cells(
             code = judged_status(ind, own.get(key), unit)
             word = STATUS_WORDS[code] if code != "none" else status_word(ind, own.get(key), code=code)
             title = fraction_text(ind, summed)
-            if note := pending_note(key, unit, row.org.is_cell):
+            if note := pending_note(key, unit, row.org.is_cell, prefix):
                 title += f" · {note}"
+            if (
+                code == "pending"
+                and unit is not None
+                and unit.next_day
+                and key in month_progress.AT_THE_MEETING
+            ):
+                # A cell whose meeting is ahead: its day, not a 0% that reads as a failure.
+                cells.append(Cell(f"{unit.next_day:%d/%m}", title, code, "Đã lên lịch"))
+                continue
             cells.append(Cell(fmt_percent(ind.percent), title, code, word))
         row.cells = cells
 

@@ -87,14 +87,14 @@ def test_the_ward_shows_what_is_held_and_what_is_scheduled(client, cast, june):
     client.force_login(cast.staff)
     html = client.get(url(cast.ward, "2025-06")).content.decode()
     progress = re.search(r'<p id="tien-do".*?</p>', html, re.S).group(0)
-    assert "15/06/2025" in progress
+    assert "Tháng 6/2025 đang diễn ra, đến hôm nay 15/06/2025" in progress
     assert "2 chi bộ đã họp · 2 chi bộ đã lên lịch · 2 chi bộ quá ngày dự kiến hoặc chưa có lịch" in progress
 
     status, body = card(html, "regular_meeting_rate")
     assert "2/6 chi bộ" in body and "2 chi bộ đã họp · 2 chi bộ đã lên lịch" in body
     assert status == "far" and "Chưa đạt" in body  # BD-08 and BD-02 are late: 2 of the 4 due
     status, body = card(html, "task_coverage_rate")
-    assert "4/10 đảng viên" in body and "Chưa tính 2 chi bộ đã lên lịch" in body and status == "far"
+    assert "4/10 đảng viên" in body and "Chưa đánh giá 2 chi bộ đã lên lịch" in body and status == "far"
     # BD-05's minutes are due by 16/06: not late yet, and the only other meeting's were on time.
     status, body = card(html, "minutes_on_time_rate")
     assert "1/2 buổi" in body and "1 buổi chưa đến hạn thông qua biên bản" in body
@@ -109,7 +109,8 @@ def test_a_cell_scheduled_later_is_not_shown_as_failing(client, cast, june):
     html = client.get(url(cast.ward, "2025-06")).content.decode()
     t1, t5 = KEYS.index("regular_meeting_rate"), KEYS.index("task_coverage_rate")
     status, title, word = child_cell(html, june["BD-06"], t1)
-    assert (status, word) == ("pending", "Chưa đến hạn") and "ngày 20/06/2025" in title
+    assert (status, word) == ("pending", "Đã lên lịch") and "ngày 20/06/2025" in title
+    assert ">20/06</span>" in html  # the day, not a 0% that reads as a failure
     assert child_cell(html, june["BD-06"], t5)[0] == "pending"
     assert child_cell(html, june["BD-07"], t1)[0] == "pending"  # today's meeting is still ahead
     assert child_cell(html, june["BD-08"], t1)[::2] == ("far", "Chưa đạt")  # 10/06 passed, not held
@@ -195,6 +196,7 @@ def test_quarter_and_year_denominators_are_cell_months(client, cast, june):
     assert "lượt đảng viên-tháng" in body
     assert 'id="luot"' in html and "lượt chi bộ-tháng" in html
     assert 'id="tien-do"' in html  # the quarter runs: its June cells still scheduled are not failing
+    assert "Tháng 6/2025: 2 chi bộ đã họp · 2 chi bộ đã lên lịch" in card(html, "regular_meeting_rate")[1]
 
     html = client.get(url(cast.ward, "2025")).content.decode()
     _status, body = card(html, "regular_meeting_rate")

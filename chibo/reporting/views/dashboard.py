@@ -42,6 +42,7 @@ def dashboard(request, pk: int):
         summed=summed,
         progress=unit_progress,
         is_cell=org.is_cell,
+        prefix=data.note_prefix(period),
     )
 
     chart_key = request.GET.get("chi_tieu")
@@ -97,7 +98,9 @@ def dashboard(request, pk: int):
         link = reverse("reporting:dashboard", args=[0]).replace("/0/", "/{pk}/") + f"?ky={period.code}"
         child_rows = data.sort_children(data.child_rows(children, values, link), sort_key, direction)
         page = paginate(request, child_rows)
-        data.fill_cells(page.object_list, child_targets, summed=summed, progress=progress)
+        data.fill_cells(
+            page.object_list, child_targets, summed=summed, progress=progress, prefix=data.note_prefix(period)
+        )
         context.update(
             page=page,
             headers=data.sort_links(sort_key, direction),
