@@ -33,7 +33,7 @@ CONTENT_TYPES = {
 STATUS_WORDS = {"met": "Đạt", "close": "Gần đạt", "far": "Chưa đạt", "pending": "Chưa đến hạn"}
 PLACEHOLDER = "[Cấp ủy bổ sung: {}]"
 PLACEHOLDER_COLOR = "B3121B"  # red, like the DỰ THẢO mark: the committee sees at once what to write
-TABLE_WIDTHS_CM = (1.2, 7.0, 2.0, 2.0, 2.0, 2.3)  # 16.5 cm: the text width of an A4 party document
+TABLE_WIDTHS_CM = (1.1, 6.3, 3.2, 1.8, 1.8, 2.3)  # 16.5 cm: the text width of an A4 party document
 
 Progress = Callable[[int, str], None]
 
