@@ -11,28 +11,22 @@ from decimal import Decimal
 from django.db.models import Q
 
 from chibo.common.collation import sort_key
-from chibo.common.dates import add_months, month_end, today
+from chibo.common.dates import add_months, fmt, month_end, today
 from chibo.orgs.models import Organisation
 from chibo.reporting import engine, periods
-from chibo.reporting.indicators import KEYS, Indicator, fmt_percent, indicators_from, status
+from chibo.reporting import progress as month_progress
+from chibo.reporting.indicators import KEYS, Indicator, denominator_unit, fmt_percent, indicators_from
 from chibo.reporting.models import Plan
 from chibo.reporting.periods import Period
+from chibo.reporting.progress import Progress, judged_status
 
 TREND_MONTHS = 12
-
-# What the denominator counts, for "18/20 chi bộ", "450/500 lượt".
-UNITS = {
-    "cells": "chi bộ",
-    "required": "lượt",
-    "task_members": "đảng viên",
-    "leaders": "đồng chí",
-    "meetings_held": "buổi",
-}
 
 STATUS_WORDS = {
     "met": "Đạt",
     "close": "Gần đạt",
     "far": "Chưa đạt",
+    "pending": "Chưa đến hạn",  # the month in progress: nothing late yet, the rest is scheduled
 }
 
 # Column headers of the child table: short enough for a phone; the full label is the header's title.
@@ -54,8 +48,10 @@ SORT_NAME = "ten"
 ASCENDING, DESCENDING = "tang", "giam"
 
 
-def status_word(indicator: Indicator, target: Decimal | None) -> str:
-    code = status(indicator, target)
+def status_word(
+    indicator: Indicator, target: Decimal | None, progress: Progress | None = None, code: str | None = None
+) -> str:
+    code = code or judged_status(indicator, target, progress)
     if code != "none":
         return STATUS_WORDS[code]
     return "Chưa có số liệu" if indicator.denominator == 0 else "Chưa đặt chỉ tiêu"
@@ -67,9 +63,46 @@ def fmt_target(target: Decimal | None) -> str:
     return f"{target.normalize():f}".replace(".", ",") + "%"
 
 
-def fraction_text(indicator: Indicator) -> str:
-    den_field = KEYS[indicator.key][1]
-    return f"{indicator.numerator}/{indicator.denominator} {UNITS.get(den_field, '')}".strip()
+def fraction_text(indicator: Indicator, summed: tuple[int, int] = (1, 1)) -> str:
+    """'18/20 chi bộ' for a month, '89/117 lượt chi bộ-tháng' for a quarter (`summed`: Period.summed)."""
+    return f"{indicator.numerator}/{indicator.denominator} {denominator_unit(indicator.key, *summed)}"
+
+
+def pending_note(key: str, progress: Progress | None, is_cell: bool, prefix: str = "") -> str:
+    """Under an indicator of the month in progress: what is done and what is still scheduled. `prefix`
+    names the month on a quarter's or a year's page."""
+    if progress is None or not progress.pending(key):
+        return ""
+    if key == month_progress.MINUTES_KEY:
+        note = f"{progress.minutes_waiting} buổi chưa đến hạn thông qua biên bản"
+    elif is_cell:
+        note = f"Đã lên lịch sinh hoạt ngày {fmt(progress.next_day)}"
+    elif key == "regular_meeting_rate":
+        note = progress.text
+    else:
+        note = f"Chưa đánh giá {progress.scheduled} chi bộ đã lên lịch sinh hoạt"
+    return prefix + note
+
+
+def note_prefix(period: Period) -> str:
+    """'Tháng 6/2025: ' before the month in progress's notes on a quarter's or a year's page."""
+    if period.kind == "month":
+        return ""
+    now = today()
+    return f"Tháng {now.month}/{now.year}: "
+
+
+def progress_text(progress: Progress | None, is_cell: bool) -> str:
+    """The month in progress in one sentence, for the page's head."""
+    if progress is None:
+        return ""
+    if not is_cell:
+        return progress.text
+    if progress.held:
+        return "Chi bộ đã sinh hoạt thường kỳ trong tháng."
+    if progress.scheduled:
+        return f"Chi bộ đã lên lịch sinh hoạt thường kỳ ngày {fmt(progress.next_day)}."
+    return "Chi bộ chưa sinh hoạt thường kỳ và không còn lịch trong tháng."
 
 
 def month_short(month: dt.date) -> str:
@@ -193,6 +226,8 @@ class IndicatorRow:
     word: str
     city_status: str
     city_word: str
+    summed: tuple[int, int] = (1, 1)
+    note: str = ""  # the month in progress: what is still scheduled
     percent: str = ""
     fraction: str = ""
     own_target_text: str = ""
@@ -200,15 +235,26 @@ class IndicatorRow:
 
     def __post_init__(self):
         self.percent = fmt_percent(self.indicator.percent)
-        self.fraction = fraction_text(self.indicator)
+        self.fraction = fraction_text(self.indicator, self.summed)
         self.own_target_text = fmt_target(self.own_target)
         self.city_target_text = fmt_target(self.city_target)
 
 
-def indicator_rows(values: dict[str, Indicator], own: dict, city: dict) -> list[IndicatorRow]:
+def indicator_rows(
+    values: dict[str, Indicator],
+    own: dict,
+    city: dict,
+    *,
+    summed: tuple[int, int] = (1, 1),
+    progress: Progress | None = None,
+    is_cell: bool = False,
+    prefix: str = "",
+) -> list[IndicatorRow]:
     rows = []
     for key, (_num, _den, label, target_no) in KEYS.items():
         ind = values[key]
+        own_code = judged_status(ind, own.get(key), progress)
+        city_code = judged_status(ind, city.get(key), progress)
         rows.append(
             IndicatorRow(
                 key=key,
@@ -217,10 +263,12 @@ def indicator_rows(values: dict[str, Indicator], own: dict, city: dict) -> list[
                 indicator=ind,
                 own_target=own.get(key),
                 city_target=city.get(key),
-                status=status(ind, own.get(key)),
-                word=status_word(ind, own.get(key)),
-                city_status=status(ind, city.get(key)),
-                city_word=status_word(ind, city.get(key)),
+                status=own_code,
+                word=status_word(ind, own.get(key), code=own_code),
+                city_status=city_code,
+                city_word=status_word(ind, city.get(key), code=city_code),
+                summed=summed,
+                note=pending_note(key, progress, is_cell, prefix),
             )
         )
     return rows
@@ -249,17 +297,37 @@ def child_rows(children, values: dict[int, dict], link: str = "") -> list[ChildR
     return [ChildRow(child, values[child.pk], link.replace("{pk}", str(child.pk))) for child in children]
 
 
-def fill_cells(rows, targets: dict[int, dict]) -> None:
+def fill_cells(
+    rows,
+    targets: dict[int, dict],
+    *,
+    summed: tuple[int, int] = (1, 1),
+    progress: dict[int, Progress] | None = None,
+    prefix: str = "",
+) -> None:
     """The table cells of the rows shown: formatting ten indicators against two targets is most of the
     Python a dashboard costs, so it is not done for the rows on other pages."""
     for row in rows:
         own = targets[row.org.pk]
+        unit = progress.get(row.org.pk) if progress else None
         cells = []
         for key in KEYS:
             ind = row.values[key]
-            code = status(ind, own.get(key))
-            word = STATUS_WORDS[code] if code != "none" else status_word(ind, own.get(key))
-            cells.append(Cell(fmt_percent(ind.percent), fraction_text(ind), code, word))
+            code = judged_status(ind, own.get(key), unit)
+            word = STATUS_WORDS[code] if code != "none" else status_word(ind, own.get(key), code=code)
+            title = fraction_text(ind, summed)
+            if note := pending_note(key, unit, row.org.is_cell, prefix):
+                title += f" · {note}"
+            if (
+                code == "pending"
+                and unit is not None
+                and unit.next_day
+                and key in month_progress.AT_THE_MEETING
+            ):
+                # A cell whose meeting is ahead: its day, not a 0% that reads as a failure.
+                cells.append(Cell(f"{unit.next_day:%d/%m}", title, code, "Đã lên lịch"))
+                continue
+            cells.append(Cell(fmt_percent(ind.percent), title, code, word))
         row.cells = cells
 
 
@@ -322,16 +390,26 @@ CELL_NUMBERS = [
 ]
 
 
-def month_numbers(months: list[dt.date], per_month: dict[dt.date, dict]) -> list[dict]:
+# The yes/no numbers a cell's regular meeting decides: while it is still scheduled, not yet "Không".
+_AT_THE_MEETING = ("regular_ok", "materials_ok", "procedure_ok")
+
+
+def month_numbers(
+    months: list[dt.date], per_month: dict[dt.date, dict], progress: Progress | None = None
+) -> list[dict]:
     """A cell's counts per month; `active` False for months the cell had no facts (not yet founded,
-    dissolved, or not built)."""
+    dissolved, or not built). `progress`: the cell's month in progress, if shown."""
     out = []
+    current = today().replace(day=1)
     for month in months:
         counts = per_month.get(month)
+        ahead = progress is not None and month == current and progress.scheduled > 0
         values = []
         for label, num, den in CELL_NUMBERS:
             if not counts:
                 values.append((label, "—"))
+            elif ahead and num in _AT_THE_MEETING and not counts[num]:
+                values.append((label, f"Chưa đến hạn (lịch họp {fmt(progress.next_day)})"))
             elif den is None:
                 values.append((label, "Có" if counts[num] else "Không"))
             else:

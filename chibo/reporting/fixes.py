@@ -36,7 +36,7 @@ from chibo.members.models import (
     WorkStatus,
 )
 from chibo.orgs.models import Organisation, OrgKind, in_subtree_q
-from chibo.reporting import facts
+from chibo.reporting import facts, progress
 from chibo.reporting.indicators import Indicator, fmt_percent
 from chibo.reporting.models import CellMonthFact
 from chibo.reporting.periods import Period
@@ -56,6 +56,16 @@ class CellMonth:
 
     cell: Organisation
     month: dt.date
+    in_progress: bool = False  # the current month: the cell has no meeting scheduled from today on
+    overdue_on: dt.date | None = None  # …and its meeting was scheduled on this past day, not held
+
+    @property
+    def note(self) -> str:
+        if not self.in_progress:
+            return ""
+        if self.overdue_on:
+            return f"Dự kiến họp {self.overdue_on:%d/%m/%Y}, chưa họp"
+        return "Chưa có lịch sinh hoạt thường kỳ trong tháng"
 
 
 @dataclass(frozen=True)
@@ -198,10 +208,33 @@ def _by_name(member: Member):
 # --- the lists --------------------------------------------------------------------------------------
 
 
+def _still_scheduled(org: Organisation, months) -> set[tuple[int, dt.date]]:
+    """(cell, month) pairs of the month in progress whose regular meeting is still ahead: nothing that
+    meeting decides is late yet (reporting.progress)."""
+    current = progress.current_month()
+    if current not in months:
+        return set()
+    return {(pk, current) for pk in progress.scheduled_cells(org, current)}
+
+
 def cells_without_regular_meeting(org: Organisation, period: Period) -> list[CellMonth]:
-    """T1: cells counted in the month (active on its last day) with no regular meeting held in it."""
-    rows = _subtree_facts(org, months_of(period)).filter(regular_ok=0).order_by("month", "path")
-    return [CellMonth(cell=f.cell, month=f.month) for f in rows]
+    """T1: cells counted in the month (active on its last day) with no regular meeting held in it; in the
+    month in progress, only those already late (no meeting scheduled from today to the month's end)."""
+    months = months_of(period)
+    ahead = _still_scheduled(org, months)
+    current = progress.current_month()
+    overdue = progress.overdue_days(org, current) if current in months else {}
+    rows = _subtree_facts(org, months).filter(regular_ok=0).order_by("month", "path")
+    return [
+        CellMonth(
+            cell=f.cell,
+            month=f.month,
+            in_progress=f.month == current,
+            overdue_on=overdue.get(f.cell_id) if f.month == current else None,
+        )
+        for f in rows
+        if (f.cell_id, f.month) not in ahead
+    ]
 
 
 def cells_below_attendance(org: Organisation, period: Period) -> list[LowAttendance]:
@@ -250,17 +283,17 @@ def meetings_missing_steps_or_materials(org: Organisation, period: Period) -> li
 
 def members_without_task(org: Organisation, period: Period) -> list[TaskGap]:
     """T5, per cell and month, from the facts: the names come from with_member_names() for the rows a page
-    shows, so a city-level page reads one query here."""
-    rows = (
-        _subtree_facts(org, months_of(period))
-        .filter(task_members__gt=F("task_covered"))
-        .order_by("month", "path")
-    )
+    shows, so a city-level page reads one query here. A cell whose regular meeting of the month in
+    progress is still ahead is not listed (its tasks are given there)."""
+    months = months_of(period)
+    ahead = _still_scheduled(org, months)
+    rows = _subtree_facts(org, months).filter(task_members__gt=F("task_covered")).order_by("month", "path")
     return [
         TaskGap(
             cell=f.cell, month=f.month, without_task=f.task_members - f.task_covered, counted=f.task_members
         )
         for f in rows
+        if (f.cell_id, f.month) not in ahead
     ]
 
 
@@ -374,8 +407,8 @@ def untrained_leaders(org: Organisation, period: Period) -> list[UntrainedLeader
 
 
 def late_minutes(org: Organisation, period: Period) -> list[LateMinutes]:
-    """Meetings held in the month whose minutes were not approved within the rule set's days (a meeting
-    still waiting counts as late, as in the indicator)."""
+    """Meetings held in the month whose minutes were not approved within the rule set's days; minutes
+    still waiting are late once their deadline has passed (before, they are not late yet)."""
     # Narrow rows for every held meeting, instances only for the late ones (a city holds ~20,000 a month).
     held = (
         _held(org, months_of(period))
@@ -387,9 +420,9 @@ def late_minutes(org: Organisation, period: Period) -> list[LateMinutes]:
         day = timezone.localtime(moment).date()
         approved_on = timezone.localtime(approved_at).date() if approved_at else None
         on_time = meeting_rules.minutes_on_time(
-            approved_on=approved_on, meeting_day=day, days_after=days_after, today=dt.date.max
+            approved_on=approved_on, meeting_day=day, days_after=days_after, today=today()
         )
-        if not on_time:
+        if on_time is False:
             late.append((pk, moment, approved_on, meeting_rules.minutes_deadline(day, days_after)))
     if not late:
         return []
@@ -433,7 +466,8 @@ LISTS: dict[str, FixList] = {
             "chua-sinh-hoat",
             "Chi bộ chưa sinh hoạt thường kỳ",
             "Chi bộ đang hoạt động đến cuối tháng nhưng không có buổi sinh hoạt thường kỳ nào đã tổ chức "
-            "trong tháng (T1).",
+            "trong tháng (T1). Tháng đang diễn ra: chỉ chi bộ đã quá ngày dự kiến hoặc không có lịch họp từ "
+            "hôm nay đến cuối tháng.",
             cells_without_regular_meeting,
             False,
         ),
@@ -457,7 +491,8 @@ LISTS: dict[str, FixList] = {
             "chua-giao-nhiem-vu",
             "Đảng viên đang công tác chưa được phân công nhiệm vụ",
             "Đảng viên đang công tác, không được miễn sinh hoạt, có tên ở chi bộ ngày cuối tháng nhưng "
-            "không nhận nhiệm vụ nào từ các buổi sinh hoạt của chi bộ trong tháng (T5).",
+            "không nhận nhiệm vụ nào từ các buổi sinh hoạt của chi bộ trong tháng (T5). Tháng đang diễn ra: "
+            "chưa tính chi bộ đã lên lịch sinh hoạt thường kỳ từ hôm nay đến cuối tháng.",
             members_without_task,
             False,  # cells and counts; the names are shown only to those who may read members
         ),
@@ -473,7 +508,7 @@ LISTS: dict[str, FixList] = {
             "bien-ban-tre-han",
             "Biên bản chưa thông qua đúng hạn",
             "Buổi sinh hoạt đã tổ chức trong tháng có biên bản không được thông qua trong thời hạn quy định "
-            "sau buổi sinh hoạt.",
+            "sau buổi sinh hoạt (biên bản chưa đến hạn thông qua thì chưa tính).",
             late_minutes,
             False,
         ),

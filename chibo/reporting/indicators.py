@@ -52,6 +52,18 @@ CITY_TARGETS: dict[str, Decimal | None] = {
     "supervision_rate": None,
 }
 
+# What a denominator counts: (over one month, summed over months). Summed over a quarter or a year a cell
+# counts once a month, so "117" is cell-months, never cells; the quarterly keys, read at each quarter's
+# end, count once a quarter.
+UNITS: dict[str, tuple[str, str]] = {
+    "cells": ("chi bộ", "lượt chi bộ-tháng"),
+    "required": ("lượt", "lượt"),
+    "task_members": ("đảng viên", "lượt đảng viên-tháng"),
+    "leaders": ("đồng chí", "lượt đồng chí-tháng"),
+    "meetings_held": ("buổi", "buổi"),
+}
+QUARTER_UNIT = "lượt chi bộ-quý"
+
 CLOSE_POINTS = Decimal(10)  # within 10 percentage points of the target counts as "close"
 
 
@@ -93,6 +105,15 @@ def indicators_from(counts: dict, quarterly: dict | None = None) -> dict[str, In
         source = quarterly if key in QUARTERLY_KEYS else counts
         out[key] = Indicator(key, int(source.get(num, 0)), int(source.get(den, 0)))
     return out
+
+
+def denominator_unit(key: str, months: int, quarters: int) -> str:
+    """What `key`'s denominator counts when summed over `months` months, read at `quarters` quarter ends
+    ('chi bộ' for one month, 'lượt chi bộ-tháng' for several)."""
+    den = KEYS[key][1]
+    if key in QUARTERLY_KEYS:
+        return UNITS[den][0] if quarters <= 1 else QUARTER_UNIT
+    return UNITS[den][0] if months <= 1 else UNITS[den][1]
 
 
 def status(indicator: Indicator, target: Decimal | None) -> str:

@@ -40,6 +40,12 @@ class Period:
             out[(month.year, (month.month - 1) // 3)] = month  # months ascend: the latest wins
         return list(out.values())
 
+    def summed(self, current: dt.date) -> tuple[int, int]:
+        """(months, quarter ends) a figure of the period sums, up to `current` (a later month has no
+        figures): what its denominators count (indicators.denominator_unit)."""
+        months = sum(month <= current.replace(day=1) for month in self.months)
+        return months, len(self.quarter_ends(current))
+
     @property
     def code(self) -> str:
         if self.kind == "month":

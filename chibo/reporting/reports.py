@@ -19,7 +19,8 @@ from chibo.common.dates import fmt, month_end, today
 from chibo.orgs.access import orgs_visible_to
 from chibo.orgs.models import Organisation, OrgKind
 from chibo.reporting import engine, facts, fixes, targets
-from chibo.reporting.indicators import KEYS, Indicator, fmt_percent, status
+from chibo.reporting import progress as month_progress
+from chibo.reporting.indicators import KEYS, Indicator, denominator_unit, fmt_percent
 from chibo.reporting.models import Plan
 from chibo.reporting.periods import Period
 
@@ -29,10 +30,10 @@ CONTENT_TYPES = {
     XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
-STATUS_WORDS = {"met": "Đạt", "close": "Gần đạt", "far": "Chưa đạt"}
+STATUS_WORDS = {"met": "Đạt", "close": "Gần đạt", "far": "Chưa đạt", "pending": "Chưa đến hạn"}
 PLACEHOLDER = "[Cấp ủy bổ sung: {}]"
 PLACEHOLDER_COLOR = "B3121B"  # red, like the DỰ THẢO mark: the committee sees at once what to write
-TABLE_WIDTHS_CM = (1.2, 7.0, 2.0, 2.0, 2.0, 2.3)  # 16.5 cm: the text width of an A4 party document
+TABLE_WIDTHS_CM = (1.1, 6.3, 3.2, 1.8, 1.8, 2.3)  # 16.5 cm: the text width of an A4 party document
 
 Progress = Callable[[int, str], None]
 
@@ -51,14 +52,25 @@ class IndicatorRow:
     indicator: Indicator
     own_target: Decimal | None
     city_target: Decimal | None
+    summed: tuple[int, int] = (1, 1)  # Period.summed: what the denominator counts
+    progress: month_progress.Progress | None = None  # the month in progress, when the period has it
 
     @property
     def label(self) -> str:
         return self.indicator.label
 
     @property
+    def unit(self) -> str:
+        """'chi bộ' for a month, 'lượt chi bộ-tháng' for a quarter or a year."""
+        return denominator_unit(self.key, *self.summed)
+
+    @property
+    def fraction(self) -> str:
+        return f"{self.indicator.numerator}/{self.indicator.denominator} {self.unit}"
+
+    @property
     def status(self) -> str:
-        return status(self.indicator, self.own_target)
+        return month_progress.judged_status(self.indicator, self.own_target, self.progress)
 
     @property
     def status_words(self) -> str:
@@ -66,7 +78,8 @@ class IndicatorRow:
             return "Chưa có số liệu"
         if self.own_target is None:
             return "Chưa đặt mục tiêu"
-        return STATUS_WORDS[self.status]
+        code = self.status
+        return STATUS_WORDS[code] if code != "none" else "Chưa có số liệu"
 
 
 @dataclass
@@ -129,7 +142,13 @@ def collect(org: Organisation, period: Period, *, user=None, progress: Progress 
     engine.ensure_fresh(org, period)
     indicators = engine.from_facts(org, period)
     own, city, plan = targets.targets_for(org, period)
-    rows = [IndicatorRow(key, KEYS[key][3], indicators[key], own.get(key), city.get(key)) for key in KEYS]
+    summed = period.summed(today())
+    progress_by_unit = month_progress.for_period(org, [], period)
+    unit_progress = progress_by_unit[org.pk] if progress_by_unit else None
+    rows = [
+        IndicatorRow(key, KEYS[key][3], indicators[key], own.get(key), city.get(key), summed, unit_progress)
+        for key in KEYS
+    ]
     day = _read_day(period)
     last_month = day.replace(day=1)
     counts = engine.org_month_counts([org.pk], [last_month]).get((org.pk, last_month), {})
@@ -176,8 +195,8 @@ def _names(members) -> str:
 _LAYOUTS: dict[str, tuple[str, list[str], Callable, str, Callable]] = {
     "chua-sinh-hoat": (
         "Chưa sinh hoạt thường kỳ",
-        ["Tháng", "Mã chi bộ", "Tên chi bộ"],
-        lambda r: [_month(r.month), *_cell_cols(r.cell)],
+        ["Tháng", "Mã chi bộ", "Tên chi bộ", "Ghi chú"],
+        lambda r: [_month(r.month), *_cell_cols(r.cell), r.note],
         "{n} lượt chi bộ chưa tổ chức sinh hoạt thường kỳ trong tháng",
         lambda r: 1,
     ),
@@ -309,6 +328,7 @@ _WIDTHS = {
     "Họ tên chưa được phân công": 50,
     "Bước bắt buộc chưa thực hiện": 40,
     "Tình trạng": 30,
+    "Ghi chú": 40,
     "Ngày sinh hoạt": 17,
     "Tài liệu gửi lúc": 17,
 }
@@ -355,6 +375,7 @@ def _indicator_sheet(ws, data: ReportData) -> None:
             "Mục tiêu của cấp ủy",
             "Mục tiêu của Thành ủy",
             "Đánh giá",
+            "Mẫu số tính theo",
         ]
     )
     for row in data.rows:
@@ -369,11 +390,12 @@ def _indicator_sheet(ws, data: ReportData) -> None:
                 _percent(row.own_target),
                 _percent(row.city_target),
                 row.status_words,
+                row.unit,
             ]
         )
         for column in "EFG":
             ws[f"{column}{ws.max_row}"].number_format = PERCENT
-    _sheet_setup(ws, [14, 52, 10, 10, 10, 14, 14, 16], header)
+    _sheet_setup(ws, [14, 52, 10, 10, 10, 14, 14, 16, 20], header)
     for cell in ws[2] + ws[3] + ws[4] + ws[5]:
         if cell.column == 1:
             cell.font = Font(bold=True)
@@ -384,8 +406,13 @@ def _children_sheet(ws, data: ReportData) -> None:
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
+    summed = data.period.summed(data.made_on)
     ws.append(["Mã", "Đơn vị"] + [c for key in KEYS for c in (_short(key), None, None)])
-    ws.append([None, None] + ["Tử số", "Mẫu số", "Tỷ lệ"] * len(KEYS))
+    # The denominator's unit: over a quarter or a year a cell counts once a month ("lượt chi bộ-tháng").
+    ws.append(
+        [None, None]
+        + [c for key in KEYS for c in ("Tử số", f"Mẫu số ({denominator_unit(key, *summed)})", "Tỷ lệ")]
+    )
     ws.merge_cells("A1:A2")
     ws.merge_cells("B1:B2")
     for i in range(len(KEYS)):
@@ -404,7 +431,9 @@ def _children_sheet(ws, data: ReportData) -> None:
     _sheet_setup(ws, [12, 36] + [9] * 3 * len(KEYS), 1)
     for cell in ws[2]:
         cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
     ws.row_dimensions[1].height = 60
+    ws.row_dimensions[2].height = 48
     for i in range(len(KEYS)):
         ws.cell(row=1, column=3 + 3 * i).alignment = Alignment(
             wrap_text=True, horizontal="center", vertical="center"
@@ -494,10 +523,6 @@ def report_title(period: Period) -> tuple[str, str]:
     )
 
 
-def _fraction(ind: Indicator) -> str:
-    return f"{ind.numerator}/{ind.denominator}"
-
-
 def _target_text(row: IndicatorRow) -> str:
     """'90%', '100%', '87,5%': a target is written as the plan writes it, without a needless decimal."""
     target = row.own_target
@@ -515,8 +540,7 @@ def shortcomings(data: ReportData) -> list[tuple[str, list[str]]]:
     short = [r for r in data.rows if r.status in ("close", "far")]
     if short:
         lines = [
-            f"{r.label} đạt {fmt_percent(r.indicator.percent)} ({_fraction(r.indicator)}), "
-            f"mục tiêu {_target_text(r)};"
+            f"{r.label} đạt {fmt_percent(r.indicator.percent)} ({r.fraction}), mục tiêu {_target_text(r)};"
             for r in short
         ]
         lines[-1] = lines[-1][:-1] + "."
@@ -593,7 +617,7 @@ def render_docx(data: ReportData) -> bytes:
         values = [
             str(i),
             label,
-            _fraction(row.indicator),
+            row.fraction,
             fmt_percent(row.indicator.percent),
             _target_text(row),
             row.status_words,

@@ -2,9 +2,13 @@
 and the trend chart, taps a cell in the child table and lands on the cell's dashboard; no page is wider
 than the screen."""
 
+import datetime as dt
+
 import pytest
 
+from tests.reporting.clock import fix_today
 from tests.reporting.scenario import build
+from tests.reporting.test_month_in_progress import june  # noqa: F401  (fixture)
 from tests.resolutions.conftest import task_rules  # noqa: F401  (fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -27,7 +31,9 @@ def test_ward_staff_reads_the_dashboard_on_a_phone_and_drills_down_to_a_cell(
     phone,
     cast,
     task_rules,  # noqa: F811
+    monkeypatch,
 ):
+    fix_today(monkeypatch, dt.date(2025, 4, 15))  # March 2025's trend is built, whatever the real date
     build(cast, task_rules)
     page = phone
     page.goto(f"{live_server.url}/dang-nhap/")
@@ -67,3 +73,20 @@ def test_ward_staff_reads_the_dashboard_on_a_phone_and_drills_down_to_a_cell(
     assert "7/9 lượt" in page.inner_text("#ct-attendance_rate")
     assert page.locator("#truc-thuoc").count() == 0
     assert fits(page)
+
+
+def test_the_month_in_progress_on_a_phone(live_server, phone, cast, june):  # noqa: F811
+    """Today 15/06/2025 (tests/reporting/test_month_in_progress.py): what is held and what is scheduled,
+    the cell scheduled on 20/06 not shown as failing, the quarter's cell-months."""
+    page = phone
+    page.goto(f"{live_server.url}/dang-nhap/")
+    login(page, "canbo")
+    page.click("header >> text=Chỉ tiêu Đề án 11")
+    page.wait_for_selector("#tien-do")
+    assert "tháng 6/2025" in page.inner_text("#ky")
+    assert "2 chi bộ đã họp · 2 chi bộ đã lên lịch" in page.inner_text("#tien-do") and fits(page)
+    scheduled = page.locator("#truc-thuoc tbody tr", has_text="Chi bộ Tổ dân phố số 6").locator("td").first
+    assert scheduled.get_attribute("class") == "st-pending" and "Đã lên lịch" in scheduled.inner_text()
+    page.click(".period-nav .kinds >> text=Quý")
+    page.wait_for_url("**ky=2025-Q2**")
+    assert "2/18 lượt chi bộ-tháng" in page.inner_text("#ct-regular_meeting_rate") and fits(page)

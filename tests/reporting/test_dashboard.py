@@ -14,6 +14,7 @@ from chibo.reporting import charts, facts, periods
 from chibo.reporting import dashboard as data
 from chibo.reporting.indicators import Indicator
 from tests.factories import make_org, make_user
+from tests.reporting.clock import fix_today
 from tests.reporting.scenario import MARCH, build, plain_member_user, run_facts_job
 from tests.resolutions.conftest import task_rules  # noqa: F401  (fixture)
 
@@ -143,7 +144,14 @@ def test_sorting_the_children_by_an_indicator(client, cast, scenario):
     assert child_names(unknown) == ["BD-01", "BD-02", "BD-03", "BD-04"]
 
 
-def test_the_twelve_month_trend_is_an_inline_svg_with_twelve_points(client, cast, scenario):
+@pytest.fixture
+def april_2025(monkeypatch):
+    """Today in April 2025, so the facts job builds every month of March 2025's trend (it keeps the 35
+    months before today), whatever the real date."""
+    fix_today(monkeypatch, dt.date(2025, 4, 15))
+
+
+def test_the_twelve_month_trend_is_an_inline_svg_with_twelve_points(client, cast, april_2025, scenario):
     client.force_login(cast.staff)
     response = client.get(url(cast.ward, ky="2025-03", chi_tieu="regular_meeting_rate"))
     html = response.content.decode()

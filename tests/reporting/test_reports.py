@@ -86,7 +86,7 @@ def test_children_sheet_lists_the_active_direct_units_only(cast, scenario):
     ws = workbook(cast)["Đơn vị trực thuộc"]
     assert ws.freeze_panes == "C3"
     assert ws["C1"].value.startswith("T1.")
-    assert [c.value for c in ws[2]][2:5] == ["Tử số", "Mẫu số", "Tỷ lệ"]
+    assert [c.value for c in ws[2]][2:5] == ["Tử số", "Mẫu số (chi bộ)", "Tỷ lệ"]
     body = rows_of(ws, 3)
     assert [r[0] for r in body] == ["BD-01", "BD-02", "BD-03"]  # not BD-04 (dissolved), not HK-09
     bd01 = body[0]
@@ -108,9 +108,9 @@ def test_fix_sheets_list_what_keeps_the_ward_from_its_targets(cast, scenario):
     wb = workbook(cast)
     no_meeting = wb["Chưa sinh hoạt thường kỳ"]
     assert no_meeting["A1"].value == "Chi bộ chưa sinh hoạt thường kỳ, tháng 3/2025"
-    assert [c.value for c in no_meeting[2]] == ["Tháng", "Mã chi bộ", "Tên chi bộ"]
+    assert [c.value for c in no_meeting[2]] == ["Tháng", "Mã chi bộ", "Tên chi bộ", "Ghi chú"]
     assert no_meeting.freeze_panes == "A3"
-    assert rows_of(no_meeting, 3) == [["03/2025", "BD-03", "Chi bộ Tổ dân phố số 3"]]
+    assert rows_of(no_meeting, 3) == [["03/2025", "BD-03", "Chi bộ Tổ dân phố số 3", None]]  # a past month
     low = rows_of(wb["Dự sinh hoạt dưới 90%"], 3)
     assert low == [["03/2025", "BD-01", "Chi bộ Tổ dân phố số 1", 7, 9, pytest.approx(7 / 9)]]
     gaps = wb["Thiếu bước, tài liệu muộn"]

@@ -55,4 +55,8 @@ def test_cli_text(cast, scenario):
     call_command("indicators", "BD-01", "--month", "2025-03", stdout=out)
     text = out.getvalue()
     assert "Chi bộ Tổ dân phố số 1 (BD-01) — tháng 3/2025" in text
-    assert "attendance_rate" in text and "7 / 9" in text.replace("  ", " ")
+    assert "attendance_rate" in text and "7 / 9 lượt" in text.replace("  ", " ")
+    out = StringIO()
+    call_command("indicators", "BD", "--quarter", "2025-Q1", stdout=out)
+    line = next(line for line in out.getvalue().splitlines() if "regular_meeting_rate" in line)
+    assert "lượt chi bộ-tháng" in line  # cells summed over three months are cell-months

@@ -5,10 +5,12 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 
+from chibo.common.dates import today
 from chibo.common.paging import paginate
 from chibo.orgs.access import can_read_members_of, get_org_for_user, orgs_visible_to, visible_ancestors
 from chibo.reporting import charts, engine, targets
 from chibo.reporting import dashboard as data
+from chibo.reporting import progress as month_progress
 from chibo.reporting.indicators import KEYS, fmt_percent
 
 
@@ -29,7 +31,19 @@ def dashboard(request, pk: int):
     own, city, plan = targets.targets_for(org, period)
     months = data.trend_months(period)
     per_month = data.unit_months(org, sorted(set(months) | set(period.months)))
-    rows = data.indicator_rows(engine.from_month_counts(per_month, period), own, city)
+    children = [] if org.is_cell else data.children_of(org, period, orgs_visible_to(request.user))
+    progress = month_progress.for_period(org, children, period)  # None unless the period includes this month
+    unit_progress = progress[org.pk] if progress else None
+    summed = period.summed(today())
+    rows = data.indicator_rows(
+        engine.from_month_counts(per_month, period),
+        own,
+        city,
+        summed=summed,
+        progress=unit_progress,
+        is_cell=org.is_cell,
+        prefix=data.note_prefix(period),
+    )
 
     chart_key = request.GET.get("chi_tieu")
     if chart_key not in KEYS:
@@ -66,12 +80,15 @@ def dashboard(request, pk: int):
         "keys": list(KEYS),
         "can_report": can_read_members_of(request.user, org),
         "freshness": engine.freshness(org, period),
+        "progress": unit_progress,
+        "progress_text": data.progress_text(unit_progress, org.is_cell),
+        "today": today(),
+        "summed_months": summed[0] > 1,
     }
     if org.is_cell:
         period_months = [m for m in period.months if m in set(months)]
-        context["numbers"] = data.month_numbers(period_months, per_month)
+        context["numbers"] = data.month_numbers(period_months, per_month, unit_progress)
     else:
-        children = data.children_of(org, period, orgs_visible_to(request.user))
         values = engine.children_from_facts(children, period)
         child_targets = data.children_targets(children, period, own)
         sort_key = request.GET.get("sap_xep") or data.SORT_NAME
@@ -81,7 +98,9 @@ def dashboard(request, pk: int):
         link = reverse("reporting:dashboard", args=[0]).replace("/0/", "/{pk}/") + f"?ky={period.code}"
         child_rows = data.sort_children(data.child_rows(children, values, link), sort_key, direction)
         page = paginate(request, child_rows)
-        data.fill_cells(page.object_list, child_targets)
+        data.fill_cells(
+            page.object_list, child_targets, summed=summed, progress=progress, prefix=data.note_prefix(period)
+        )
         context.update(
             page=page,
             headers=data.sort_links(sort_key, direction),

@@ -2,9 +2,10 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
+from chibo.common.dates import today
 from chibo.orgs.models import Organisation
 from chibo.reporting import engine, periods
-from chibo.reporting.indicators import KEYS, fmt_percent
+from chibo.reporting.indicators import KEYS, denominator_unit, fmt_percent
 
 
 class Command(BaseCommand):
@@ -36,10 +37,12 @@ class Command(BaseCommand):
             self.stdout.write(_json({key: ind.as_dict() for key, ind in result.items()}))
             return
         self.stdout.write(f"{org.name} ({org.code}) — {period.label}")
+        summed = period.summed(today())  # over a quarter or a year, a cell counts once a month
         for key, ind in result.items():
+            denominator = f"{ind.denominator} {denominator_unit(key, *summed)}"
             self.stdout.write(
-                f"{KEYS[key][3] or '  '} {key:<26} {ind.numerator:>9} / {ind.denominator:<9} {fmt_percent(ind.percent):>7}"
-                f"  {KEYS[key][2]}"
+                f"{KEYS[key][3] or '  '} {key:<26} {ind.numerator:>9} / {denominator:<30} "
+                f"{fmt_percent(ind.percent):>7}  {KEYS[key][2]}"
             )
 
 
