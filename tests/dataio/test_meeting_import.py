@@ -482,6 +482,7 @@ def test_the_documented_examples_give_the_documented_roll_calls():
     from pathlib import Path
 
     from chibo.orgs.models import OrgKind
+    from tests.dataio.test_docs_examples import give_account
     from tests.factories import make_org
 
     make_org("Thành ủy Hà Nội", kind=OrgKind.CITY, code="HN")
@@ -489,8 +490,10 @@ def test_the_documented_examples_give_the_documented_roll_calls():
     for text in re.findall(r"```csv\n(.*?)```", doc.read_text(encoding="utf-8"), flags=re.S):
         header = text.splitlines()[0].replace(";", ",").split(",")
         kind = next(k for k, f in FORMATS.items() if f.headers == header)
+        if kind == "supervision":
+            give_account("01000001")
         assert import_data(data=text.encode(), filename=f"{kind}.csv", kind=kind).written
-    kl01 = lines_of(Meeting.objects.get(cell__code="KL-01"))
+    kl01 = lines_of(Meeting.objects.get(cell__code="KL-01", status=MeetingStatus.HELD))
     line = kl01["01000002"]
     assert (line.status, line.reason, line.is_temporary, line.is_official) == (
         "excused",
@@ -501,7 +504,11 @@ def test_the_documented_examples_give_the_documented_roll_calls():
     kl02 = Meeting.objects.get(cell__code="KL-02")
     line = lines_of(kl02)["01000001"]
     assert (kl02.chair.card_number, line.status, line.is_exempt) == ("01000001", "present", True)
-    assert Meeting.objects.get(cell__code="KL-01").minutes.number == "03-BB/CB"
+    held = Meeting.objects.get(cell__code="KL-01", status=MeetingStatus.HELD)
+    assert held.minutes.number == "03-BB/CB" and held.minutes.status == "approved"
+    assert held.supervision_visits.get().assignment.member.card_number == "01000001"
+    assert [s.rule_step.code for s in held.steps.filter(done=False)] == ["party_fees", "praise"]
+    assert Meeting.objects.get(cell__code="KL-01", status=MeetingStatus.CANCELLED).cancel_reason
 
 
 def test_the_command_line_imports_meetings_and_roll_calls(people, cast, tmp_path):
