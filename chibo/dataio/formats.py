@@ -55,7 +55,10 @@ MEETING_KIND = Choice(_labels(MeetingKind))
 ATTENDANCE_STATUS = Choice(_labels(AttendanceStatus))
 # A past meeting was held or cancelled (planned and open meetings are not imported).
 PAST_MEETING_STATUS = Choice(
-    {MeetingStatus.HELD: str(MeetingStatus.HELD.label), MeetingStatus.CANCELLED: str(MeetingStatus.CANCELLED.label)}
+    {
+        MeetingStatus.HELD: str(MeetingStatus.HELD.label),
+        MeetingStatus.CANCELLED: str(MeetingStatus.CANCELLED.label),
+    }
 )
 RESOLUTION_KIND = Choice(_labels(ResolutionKind))
 TASK_STATUS = Choice(_labels(TaskStatus))

@@ -24,7 +24,6 @@ from chibo.audit.models import Action
 from chibo.audit.services import audit_bulk, snapshot
 from chibo.common.dates import fmt, local_midnight
 from chibo.common.text import fold
-from chibo.dataio.formats import FORMATS
 from chibo.dataio.importer import BATCH, Checker, Context, Plan, RowError, fetch_in
 from chibo.meetings import rules as meeting_rules
 from chibo.meetings.models import (
@@ -197,7 +196,9 @@ class MeetingState:
     def load_rule_steps(self, rule_set_ids: set[int]) -> None:
         ids = [pk for pk in rule_set_ids if pk and pk not in self._steps_loaded]
         self._steps_loaded.update(ids)
-        for rs in fetch_in(RuleSet.objects.all(), "pk", [pk for pk in ids if pk not in self._rule_sets_by_pk]):
+        for rs in fetch_in(
+            RuleSet.objects.all(), "pk", [pk for pk in ids if pk not in self._rule_sets_by_pk]
+        ):
             self._rule_sets_by_pk[rs.pk] = rs
         for step in sorted(fetch_in(RuleStep.objects.all(), "rule_set_id", ids), key=lambda s: s.order):
             self._rule_steps.setdefault((step.rule_set_id, step.meeting_kind), []).append(step)
@@ -213,7 +214,9 @@ class MeetingState:
         new = [c for c in cells if c not in self._numbers_cells]
         self._numbers_cells.update(new)
         pks = [self.ctx.orgs[c].pk for c in new if c in self.ctx.orgs and self.ctx.orgs[c].pk]
-        for res in fetch_in(Resolution.objects.exclude(number="").only("pk", "cell_id", "year", "number"), "cell_id", pks):
+        for res in fetch_in(
+            Resolution.objects.exclude(number="").only("pk", "cell_id", "year", "number"), "cell_id", pks
+        ):
             code = self.ctx.org_by_pk[res.cell_id].code
             self.resolution_numbers.setdefault((code, res.year, res.number), res.pk)
 
@@ -224,9 +227,7 @@ class MeetingState:
         new = [c for c in cells if c not in self._assignment_cells and c in self.ctx.orgs]
         self._assignment_cells.update(new)
         by_path = {o.path: o for o in self.ctx.orgs.values()}
-        units = {
-            by_path[p].pk for c in new for p in ancestor_paths_of(self.ctx.orgs[c].path) if p in by_path
-        }
+        units = {by_path[p].pk for c in new for p in ancestor_paths_of(self.ctx.orgs[c].path) if p in by_path}
         units |= {self.ctx.orgs[c].pk for c in new}
         known = {id(a) for a in self.assignments}
         planned = {a.pk: a for a in planned_assignments(self.ctx) if a.pk}
@@ -388,7 +389,7 @@ def plan_meetings(checker: Checker, plan: Plan, rows) -> None:
     seen: dict[tuple, int] = {}
     claimed: set[int] = set()
     for number, v in rows:
-        day, start, end = v["day"], v["start"], v["end"]
+        day, start = v["day"], v["start"]
         cell = checker._cell(plan, number, v["cell"], day)
         if cell is None or _future(checker, plan, number, day, start):
             continue
@@ -409,14 +410,18 @@ def plan_meetings(checker: Checker, plan: Plan, rows) -> None:
     _note_extra_meetings(checker, plan, state, rows)
 
 
-def _plan_held(checker: Checker, plan: Plan, number: int, v: dict, cell, candidates, per_day, claimed) -> None:
+def _plan_held(
+    checker: Checker, plan: Plan, number: int, v: dict, cell, candidates, per_day, claimed
+) -> None:
     ctx, state = checker.ctx, _state(checker.ctx)
     day, start, end = v["day"], v["start"], v["end"]
     if end is not None and end <= start:
         checker._err(plan, number, "end", "Giờ kết thúc phải sau giờ bắt đầu.")
         return
     if v["cancel_reason"]:
-        checker._err(plan, number, "cancel_reason", "Chỉ ghi lý do hủy cho buổi sinh hoạt có trạng thái «Đã hủy».")
+        checker._err(
+            plan, number, "cancel_reason", "Chỉ ghi lý do hủy cho buổi sinh hoạt có trạng thái «Đã hủy»."
+        )
         return
     sent = _aware(v["materials_sent_at"])
     if sent is not None and sent > timezone.now():
@@ -473,7 +478,9 @@ def _plan_held(checker: Checker, plan: Plan, number: int, v: dict, cell, candida
     if entry is None or entry.meeting.status == MeetingStatus.PLANNED:
         rule_set = pick_rule_set(candidates, paths=_ancestor_paths(cell), day=day)
         if rule_set is None:
-            checker._err(plan, number, "day", f"Chưa có bộ quy định sinh hoạt nào áp dụng cho ngày {fmt(day)}.")
+            checker._err(
+                plan, number, "day", f"Chưa có bộ quy định sinh hoạt nào áp dụng cho ngày {fmt(day)}."
+            )
             return
         values["rule_set"] = rule_set
     target = entry
@@ -492,7 +499,11 @@ def _plan_held(checker: Checker, plan: Plan, number: int, v: dict, cell, candida
         return
     if entry is not None and entry.locked:
         # Recorded in Chibo: a row that changes nothing passes (re-importing a file is harmless).
-        if entry.meeting.status == MeetingStatus.OPEN or actions or _changed_fields(checker, entry.meeting, values):
+        if (
+            entry.meeting.status == MeetingStatus.OPEN
+            or actions
+            or _changed_fields(checker, entry.meeting, values)
+        ):
             checker._err(plan, number, "day", _locked_message(entry))
         else:
             claimed.add(entry.meeting.pk)
@@ -529,7 +540,9 @@ def _plan_held(checker: Checker, plan: Plan, number: int, v: dict, cell, candida
     _note_indicators(checker, plan, number, entry)
 
 
-def _plan_cancelled(checker: Checker, plan: Plan, number: int, v: dict, cell, candidates, per_day, claimed) -> None:
+def _plan_cancelled(
+    checker: Checker, plan: Plan, number: int, v: dict, cell, candidates, per_day, claimed
+) -> None:
     """A meeting that did not take place: its reason, no roll call; it counts nowhere (DOMAIN §8)."""
     state = _state(checker.ctx)
     day, start = v["day"], v["start"]
@@ -773,13 +786,19 @@ def _resolution_actions(checker, plan, number, entry: Entry, v, values, rule_set
     present = checker._present
     if not {"resolution_number", "resolution_issued_on", "resolution_kind"} & present:
         return []
-    res_number, issued_on, kind = v["resolution_number"] or "", v["resolution_issued_on"], v["resolution_kind"]
+    res_number, issued_on, kind = (
+        v["resolution_number"] or "",
+        v["resolution_issued_on"],
+        v["resolution_kind"],
+    )
     if not (res_number or issued_on or kind):
         return []  # a resolution recorded in Chibo is never removed by an empty cell
     if _day_problem(checker, plan, number, "resolution_issued_on", issued_on, entry.day):
         return None
     existing = entry.resolution
-    default_kind = ResolutionKind.CONCLUSION if entry.meeting.kind == MeetingKind.THEMATIC else ResolutionKind.RESOLUTION
+    default_kind = (
+        ResolutionKind.CONCLUSION if entry.meeting.kind == MeetingKind.THEMATIC else ResolutionKind.RESOLUTION
+    )
     want = {
         "kind": kind or (existing.kind if existing else default_kind),
         "number": res_number,
@@ -972,7 +991,7 @@ def _note_extra_meetings(checker: Checker, plan: Plan, state: "MeetingState", ro
         meeting = entry.meeting
         if meeting.kind == MeetingKind.REGULAR and meeting.status == MeetingStatus.HELD:
             months[entry.cell.code, entry.day.year, entry.day.month].append(entry)
-    for (code, year, month), entries in months.items():
+    for (_code, year, month), entries in months.items():
         if len(entries) < 2:
             continue
         entries.sort(key=lambda e: (e.day, e.start))
@@ -1189,9 +1208,7 @@ def _check_complete(checker: Checker, plan: Plan, entry: Entry, row: int, cards:
     that lists only the absentees would count everyone else as required and absent (T4). The lines are
     the roster frozen for the meeting (MeetingState.roster, the rule of members.selectors.roster_on);
     a line marked before (in Chibo, or by the meetings sheet: exempt, chair, minute-taker) counts."""
-    missing = [
-        line.member for card, line in entry.lines.items() if not line.status and card not in cards
-    ]
+    missing = [line.member for card, line in entry.lines.items() if not line.status and card not in cards]
     if not missing:
         return
     missing.sort(key=lambda m: (m.sort_name or m.full_name, m.card_number))
@@ -1321,7 +1338,9 @@ def write_plan(plan: Plan, ctx: Context, *, audit_rows: bool) -> None:
         Resolution.objects.bulk_create(plan.resolution_creates, batch_size=BATCH)
         if plan.resolution_updates:
             Resolution.objects.bulk_update(
-                [r for r, _ in plan.resolution_updates], ["kind", "number", "issued_on", "year"], batch_size=BATCH
+                [r for r, _ in plan.resolution_updates],
+                ["kind", "number", "issued_on", "year"],
+                batch_size=BATCH,
             )
         Visit.objects.bulk_create(plan.visit_creates, batch_size=BATCH)
         entries += [(Action.CREATE, m, m.cell.path, None) for m in plan.creates]
@@ -1388,7 +1407,11 @@ def export_rows(kind: str, org: Organisation | None):
             cards = sorted(
                 v.assignment.member.card_number for v in m.supervision_visits.all() if v.assignment.member
             )
-            sent = timezone.localtime(m.materials_published_at).replace(tzinfo=None) if m.materials_published_at else None
+            sent = (
+                timezone.localtime(m.materials_published_at).replace(tzinfo=None)
+                if m.materials_published_at
+                else None
+            )
             yield (
                 m.cell.code,
                 m.kind,

@@ -44,7 +44,9 @@ def _supervisor_problem(ctx: Context, card: str, committee: Organisation, start)
     in_committee = (
         member is not None
         and member.pk is not None
-        and Membership.objects.valid_on(start).filter(in_subtree_q(committee, via="cell"), member=member).exists()
+        and Membership.objects.valid_on(start)
+        .filter(in_subtree_q(committee, via="cell"), member=member)
+        .exists()
     )
     if in_committee and user is None:
         return None, (
@@ -78,9 +80,7 @@ def plan_assignments(checker: Checker, plan: Plan, rows) -> None:
         card, start, end = v["card"], v["valid_from"], v["valid_until"]
         committee, unit = ctx.orgs.get(v["committee"]), ctx.orgs.get(v["unit"])
         if committee is None:
-            checker._err(
-                plan, number, "committee", f"Không tìm thấy tổ chức có mã «{v['committee']}»."
-            )
+            checker._err(plan, number, "committee", f"Không tìm thấy tổ chức có mã «{v['committee']}».")
             continue
         if committee.kind == OrgKind.CELL:
             checker._err(plan, number, "committee", "Chi bộ không phân công theo dõi được.")
@@ -112,14 +112,20 @@ def plan_assignments(checker: Checker, plan: Plan, rows) -> None:
             continue
         key = (card, unit.code, start)
         if key in seen:
-            checker._err(plan, number, "valid_from", f"Trùng với dòng {seen[key]} (cùng người, đơn vị, từ ngày).")
+            checker._err(
+                plan, number, "valid_from", f"Trùng với dòng {seen[key]} (cùng người, đơn vị, từ ngày)."
+            )
             continue
         seen[key] = number
         mine = [a for a in stored.get(unit.pk, []) if a.user_id == user.pk]
         mine += [a for a in planned if a.pk is None and a.unit is unit and a.user_id == user.pk]
         existing = next((a for a in mine if a.valid_from == start), None)
         clash = next(
-            (a for a in mine if a is not existing and rules.overlaps(start, end, a.valid_from, a.valid_until)),
+            (
+                a
+                for a in mine
+                if a is not existing and rules.overlaps(start, end, a.valid_from, a.valid_until)
+            ),
             None,
         )
         if clash is not None:

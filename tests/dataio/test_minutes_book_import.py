@@ -11,7 +11,7 @@ from django.utils import timezone
 from chibo.audit.models import AuditEntry
 from chibo.common.access import SYSTEM
 from chibo.dataio.formats import FORMATS
-from chibo.dataio.importer import Checker, Context
+from chibo.dataio.importer import Context
 from chibo.dataio.meetings_import import _state
 from chibo.dataio.services import export_data, import_data
 from chibo.meetings.models import Meeting, MeetingKind, MeetingStatus, MinutesStatus
@@ -80,13 +80,26 @@ def test_every_column_of_the_minutes_book_reaches_the_indicators(people, cast, w
     assert meeting.minutes.status == MinutesStatus.APPROVED
     assert timezone.localtime(meeting.minutes.approved_at).date() == dt.date(2024, 2, 16)
     resolution = Resolution.objects.get()
-    assert (resolution.kind, resolution.number, resolution.issued_on) == ("resolution", "02-NQ/CB", dt.date(2024, 2, 16))
+    assert (resolution.kind, resolution.number, resolution.issued_on) == (
+        "resolution",
+        "02-NQ/CB",
+        dt.date(2024, 2, 16),
+    )
     visit = Visit.objects.get()
-    assert (visit.meeting, visit.assignment.member, visit.visited_on) == (meeting, watcher, dt.date(2024, 2, 15))
+    assert (visit.meeting, visit.assignment.member, visit.visited_on) == (
+        meeting,
+        watcher,
+        dt.date(2024, 2, 15),
+    )
     # Nothing was missing but the roll call, which the next file brought.
     assert [n.message[:26] for n in result.notes] == ["Chưa có điểm danh của 2/5 "]
     facts = compute_cell_facts(dt.date(2024, 2, 1), [cast.cell.pk])[cast.cell.pk]
-    assert (facts["materials_ok"], facts["procedure_ok"], facts["minutes_on_time"], facts["supervised"]) == (1, 1, 1, 1)
+    assert (facts["materials_ok"], facts["procedure_ok"], facts["minutes_on_time"], facts["supervised"]) == (
+        1,
+        1,
+        1,
+        1,
+    )
 
 
 def test_the_same_file_twice_changes_nothing_and_the_export_imports_back(people, cast, watcher):  # noqa: F811
@@ -112,7 +125,11 @@ def test_the_same_file_twice_changes_nothing_and_the_export_imports_back(people,
 
 def test_a_corrected_paper_row_updates_steps_minutes_and_materials(people, cast, watcher):  # noqa: F811
     assert run_csv("meetings", [feb(cast, **COMPLETE)]).written
-    fixed = COMPLETE | {"materials_sent_at": "15/02/2024 08:00", "steps_missed": "discussion", "minutes_approved_on": "20/02/2024"}
+    fixed = COMPLETE | {
+        "materials_sent_at": "15/02/2024 08:00",
+        "steps_missed": "discussion",
+        "minutes_approved_on": "20/02/2024",
+    }
     result = run_csv("meetings", [feb(cast, **fixed)])
     assert result.written and result.counts["meetings"] == {"created": 0, "updated": 1, "unchanged": 0}
     meeting = Meeting.objects.get()
@@ -149,9 +166,13 @@ def test_bad_values_of_the_new_columns_are_named_by_row_and_column(people, cast,
     )
     assert got[3, "Các bước chưa thực hiện"].startswith("Bước «Điểm danh")
     assert got[4, "Gửi tài liệu lúc"].startswith("Thời điểm không hợp lệ «17/02/2024»: hãy ghi ngày và giờ")
-    assert got[5, "Gửi tài liệu lúc"].startswith("Tài liệu gửi lúc 22:00 ngày 18/02/2024, sau khi buổi sinh hoạt kết thúc")
+    assert got[5, "Gửi tài liệu lúc"].startswith(
+        "Tài liệu gửi lúc 22:00 ngày 18/02/2024, sau khi buổi sinh hoạt kết thúc"
+    )
     assert got[6, "Ngày thông qua biên bản"] == "Không được trước ngày họp 19/02/2024."
-    assert got[7, "Cấp ủy viên dự"].startswith("Không có cấp ủy viên nào có số thẻ «NOBODY» được phân công theo dõi")
+    assert got[7, "Cấp ủy viên dự"].startswith(
+        "Không có cấp ủy viên nào có số thẻ «NOBODY» được phân công theo dõi"
+    )
     assert got[8, "Lý do hủy"] == "Buổi sinh hoạt đã hủy: hãy ghi lý do hủy."
     assert got[9, "Chủ trì"] == "Buổi sinh hoạt đã hủy không có «Chủ trì»: hãy để trống ô này."
     assert got[10, "Lý do hủy"] == "Chỉ ghi lý do hủy cho buổi sinh hoạt có trạng thái «Đã hủy»."
@@ -237,7 +258,9 @@ def test_cancelled_meetings_count_nowhere_and_a_planned_one_is_cancelled(people,
     assert not planned.attendances.exists()
     assert run_csv("meetings", rows).counts["meetings"] == {"created": 0, "updated": 0, "unchanged": 1}
     # A roll call for it finds no meeting.
-    roll = run_csv("attendances", [["BD-01", "thường kỳ", "10/03/2024", "", cast.member.card_number, "có mặt"]])
+    roll = run_csv(
+        "attendances", [["BD-01", "thường kỳ", "10/03/2024", "", cast.member.card_number, "có mặt"]]
+    )
     assert [c for _, c, _ in messages(roll)] == ["Ngày"]
     assert compute_cell_facts(dt.date(2024, 3, 1), [cast.cell.pk])[cast.cell.pk]["regular_ok"] == 0
 
@@ -257,7 +280,9 @@ def test_the_dry_run_says_which_indicators_an_empty_column_leaves_not_met(people
     )
     assert notes[2, "Các bước đã thực hiện"].endswith("sẽ tính là chưa đạt T3 (đúng quy trình).")
     assert notes[2, "Ngày thông qua biên bản"].startswith("Không có ngày thông qua biên bản")
-    assert notes[2, ""].startswith("Chưa có điểm danh của 2/5 đảng viên")  # chair, minute-taker, exempt marked
+    assert notes[2, ""].startswith(
+        "Chưa có điểm danh của 2/5 đảng viên"
+    )  # chair, minute-taker, exempt marked
     assert notes[3, "Gửi tài liệu lúc"].startswith("Tài liệu gửi lúc 08:00 ngày 25/02/2024, chưa đủ 24 giờ")
     assert notes[3, "Lý do họp thêm"] == (
         "Chi bộ Tổ dân phố số 1 đã có buổi sinh hoạt thường kỳ ngày 15/02/2024 trong tháng 02/2024: hãy ghi lý do "
@@ -281,7 +306,10 @@ def test_a_roll_call_of_absentees_only_is_refused_with_the_missing_names(people,
     ((row, column, message),) = messages(result)
     assert (row, column) == (2, "Số thẻ đảng viên")
     # The exempt member, the chair and the minute-taker were marked by the meetings sheet; the guest not.
-    assert "1 đảng viên trong danh sách sinh hoạt ngày đó chưa có dòng nào: Đỗ Thị Khách (số thẻ C-GUEST)." in message
+    assert (
+        "1 đảng viên trong danh sách sinh hoạt ngày đó chưa có dòng nào: Đỗ Thị Khách (số thẻ C-GUEST)."
+        in message
+    )
     meeting = Meeting.objects.get()
     assert not meeting.attendances.filter(status="excused").exists()
 
@@ -296,4 +324,18 @@ def test_the_imports_roster_is_the_roster_of_roster_on(people, cast):  # noqa: F
             mine = state.roster(cell, day)
             theirs = {m.card_number: (m.is_exempt, m.is_temporary) for m in roster_on(cell, day)}
             assert {c: (f.is_exempt, f.is_temporary) for c, f in mine.items()} == theirs, (cell.code, day)
-    assert Checker  # the state above is the one the checker's meeting kinds use
+
+
+def test_the_page_shows_the_notes_before_writing(people, cast, client):  # noqa: F811
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from tests.dataio.helpers import csv_bytes
+
+    client.force_login(cast.leader_user)
+    data = csv_bytes("meetings", [feb(cast)])
+    page = client.post(
+        reverse("dataio:index"), {"kind": "meetings", "file": SimpleUploadedFile("bb.csv", data)}, follow=True
+    ).content.decode()
+    assert "lưu ý: các chỉ tiêu sẽ tính là chưa đạt" in page and "chưa đạt T2" in page
+    assert "Ghi dữ liệu" in page and not Meeting.objects.exists()

@@ -120,7 +120,11 @@ def test_a_material_of_a_held_meeting_is_recorded_with_the_time_it_really_reache
 
     start = timezone.now() - dt.timedelta(days=10)
     meeting = make_meeting(cast.cell, rule_set, when=start)
-    meeting.status, meeting.started_at, meeting.ended_at = MeetingStatus.HELD, start, start + dt.timedelta(hours=2)
+    meeting.status, meeting.started_at, meeting.ended_at = (
+        MeetingStatus.HELD,
+        start,
+        start + dt.timedelta(hours=2),
+    )
     meeting.save()
     material = publish(cast.ward, by=cast.staff, publish_at=start - dt.timedelta(days=5))
     url = f"{URL}/{material.pk}/attachments"
@@ -129,7 +133,10 @@ def test_a_material_of_a_held_meeting_is_recorded_with_the_time_it_really_reache
     assert response.status_code == 422 and response.json()["errors"][0]["field"] == "sent_at"
     later = timezone.localtime(start + dt.timedelta(hours=3)).replace(tzinfo=None).isoformat()
     response = post_json(api_as(cast.leader_user), url, {"meeting_id": meeting.pk, "sent_at": later})
-    assert response.status_code == 422 and "sau khi buổi sinh hoạt kết thúc" in response.json()["errors"][0]["message"]
+    assert (
+        response.status_code == 422
+        and "sau khi buổi sinh hoạt kết thúc" in response.json()["errors"][0]["message"]
+    )
     # A sibling cell's leader does not even see the meeting.
     sent = timezone.localtime(start - dt.timedelta(days=2)).replace(tzinfo=None, microsecond=0)
     payload = {"meeting_id": meeting.pk, "sent_at": sent.isoformat()}
