@@ -34,6 +34,12 @@ def notify_import(plans) -> None:
     for plan in plans:
         if plan.kind == "tasks":
             continue
+        if plan.kind == "supervision":
+            # An assignment decides whether the visits under it count (supervision_rate).
+            for obj in list(plan.creates) + [o for o, _ in plan.updates]:
+                cells |= set(Organisation.objects.subtree_of(obj.unit).cells().values_list("pk", flat=True))
+                first = obj.valid_from if first is None else min(first, obj.valid_from)
+            continue
         for obj in list(plan.creates) + [o for o, _ in plan.updates]:
             days = _days(obj)
             if isinstance(obj, Organisation):

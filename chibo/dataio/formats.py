@@ -9,10 +9,10 @@ from dataclasses import dataclass, field
 
 from chibo.common.dates import parse_time as read_time
 from chibo.common.text import fold
-from chibo.meetings.models import AttendanceStatus, MeetingKind
+from chibo.meetings.models import AttendanceStatus, MeetingKind, MeetingStatus
 from chibo.members.models import Gender, MembershipKind, PositionKind, TrainingKind, WorkStatus
 from chibo.orgs.models import CellKind, OrgKind
-from chibo.resolutions.models import TaskStatus
+from chibo.resolutions.models import ResolutionKind, TaskStatus
 from chibo.training.models import ParticipationStatus
 
 
@@ -53,6 +53,14 @@ POSITION_KIND = Choice(_labels(PositionKind))
 TRAINING_KIND = Choice(_labels(TrainingKind))
 MEETING_KIND = Choice(_labels(MeetingKind))
 ATTENDANCE_STATUS = Choice(_labels(AttendanceStatus))
+# A past meeting was held or cancelled (planned and open meetings are not imported).
+PAST_MEETING_STATUS = Choice(
+    {
+        MeetingStatus.HELD: str(MeetingStatus.HELD.label),
+        MeetingStatus.CANCELLED: str(MeetingStatus.CANCELLED.label),
+    }
+)
+RESOLUTION_KIND = Choice(_labels(ResolutionKind))
 TASK_STATUS = Choice(_labels(TaskStatus))
 PARTICIPATION_STATUS = Choice(_labels(ParticipationStatus))
 
@@ -62,7 +70,7 @@ class Column:
     header: str
     attr: str
     required: bool = False
-    type: str = "text"  # text, date, time, bool, choice, citizen_id, int
+    type: str = "text"  # text, date, time, datetime, bool, choice, citizen_id, int
     choice: Choice | None = None
     max_length: int | None = None
 
@@ -173,6 +181,21 @@ FORMATS: dict[str, Format] = {
             ),
             key=("card", "course_title", "valid_from"),
         ),
+        # Who follows which unit (DOMAIN §9): chibo/dataio/supervision_import.py checks them. Before the
+        # meetings, whose "Cấp ủy viên dự" column names an assigned supervisor.
+        Format(
+            "supervision",
+            "Phân công theo dõi",
+            (
+                CARD,
+                Column("Mã cấp ủy phân công", "committee", required=True, max_length=40),
+                Column("Mã đơn vị theo dõi", "unit", required=True, max_length=40),
+                FROM,
+                UNTIL,
+                Column("Ghi chú", "note", max_length=255),
+            ),
+            key=("card", "unit", "valid_from"),
+        ),
         # Past meetings and their roll calls (issue 3 §8): chibo/dataio/meetings_import.py checks them.
         Format(
             "meetings",
@@ -188,6 +211,18 @@ FORMATS: dict[str, Format] = {
                 Column("Chủ trì", "chair", max_length=20),
                 Column("Thư ký", "minute_taker", max_length=20),
                 Column("Số biên bản", "minutes_number", max_length=40),
+                # Everything else a paper minutes book holds that an indicator reads (DOMAIN §8).
+                Column("Trạng thái", "status", type="choice", choice=PAST_MEETING_STATUS),
+                Column("Lý do hủy", "cancel_reason", max_length=255),
+                Column("Lý do họp thêm", "extra_reason", max_length=255),
+                Column("Gửi tài liệu lúc", "materials_sent_at", type="datetime"),
+                Column("Các bước đã thực hiện", "steps_done", max_length=4000),
+                Column("Các bước chưa thực hiện", "steps_missed", max_length=4000),
+                Column("Ngày thông qua biên bản", "minutes_approved_on", type="date"),
+                Column("Loại văn bản", "resolution_kind", type="choice", choice=RESOLUTION_KIND),
+                Column("Số nghị quyết/kết luận", "resolution_number", max_length=40),
+                Column("Ngày nghị quyết/kết luận", "resolution_issued_on", type="date"),
+                Column("Cấp ủy viên dự", "supervisors", max_length=200),
             ),
             key=("cell", "kind", "day", "start"),
         ),
@@ -321,6 +356,30 @@ def parse_time(value) -> dt.time | None:
         ) from None
 
 
+def parse_datetime(value) -> dt.datetime | None:
+    """A moment: «dd/mm/yyyy HH:MM» or «HH:MM dd/mm/yyyy» (with «ngày» or «lúc» between if wanted), or
+    an Excel date-time cell. A date alone is refused: T2 counts hours, so the hour matters."""
+    if isinstance(value, dt.datetime):
+        return value.replace(second=0, microsecond=0)
+    text = text_of(value)
+    if not text:
+        return None
+    words = [w for w in re.split(r"[\s,]+", text) if fold(w) not in ("ngay", "luc", "")]
+    day = at = None
+    problem = f"Thời điểm không hợp lệ «{text}»: hãy ghi ngày và giờ, ví dụ «14/03/2024 08:00»."
+    if len(words) != 2:
+        raise CellError(problem)
+    for first, second in ((0, 1), (1, 0)):
+        try:
+            day, at = parse_date(words[first]), parse_time(words[second])
+        except CellError:
+            continue
+        break
+    if day is None or at is None:
+        raise CellError(problem)
+    return dt.datetime.combine(day, at)
+
+
 def parse_bool(value) -> bool:
     if isinstance(value, bool):
         return value
@@ -392,6 +451,8 @@ def format_value(value, column: Column, *, for_xlsx: bool):
         return value if for_xlsx else value.strftime("%d/%m/%Y")
     if column.type == "time":
         return value.strftime("%H:%M")
+    if column.type == "datetime":
+        return value.strftime("%d/%m/%Y %H:%M")
     if column.type == "bool":
         return "có" if value else "không"
     if column.type == "int":

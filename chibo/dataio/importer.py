@@ -30,6 +30,7 @@ from chibo.dataio.formats import (
     parse_choice,
     parse_citizen_id,
     parse_date,
+    parse_datetime,
     parse_int,
     parse_time,
     text_of,
@@ -83,6 +84,8 @@ class Plan:
     updates: list = field(default_factory=list)
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
+    # What the rows leave out and the indicators will read as "not met" (shown by the dry run too).
+    notes: list[RowError] = field(default_factory=list)
 
     def counts(self) -> dict:
         return {"created": len(self.creates), "updated": len(self.updates), "unchanged": self.unchanged}
@@ -256,6 +259,7 @@ class Context:
 _PARSERS: dict[str, Callable] = {
     "date": parse_date,
     "time": parse_time,
+    "datetime": parse_datetime,
     "bool": parse_bool,
     "citizen_id": parse_citizen_id,
     "int": parse_int,
@@ -361,7 +365,14 @@ class Checker:
         self._duplicates_of_unread_rows(table, fmt_, plan, {number for number, _ in rows})
         getattr(self, f"_plan_{table.kind}")(plan, rows)
         plan.errors.sort(key=lambda e: (e.row, e.column))
+        plan.notes.sort(key=lambda e: (e.row, e.column))
         return plan
+
+    def finish(self, plans: list[Plan]) -> None:
+        """After every table: notes that need them all (a meeting whose roll call no sheet filled)."""
+        from chibo.dataio.meetings_import import finish
+
+        finish(self.ctx, plans)
 
     def _duplicates_of_unread_rows(self, table: Table, fmt_: Format, plan: Plan, read: set[int]) -> None:
         """A row with a bad date still holds its card number or code: a duplicate of it is reported too.
@@ -807,6 +818,15 @@ class Checker:
             ctx.tr_by_key[key] = record
             plan.creates.append(record)
 
+    # -- supervision assignments (DOMAIN §9) -----------------------------------------------------------
+    def _plan_supervision(self, plan: Plan, rows) -> None:
+        from chibo.dataio.supervision_import import plan_assignments
+
+        plan_assignments(self, plan, rows)
+
+    def _note(self, plan: Plan, number: int, attr: str, message: str) -> None:
+        plan.notes.append(RowError(number, self._headers.get(attr, attr), message, plan.sheet))
+
     # -- meetings and roll calls (issue 3 §8) ---------------------------------------------------------
     # Checked in their own module, which builds on the helpers above (scope, cells, members).
     def _plan_meetings(self, plan: Plan, rows) -> None:
@@ -904,6 +924,12 @@ def write_plans(plans: list[Plan], ctx: Context, *, audit_rows: bool = True) -> 
                     from chibo.dataio.meetings_import import write_plan
 
                     write_plan(plan, ctx, audit_rows=audit_rows)
+                    timings["write"] += time.perf_counter() - start
+                    continue
+                if plan.kind == "supervision":
+                    from chibo.dataio.supervision_import import write_plan as write_assignments
+
+                    write_assignments(plan, ctx, audit_rows=audit_rows)
                     timings["write"] += time.perf_counter() - start
                     continue
                 if plan.kind == "tasks":

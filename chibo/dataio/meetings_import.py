@@ -12,7 +12,9 @@ the roster facts (exempt, temporary, official) frozen, as meeting_open does for 
 """
 
 import datetime as dt
+import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db.models import Q
@@ -20,24 +22,35 @@ from django.utils import timezone
 
 from chibo.audit.models import Action
 from chibo.audit.services import audit_bulk, snapshot
-from chibo.common.dates import fmt
-from chibo.dataio.importer import BATCH, Checker, Context, Plan, fetch_in
+from chibo.common.dates import fmt, local_midnight
+from chibo.common.text import fold
+from chibo.dataio.importer import BATCH, Checker, Context, Plan, RowError, fetch_in
 from chibo.meetings import rules as meeting_rules
 from chibo.meetings.models import (
     Attendance,
     AttendanceStatus,
     Meeting,
+    MeetingKind,
     MeetingStatus,
+    MeetingStep,
     Minutes,
     MinutesStatus,
+    RuleSet,
+    RuleStep,
 )
 from chibo.meetings.services.rulesets import pick_rule_set, rule_sets_between
 from chibo.members import rules
 from chibo.members.models import Membership, MembershipKind
-from chibo.orgs.models import Organisation
+from chibo.orgs.models import Organisation, ancestor_paths_of, is_in_subtree
+from chibo.resolutions.models import Resolution, ResolutionKind, ResolutionStatus
+from chibo.supervision.models import Assignment, Visit
 
-# The body of the draft minutes made for a "Số biên bản": the paper book holds the text.
+# The body of the minutes made for a "Số biên bản" or a "Ngày thông qua biên bản": the paper book holds
+# the text. Minutes approved on paper (this body, no approving account) stay open to corrections by
+# import, the paper being the record; minutes approved in Chibo are locked.
 PAPER_MINUTES = "Biên bản trên giấy (nhập từ sổ biên bản của chi bộ); nội dung chưa được nhập vào Chibo."
+PAPER_RESOLUTION = "Văn bản trên giấy (nhập từ sổ nghị quyết của chi bộ); nội dung chưa được nhập vào Chibo."
+PAPER_VISIT = "Dự sinh hoạt ghi theo sổ biên bản giấy; nhận xét chưa được nhập vào Chibo."
 
 
 @dataclass
@@ -63,6 +76,10 @@ class Entry:
     locked: bool = False  # OPEN, or minutes approved: recorded in Chibo, never overwritten
     lines: dict[str, Attendance] = field(default_factory=dict)  # card -> roll-call line
     minutes: Minutes | None = None
+    steps: list[MeetingStep] = field(default_factory=list)
+    visits: dict[int, Visit] = field(default_factory=dict)  # supervisor's user id -> visit
+    resolution: Resolution | None = None
+    roll_called: bool = False  # named by a row of the "Điểm danh" sheet
 
     @property
     def takes_roll_call(self) -> bool:
@@ -80,10 +97,23 @@ class MeetingState:
         self._rule_sets: list | None = None
         self._rule_span: tuple[dt.date, dt.date] | None = None
         self._rosters: dict[tuple[str, dt.date], dict[str, Facts]] = {}
+        self.cancelled: dict[tuple, list[Entry]] = defaultdict(list)
+        self._rule_steps: dict[tuple[int, str], list[RuleStep]] = {}
+        self._rule_sets_by_pk: dict[int, RuleSet] = {}
+        self._steps_loaded: set[int] = set()
+        self.resolution_numbers: dict[tuple, object] = {}
+        self._numbers_cells: set[str] = set()
+        self.assignments: list[Assignment] = []
+        self._assignment_cells: set[str] = set()
+
+    def all_entries(self):
+        for entries in list(self.entries.values()):
+            yield from entries
 
     # -- loading --------------------------------------------------------------------------------------
     def load_meetings(self, keys: set[tuple[str, dt.date]]) -> None:
-        """Meetings (not cancelled) stored for these (cell, day) pairs, with their roll calls and minutes."""
+        """Meetings stored for these (cell, day) pairs, with their roll calls, minutes, steps, visits and
+        resolutions; cancelled ones apart."""
         keys = {k for k in keys if k not in self._loaded_days}
         self._loaded_days.update(keys)
         cells = {code for code, _ in keys if code in self.ctx.orgs and self.ctx.orgs[code].pk}
@@ -98,9 +128,7 @@ class MeetingState:
         in_span = Q(started_at__gte=start, started_at__lt=end) | Q(
             started_at__isnull=True, scheduled_at__gte=start, scheduled_at__lt=end
         )
-        for meeting in fetch_in(
-            Meeting.objects.exclude(status=MeetingStatus.CANCELLED).filter(in_span), "cell_id", pks
-        ):
+        for meeting in fetch_in(Meeting.objects.filter(in_span), "cell_id", pks):
             moment = timezone.localtime(meeting.started_at or meeting.scheduled_at)
             cell = self.ctx.org_by_pk[meeting.cell_id]
             if (cell.code, moment.date()) not in keys:
@@ -113,13 +141,28 @@ class MeetingState:
                 start=moment.time().replace(second=0, microsecond=0),
                 locked=meeting.status == MeetingStatus.OPEN,
             )
+            if meeting.status == MeetingStatus.CANCELLED:
+                # Matched only by a cancelled row; never by a roll call, a task or a held row.
+                self.cancelled[cell.code, meeting.kind, entry.day].append(entry)
+                continue
             self.entries[cell.code, meeting.kind, entry.day].append(entry)
             found.append(entry)
         by_pk = {e.meeting.pk: e for e in found}
         for minutes in fetch_in(Minutes.objects.all(), "meeting_id", list(by_pk)):
             entry = by_pk[minutes.meeting_id]
             entry.minutes = minutes
-            entry.locked = entry.locked or minutes.status == MinutesStatus.APPROVED
+            approved_in_chibo = minutes.status == MinutesStatus.APPROVED and (
+                minutes.approved_by_id is not None or minutes.body != PAPER_MINUTES
+            )
+            entry.locked = entry.locked or approved_in_chibo
+        for step in fetch_in(MeetingStep.objects.select_related("rule_step"), "meeting_id", list(by_pk)):
+            by_pk[step.meeting_id].steps.append(step)
+        for entry in found:
+            entry.steps.sort(key=lambda s: s.order)
+        for visit in fetch_in(Visit.objects.all(), "meeting_id", list(by_pk)):
+            by_pk[visit.meeting_id].visits[visit.supervisor_id] = visit
+        for resolution in fetch_in(Resolution.objects.all(), "meeting_id", list(by_pk)):
+            by_pk[resolution.meeting_id].resolution = resolution
         lines = fetch_in(Attendance.objects.select_related("member"), "meeting_id", list(by_pk))
         for line in lines:
             card = line.member.card_number
@@ -147,7 +190,69 @@ class MeetingState:
         if self._rule_span is None or first < self._rule_span[0] or last > self._rule_span[1]:
             self._rule_sets = rule_sets_between(first, last)
             self._rule_span = (first, last)
+            self._rule_sets_by_pk.update({rs.pk: rs for rs in self._rule_sets})
         return self._rule_sets or []
+
+    def load_rule_steps(self, rule_set_ids: set[int]) -> None:
+        ids = [pk for pk in rule_set_ids if pk and pk not in self._steps_loaded]
+        self._steps_loaded.update(ids)
+        for rs in fetch_in(
+            RuleSet.objects.all(), "pk", [pk for pk in ids if pk not in self._rule_sets_by_pk]
+        ):
+            self._rule_sets_by_pk[rs.pk] = rs
+        for step in sorted(fetch_in(RuleStep.objects.all(), "rule_set_id", ids), key=lambda s: s.order):
+            self._rule_steps.setdefault((step.rule_set_id, step.meeting_kind), []).append(step)
+
+    def rule_steps(self, rule_set_id: int, kind: str) -> list[RuleStep]:
+        return self._rule_steps.get((rule_set_id, kind), [])
+
+    def rule_set_by_pk(self, pk: int) -> RuleSet | None:
+        return self._rule_sets_by_pk.get(pk)
+
+    def load_resolution_numbers(self, cells: set[str]) -> None:
+        """Numbers restart every year: (cell, year, number) -> the resolution (its pk) that holds it."""
+        new = [c for c in cells if c not in self._numbers_cells]
+        self._numbers_cells.update(new)
+        pks = [self.ctx.orgs[c].pk for c in new if c in self.ctx.orgs and self.ctx.orgs[c].pk]
+        for res in fetch_in(
+            Resolution.objects.exclude(number="").only("pk", "cell_id", "year", "number"), "cell_id", pks
+        ):
+            code = self.ctx.org_by_pk[res.cell_id].code
+            self.resolution_numbers.setdefault((code, res.year, res.number), res.pk)
+
+    def load_assignments(self, cells: set[str]) -> None:
+        """Supervision assignments on these cells or any unit above them, and those this import plans."""
+        from chibo.dataio.supervision_import import planned_assignments
+
+        new = [c for c in cells if c not in self._assignment_cells and c in self.ctx.orgs]
+        self._assignment_cells.update(new)
+        by_path = {o.path: o for o in self.ctx.orgs.values()}
+        units = {by_path[p].pk for c in new for p in ancestor_paths_of(self.ctx.orgs[c].path) if p in by_path}
+        units |= {self.ctx.orgs[c].pk for c in new}
+        known = {id(a) for a in self.assignments}
+        planned = {a.pk: a for a in planned_assignments(self.ctx) if a.pk}
+        for a in fetch_in(Assignment.objects.select_related("member", "user__member"), "unit_id", units):
+            a = planned.get(a.pk, a)  # a row of this import may have changed its term
+            if id(a) not in known:
+                a.unit = self.ctx.org_by_pk.get(a.unit_id, a.unit)
+                self.assignments.append(a)
+                known.add(id(a))
+        for a in planned_assignments(self.ctx):
+            if id(a) not in known:
+                self.assignments.append(a)
+                known.add(id(a))
+
+    def assignment_for(self, card: str, cell: Organisation, day: dt.date) -> Assignment | None:
+        for a in self.assignments:
+            member = a.member or getattr(a.user, "member", None)
+            if (
+                member is not None
+                and member.card_number == card
+                and a.is_active_on(day)
+                and is_in_subtree(cell.path, a.unit.path)
+            ):
+                return a
+        return None
 
     # -- facts ----------------------------------------------------------------------------------------
     def roster(self, cell: Organisation, day: dt.date) -> dict[str, Facts]:
@@ -241,6 +346,22 @@ def _new_line(entry: Entry, member, facts: Facts) -> Attendance:
 
 # -- meetings ---------------------------------------------------------------------------------------
 
+# Columns that describe what happened at a meeting: a cancelled one has none of them.
+_HELD_ONLY = (
+    "end",
+    "chair",
+    "minute_taker",
+    "minutes_number",
+    "materials_sent_at",
+    "steps_done",
+    "steps_missed",
+    "minutes_approved_on",
+    "resolution_kind",
+    "resolution_number",
+    "resolution_issued_on",
+    "supervisors",
+)
+
 
 def plan_meetings(checker: Checker, plan: Plan, rows) -> None:
     ctx, state = checker.ctx, _state(checker.ctx)
@@ -250,8 +371,16 @@ def plan_meetings(checker: Checker, plan: Plan, rows) -> None:
     ctx.load_members([v[a] for _, v in rows for a in ("chair", "minute_taker") if v[a]])
     days = [v["day"] for _, v in rows]
     candidates = state.rule_sets(min(days), max(days)) if days else []
+    state.load_rule_steps({rs.pk for rs in candidates} | {e.meeting.rule_set_id for e in state.all_entries()})
+    if "resolution_number" in checker._present:
+        state.load_resolution_numbers({v["cell"] for _, v in rows})
+    if "supervisors" in checker._present:
+        state.load_assignments({v["cell"] for _, v in rows if v["supervisors"]})
     plan.meeting_lines = []  # roll-call lines of the meetings this table creates or records as held
     plan.minutes_creates, plan.minutes_updates = [], []
+    plan.step_creates, plan.step_updates = [], []
+    plan.resolution_creates, plan.resolution_updates = [], []
+    plan.visit_creates = []
     # How many rows name each (cell, kind, day): a stored meeting is matched without its start time
     # only when one row names its day (two rows are two meetings of that day, told apart by the time).
     per_day: dict[tuple, int] = defaultdict(int)
@@ -260,12 +389,9 @@ def plan_meetings(checker: Checker, plan: Plan, rows) -> None:
     seen: dict[tuple, int] = {}
     claimed: set[int] = set()
     for number, v in rows:
-        day, start, end = v["day"], v["start"], v["end"]
+        day, start = v["day"], v["start"]
         cell = checker._cell(plan, number, v["cell"], day)
         if cell is None or _future(checker, plan, number, day, start):
-            continue
-        if end is not None and end <= start:
-            checker._err(plan, number, "end", "Giờ kết thúc phải sau giờ bắt đầu.")
             continue
         key = (cell.code, v["kind"], day, start)
         if key in seen:
@@ -277,85 +403,633 @@ def plan_meetings(checker: Checker, plan: Plan, rows) -> None:
             )
             continue
         seen[key] = number
-        roster = state.roster(cell, day)
-        entry = _match(state, cell, v["kind"], day, start, per_day, claimed)
-        # A stored roll call is the legal record: its lines count even if memberships changed since.
-        recorded = entry.lines if entry is not None and entry.meeting.status != MeetingStatus.PLANNED else {}
-        officers = {}
-        bad = False
-        for attr, label in (("chair", "Chủ trì"), ("minute_taker", "Thư ký")):
-            card = v[attr]
-            if not card:
-                officers[attr] = None
+        if v["status"] == MeetingStatus.CANCELLED:
+            _plan_cancelled(checker, plan, number, v, cell, candidates, per_day, claimed)
+            continue
+        _plan_held(checker, plan, number, v, cell, candidates, per_day, claimed)
+    _note_extra_meetings(checker, plan, state, rows)
+
+
+def _plan_held(
+    checker: Checker, plan: Plan, number: int, v: dict, cell, candidates, per_day, claimed
+) -> None:
+    ctx, state = checker.ctx, _state(checker.ctx)
+    day, start, end = v["day"], v["start"], v["end"]
+    if end is not None and end <= start:
+        checker._err(plan, number, "end", "Giờ kết thúc phải sau giờ bắt đầu.")
+        return
+    if v["cancel_reason"]:
+        checker._err(
+            plan, number, "cancel_reason", "Chỉ ghi lý do hủy cho buổi sinh hoạt có trạng thái «Đã hủy»."
+        )
+        return
+    sent = _aware(v["materials_sent_at"])
+    if sent is not None and sent > timezone.now():
+        checker._err(plan, number, "materials_sent_at", f"Thời điểm {_local(sent)} chưa tới.")
+        return
+    if sent is not None and sent > (_moment(day, end) or _moment(day, start)):
+        checker._err(
+            plan,
+            number,
+            "materials_sent_at",
+            f"Tài liệu gửi lúc {_local(sent)}, sau khi buổi sinh hoạt kết thúc: hãy kiểm tra lại ngày giờ.",
+        )
+        return
+    roster = state.roster(cell, day)
+    entry = _match(state, cell, v["kind"], day, start, per_day, claimed)
+    # A stored roll call is the legal record: its lines count even if memberships changed since.
+    recorded = entry.lines if entry is not None and entry.meeting.status != MeetingStatus.PLANNED else {}
+    officers = {}
+    bad = False
+    for attr, label in (("chair", "Chủ trì"), ("minute_taker", "Thư ký")):
+        card = v[attr]
+        if not card:
+            officers[attr] = None
+            continue
+        member = ctx.members.get(card)
+        if member is None:
+            checker._err(plan, number, attr, f"Không tìm thấy đảng viên có số thẻ «{card}».")
+            bad = True
+        elif card not in roster and card not in recorded:
+            checker._err(
+                plan,
+                number,
+                attr,
+                f"{label}: đảng viên {member.full_name} (số thẻ {card}) không có tên trong danh sách "
+                f"sinh hoạt của {cell.name} ngày {fmt(day)}.",
+            )
+            bad = True
+        officers[attr] = member
+    if bad:
+        return
+    values = {
+        "status": MeetingStatus.HELD,
+        "scheduled_at": _moment(day, start),
+        "started_at": _moment(day, start),
+        "ended_at": _moment(day, end),
+        "place": v["place"] or "",
+        "topic": v["topic"] or "",
+        "chair": officers["chair"],
+        "minute_taker": officers["minute_taker"],
+        "extra_reason": v["extra_reason"] or "",
+        "materials_published_at": sent,
+        "cancel_reason": "",
+    }
+    if entry is None or entry.meeting.status == MeetingStatus.PLANNED:
+        rule_set = pick_rule_set(candidates, paths=_ancestor_paths(cell), day=day)
+        if rule_set is None:
+            checker._err(
+                plan, number, "day", f"Chưa có bộ quy định sinh hoạt nào áp dụng cho ngày {fmt(day)}."
+            )
+            return
+        values["rule_set"] = rule_set
+    target = entry
+    if target is None:
+        meeting = Meeting(cell=cell, kind=v["kind"], **values)
+        target = Entry(meeting=meeting, cell=cell, day=day, start=start, row=number, new=True)
+    rule_set_id = values["rule_set"].pk if "rule_set" in values else target.meeting.rule_set_id
+    actions: list[Callable[[], None]] = []
+    for sub in (_steps_actions, _minutes_actions, _resolution_actions, _visit_actions):
+        found = sub(checker, plan, number, target, v, values, rule_set_id)
+        if found is None:
+            bad = True
+        else:
+            actions += found
+    if bad:
+        return
+    if entry is not None and entry.locked:
+        # Recorded in Chibo: a row that changes nothing passes (re-importing a file is harmless).
+        if (
+            entry.meeting.status == MeetingStatus.OPEN
+            or actions
+            or _changed_fields(checker, entry.meeting, values)
+        ):
+            checker._err(plan, number, "day", _locked_message(entry))
+        else:
+            claimed.add(entry.meeting.pk)
+            entry.row = number
+            plan.unchanged += 1
+        return
+    if entry is None:
+        entry = target
+        state.entries[cell.code, v["kind"], day].append(entry)
+        plan.creates.append(entry.meeting)
+    else:
+        claimed.add(entry.meeting.pk)
+        entry.row = number
+        entry.converted = entry.meeting.status == MeetingStatus.PLANNED
+        entry.start = start
+        plan_update(checker, plan, entry, values)
+    if entry.new or entry.converted:
+        for card, facts in roster.items():
+            if card in entry.lines:
                 continue
-            member = ctx.members.get(card)
-            if member is None:
-                checker._err(plan, number, attr, f"Không tìm thấy đảng viên có số thẻ «{card}».")
-                bad = True
-            elif card not in roster and card not in recorded:
+            line = _new_line(entry, ctx.members[card], facts)
+            line._with_meeting = True  # written and logged with the meeting
+            entry.lines[card] = line
+            plan.meeting_lines.append(line)
+    for member in officers.values():
+        # The chair and the minute-taker were evidently there.
+        line = entry.lines.get(member.card_number) if member is not None else None
+        if line is not None and line.pk is None and line.status in ("", AttendanceStatus.EXEMPT):
+            line.status = AttendanceStatus.PRESENT
+    for action in actions:
+        action()
+    if actions:
+        _touch(plan, entry)
+    _note_indicators(checker, plan, number, entry)
+
+
+def _plan_cancelled(
+    checker: Checker, plan: Plan, number: int, v: dict, cell, candidates, per_day, claimed
+) -> None:
+    """A meeting that did not take place: its reason, no roll call; it counts nowhere (DOMAIN §8)."""
+    state = _state(checker.ctx)
+    day, start = v["day"], v["start"]
+    if not v["cancel_reason"]:
+        checker._err(plan, number, "cancel_reason", "Buổi sinh hoạt đã hủy: hãy ghi lý do hủy.")
+        return
+    given = [attr for attr in _HELD_ONLY if v[attr]]
+    if given:
+        for attr in given:
+            checker._err(
+                plan,
+                number,
+                attr,
+                f"Buổi sinh hoạt đã hủy không có «{checker._headers[attr]}»: hãy để trống ô này.",
+            )
+        return
+    values = {
+        "status": MeetingStatus.CANCELLED,
+        "scheduled_at": _moment(day, start),
+        "place": v["place"] or "",
+        "topic": v["topic"] or "",
+        "cancel_reason": v["cancel_reason"],
+        "extra_reason": v["extra_reason"] or "",
+    }
+    done = next((e for e in state.cancelled.get((cell.code, v["kind"], day), []) if e.start == start), None)
+    if done is not None:
+        done.row = number
+        plan_update(checker, plan, done, values)
+        return
+    entry = _match(state, cell, v["kind"], day, start, per_day, claimed)
+    if entry is not None and entry.meeting.status != MeetingStatus.PLANNED:
+        checker._err(
+            plan,
+            number,
+            "status",
+            f"Buổi {entry.meeting.get_kind_display().lower()} lúc {_when(entry.day, entry.start)} đã được ghi "
+            f"là «{entry.meeting.get_status_display()}»: không ghi thành đã hủy bằng dữ liệu nhập.",
+        )
+        return
+    if entry is not None:
+        # A planned meeting that did not take place: cancelled, and no longer matched by other sheets.
+        claimed.add(entry.meeting.pk)
+        state.entries[cell.code, v["kind"], day].remove(entry)
+        state.cancelled[cell.code, v["kind"], day].append(entry)
+        entry.row, entry.start = number, start
+        plan_update(checker, plan, entry, values)
+        return
+    rule_set = pick_rule_set(candidates, paths=_ancestor_paths(cell), day=day)
+    if rule_set is None:
+        checker._err(plan, number, "day", f"Chưa có bộ quy định sinh hoạt nào áp dụng cho ngày {fmt(day)}.")
+        return
+    meeting = Meeting(cell=cell, kind=v["kind"], rule_set=rule_set, **values)
+    entry = Entry(meeting=meeting, cell=cell, day=day, start=start, row=number, new=True)
+    state.cancelled[cell.code, v["kind"], day].append(entry)
+    plan.creates.append(meeting)
+
+
+def _touch(plan: Plan, entry: Entry) -> None:
+    """The row changed what hangs on the meeting (minutes, steps, ...): count the meeting as updated."""
+    if entry.new or any(obj is entry.meeting for obj, _ in plan.updates):
+        return
+    plan.unchanged -= 1
+    plan.updates.append((entry.meeting, snapshot(entry.meeting)))
+
+
+def _aware(moment: dt.datetime | None) -> dt.datetime | None:
+    return None if moment is None else timezone.make_aware(moment)
+
+
+def _local(moment: dt.datetime) -> str:
+    return f"{timezone.localtime(moment):%H:%M} ngày {timezone.localtime(moment):%d/%m/%Y}"
+
+
+def _approved_moment(day: dt.date, values: dict) -> dt.datetime:
+    """Only the day is known: the meeting's end on the meeting's day, else the start of that day."""
+    held_on = timezone.localtime(values["started_at"]).date()
+    if day == held_on:
+        return values["ended_at"] or values["started_at"]
+    return local_midnight(day)
+
+
+def _day_problem(checker: Checker, plan: Plan, number: int, attr: str, value, day: dt.date) -> bool:
+    if value is not None and value < day:
+        checker._err(plan, number, attr, f"Không được trước ngày họp {fmt(day)}.")
+        return True
+    if value is not None and value > checker.ctx.today:
+        checker._err(plan, number, attr, f"Ngày {fmt(value)} chưa tới.")
+        return True
+    return False
+
+
+# -- procedure steps (T3) -----------------------------------------------------------------------------
+
+ALL_STEPS = "tat ca"
+
+
+def _tokens(text: str | None) -> list[str]:
+    # Titles hold commas ("Thảo luận, tự phê bình và phê bình"): steps are separated by ";" or lines.
+    return [t.strip() for t in re.split(r"[;\n]", text or "") if t.strip()]
+
+
+def _steps_actions(checker, plan, number, entry: Entry, v, values, rule_set_id) -> list | None:
+    if "steps_done" not in checker._present and "steps_missed" not in checker._present:
+        return []
+    done_tokens, missed_tokens = _tokens(v["steps_done"]), _tokens(v["steps_missed"])
+    if not done_tokens and not missed_tokens:
+        return []  # nothing said: steps recorded in Chibo stay; none recorded is noted (T3)
+    state = _state(checker.ctx)
+    kind = entry.meeting.kind
+    stored = entry.steps
+    if stored:
+        universe = [(s, s.rule_step.code if s.rule_step_id and s.rule_step else "", s.title) for s in stored]
+    else:
+        universe = [(rs, rs.code, rs.title) for rs in state.rule_steps(rule_set_id, kind)]
+    if not universe:
+        checker._err(
+            plan,
+            number,
+            "steps_done",
+            "Bộ quy định của buổi sinh hoạt này không có bước nào cho "
+            f"{entry.meeting.get_kind_display().lower()}: hãy để trống hai cột các bước.",
+        )
+        return None
+    by_key: dict[str, object] = {}
+    for obj, code, title in universe:
+        by_key.setdefault(fold(title), obj)
+        if code:
+            by_key[fold(code)] = obj
+
+    def resolve(tokens: list[str], attr: str, allow_all: bool):
+        found, everything = [], False
+        for token in tokens:
+            key = fold(token)
+            if key == ALL_STEPS and allow_all:
+                everything = True
+                continue
+            obj = by_key.get(key)
+            if obj is None:
+                codes = ", ".join(code or title for _, code, title in universe)
                 checker._err(
                     plan,
                     number,
                     attr,
-                    f"{label}: đảng viên {member.full_name} (số thẻ {card}) không có tên trong danh sách "
-                    f"sinh hoạt của {cell.name} ngày {fmt(day)}.",
+                    f"Không có bước «{token}» trong bộ quy định của buổi sinh hoạt này "
+                    f"({entry.meeting.get_kind_display().lower()}); các bước: {codes}.",
                 )
-                bad = True
-            officers[attr] = member
-        if bad:
-            continue
-        values = {
-            "status": MeetingStatus.HELD,
-            "scheduled_at": _moment(day, start),
-            "started_at": _moment(day, start),
-            "ended_at": _moment(day, end),
-            "place": v["place"] or "",
-            "topic": v["topic"] or "",
-            "chair": officers["chair"],
-            "minute_taker": officers["minute_taker"],
-        }
-        if entry is not None and entry.locked:
-            # Recorded in Chibo: a row that changes nothing passes (re-importing a file is harmless).
-            if entry.meeting.status == MeetingStatus.OPEN or _meeting_changes(checker, entry, values, v):
-                checker._err(plan, number, "day", _locked_message(entry))
-            else:
-                claimed.add(entry.meeting.pk)
-                entry.row = number
-                plan.unchanged += 1
-            continue
-        if entry is None or entry.meeting.status == MeetingStatus.PLANNED:
-            rule_set = pick_rule_set(candidates, paths=_ancestor_paths(cell), day=day)
-            if rule_set is None:
-                checker._err(
-                    plan, number, "day", f"Chưa có bộ quy định sinh hoạt nào áp dụng cho ngày {fmt(day)}."
-                )
-                continue
-            values["rule_set"] = rule_set
-        if entry is None:
-            meeting = Meeting(cell=cell, kind=v["kind"], **values)
-            entry = Entry(meeting=meeting, cell=cell, day=day, start=start, row=number, new=True)
-            state.entries[cell.code, v["kind"], day].append(entry)
-            plan.creates.append(meeting)
+                return None, False
+            found.append(obj)
+        return found, everything
+
+    done, everything = resolve(done_tokens, "steps_done", True)
+    missed, _ = resolve(missed_tokens, "steps_missed", False)
+    if done is None or missed is None:
+        return None
+    both = [obj for obj in missed if obj in done]
+    if both:
+        checker._err(
+            plan,
+            number,
+            "steps_missed",
+            f"Bước «{both[0].title}» vừa ở cột «{checker._headers['steps_done']}» vừa ở cột này.",
+        )
+        return None
+    # "tất cả", or only the missed ones named: every other step was done. A list: only those.
+    all_but_missed = everything or not done_tokens
+    flags = {id(obj): (obj not in missed) if all_but_missed else (obj in done) for obj, _, _ in universe}
+    if stored:
+        changes = [(s, flags[id(s)]) for s in stored if s.done != flags[id(s)]]
+
+        def update():
+            for step, flag in changes:
+                before = snapshot(step)
+                step.done = flag
+                plan.step_updates.append((step, before))
+
+        return [update] if changes else []
+
+    def create():
+        entry.steps = [
+            MeetingStep(
+                meeting=entry.meeting,
+                rule_step=rs,
+                order=i,
+                title=rs.title,
+                mandatory=rs.mandatory,
+                done=flags[id(rs)],
+            )
+            for i, (rs, _, _) in enumerate(universe, start=1)
+        ]
+        plan.step_creates.extend(entry.steps)
+
+    return [create]
+
+
+# -- minutes and the resolution -------------------------------------------------------------------------
+
+
+def _minutes_actions(checker, plan, number, entry: Entry, v, values, rule_set_id) -> list | None:
+    present = checker._present
+    approved_on = v["minutes_approved_on"]
+    if _day_problem(checker, plan, number, "minutes_approved_on", approved_on, entry.day):
+        return None
+    minutes = entry.minutes
+    number_now = minutes.number if minutes else ""
+    approved_now = (
+        timezone.localtime(minutes.approved_at).date()
+        if minutes is not None and minutes.status == MinutesStatus.APPROVED and minutes.approved_at
+        else None
+    )
+    want_number = (v["minutes_number"] or "") if "minutes_number" in present else number_now
+    want_approved = approved_on if "minutes_approved_on" in present else approved_now
+    if (want_number, want_approved) == (number_now, approved_now):
+        return []
+    if minutes is None:
+
+        def create():
+            entry.minutes = Minutes(meeting=entry.meeting, number=want_number, body=PAPER_MINUTES)
+            _set_approval(entry.minutes, want_approved, values)
+            plan.minutes_creates.append(entry.minutes)
+
+        return [create]
+
+    def update():
+        before = snapshot(minutes)
+        minutes.number = want_number
+        if want_approved != approved_now:
+            _set_approval(minutes, want_approved, values)
+        plan.minutes_updates.append((minutes, before))
+
+    return [update]
+
+
+def _set_approval(minutes: Minutes, day: dt.date | None, values: dict) -> None:
+    if day is None:
+        minutes.status, minutes.approved_at = MinutesStatus.DRAFT, None
+    else:
+        minutes.status, minutes.approved_at = MinutesStatus.APPROVED, _approved_moment(day, values)
+
+
+def _resolution_actions(checker, plan, number, entry: Entry, v, values, rule_set_id) -> list | None:
+    present = checker._present
+    if not {"resolution_number", "resolution_issued_on", "resolution_kind"} & present:
+        return []
+    res_number, issued_on, kind = (
+        v["resolution_number"] or "",
+        v["resolution_issued_on"],
+        v["resolution_kind"],
+    )
+    if not (res_number or issued_on or kind):
+        return []  # a resolution recorded in Chibo is never removed by an empty cell
+    if _day_problem(checker, plan, number, "resolution_issued_on", issued_on, entry.day):
+        return None
+    existing = entry.resolution
+    default_kind = (
+        ResolutionKind.CONCLUSION if entry.meeting.kind == MeetingKind.THEMATIC else ResolutionKind.RESOLUTION
+    )
+    want = {
+        "kind": kind or (existing.kind if existing else default_kind),
+        "number": res_number,
+        "issued_on": issued_on or entry.day,
+    }
+    if res_number:
+        state = _state(checker.ctx)
+        owner = state.resolution_numbers.get((entry.cell.code, want["issued_on"].year, res_number))
+        mine = existing.pk if existing is not None else id(entry)
+        if owner is not None and owner != mine:
+            checker._err(
+                plan,
+                number,
+                "resolution_number",
+                f"Số «{res_number}» đã dùng cho một nghị quyết, kết luận khác của {entry.cell.name} năm "
+                f"{want['issued_on'].year}.",
+            )
+            return None
+        state.resolution_numbers[entry.cell.code, want["issued_on"].year, res_number] = mine
+    if existing is not None:
+        if all(getattr(existing, name) == value for name, value in want.items()):
+            return []
+        if existing.status == ResolutionStatus.APPROVED and existing.preamble != PAPER_RESOLUTION:
+            checker._err(
+                plan,
+                number,
+                "resolution_number",
+                "Nghị quyết, kết luận của buổi này đã được thông qua trong Chibo: không sửa bằng dữ liệu nhập.",
+            )
+            return None
+
+        def update():
+            before = snapshot(existing)
+            for name, value in want.items():
+                setattr(existing, name, value)
+            existing.year = existing.issued_on.year
+            plan.resolution_updates.append((existing, before))
+
+        return [update]
+
+    def create():
+        entry.resolution = Resolution(
+            meeting=entry.meeting,
+            cell=entry.cell,
+            year=want["issued_on"].year,
+            preamble=PAPER_RESOLUTION,
+            status=ResolutionStatus.APPROVED,
+            approved_at=_approved_moment(want["issued_on"], values),
+            **want,
+        )
+        plan.resolution_creates.append(entry.resolution)
+
+    return [create]
+
+
+# -- the upper-level supervisor who attended (supervision_rate) -------------------------------------------
+
+
+def _visit_actions(checker, plan, number, entry: Entry, v, values, rule_set_id) -> list | None:
+    cards = [c.strip() for c in re.split(r"[;,\n]", v["supervisors"] or "") if c.strip()]
+    if not cards:
+        return []  # visits recorded in Chibo carry observations: an empty cell never removes them
+    state = _state(checker.ctx)
+    found = []
+    for card in dict.fromkeys(cards):
+        assignment = state.assignment_for(card, entry.cell, entry.day)
+        if assignment is None:
+            # Nothing about the person is told: only that no such assignment covers this cell.
+            checker._err(
+                plan,
+                number,
+                "supervisors",
+                f"Không có cấp ủy viên nào có số thẻ «{card}» được phân công theo dõi {entry.cell.name} vào "
+                f"ngày {fmt(entry.day)}: hãy nhập phân công theo dõi (loại «supervision») trước.",
+            )
+            return None
+        found.append(assignment)
+    new = [a for a in found if a.user_id not in entry.visits]
+    if not new:
+        return []
+
+    def create():
+        for a in new:
+            visit = Visit(
+                meeting=entry.meeting,
+                cell=entry.cell,
+                assignment=a,
+                supervisor_id=a.user_id,
+                visited_on=entry.day,
+                went_well=PAPER_VISIT,
+            )
+            entry.visits[a.user_id] = visit
+            plan.visit_creates.append(visit)
+
+    return [create]
+
+
+# -- what the indicators will read as not met --------------------------------------------------------
+
+
+def _note_indicators(checker: Checker, plan: Plan, number: int, entry: Entry) -> None:
+    """Say, for the dry run, which indicators this held meeting will count as not met (DOMAIN §8)."""
+    meeting = entry.meeting
+    regular = meeting.kind == MeetingKind.REGULAR
+    if regular:
+        sent = meeting.materials_published_at
+        if sent is None:
+            checker._note(
+                plan,
+                number,
+                "materials_sent_at",
+                "Không có giờ gửi tài liệu: buổi sinh hoạt thường kỳ này sẽ tính là chưa đạt T2 (tài liệu đến "
+                "đảng viên trước ít nhất 24 giờ).",
+            )
+        elif not meeting_rules.materials_on_time(published_at=sent, starts_at=meeting.started_at):
+            checker._note(
+                plan,
+                number,
+                "materials_sent_at",
+                f"Tài liệu gửi lúc {_local(sent)}, chưa đủ 24 giờ trước giờ họp: buổi sinh hoạt này sẽ tính "
+                "là chưa đạt T2.",
+            )
+        if not entry.steps:
+            checker._note(
+                plan,
+                number,
+                "steps_done",
+                "Không ghi các bước đã thực hiện: buổi sinh hoạt thường kỳ này sẽ tính là chưa đạt T3 (đúng "
+                "quy trình).",
+            )
         else:
-            claimed.add(entry.meeting.pk)
-            entry.row = number
-            entry.converted = entry.meeting.status == MeetingStatus.PLANNED
-            entry.start = start
-            plan_update(checker, plan, entry, values)
-        if entry.new or entry.converted:
-            for card, facts in roster.items():
-                if card in entry.lines:
-                    continue
-                line = _new_line(entry, ctx.members[card], facts)
-                line._with_meeting = True  # written and logged with the meeting
-                entry.lines[card] = line
-                plan.meeting_lines.append(line)
-        for member in officers.values():
-            # The chair and the minute-taker were evidently there.
-            line = entry.lines.get(member.card_number) if member is not None else None
-            if line is not None and line.pk is None and line.status in ("", AttendanceStatus.EXEMPT):
-                line.status = AttendanceStatus.PRESENT
-        _plan_minutes(checker, plan, entry, v)
+            missing = [s.title for s in entry.steps if s.mandatory and not s.done]
+            if missing:
+                checker._note(
+                    plan,
+                    number,
+                    "steps_missed",
+                    "Bước bắt buộc chưa thực hiện: "
+                    + "; ".join(f"«{t}»" for t in missing)
+                    + ": buổi sinh hoạt này sẽ tính là chưa đạt T3.",
+                )
+    minutes = entry.minutes
+    days_after = _days_after(checker, meeting)
+    approved = (
+        timezone.localtime(minutes.approved_at).date()
+        if minutes is not None and minutes.status == MinutesStatus.APPROVED and minutes.approved_at
+        else None
+    )
+    if approved is None:
+        checker._note(
+            plan,
+            number,
+            "minutes_approved_on",
+            f"Không có ngày thông qua biên bản: buổi sinh hoạt này sẽ tính là biên bản chưa hoàn thành đúng "
+            f"hạn ({days_after} ngày).",
+        )
+    elif not meeting_rules.minutes_on_time(
+        approved_on=approved, meeting_day=entry.day, days_after=days_after, today=dt.date.max
+    ):
+        deadline = meeting_rules.minutes_deadline(entry.day, days_after)
+        checker._note(
+            plan,
+            number,
+            "minutes_approved_on",
+            f"Biên bản thông qua ngày {fmt(approved)}, sau hạn {fmt(deadline)}: buổi sinh hoạt này sẽ tính là "
+            "biên bản chưa hoàn thành đúng hạn.",
+        )
+    if "supervisors" in checker._present and not entry.visits:
+        checker._note(
+            plan,
+            number,
+            "supervisors",
+            "Không có cấp ủy viên phụ trách dự: buổi này không được tính cho tỷ lệ chi bộ có cấp ủy viên "
+            "phụ trách dự sinh hoạt trong quý (supervision_rate).",
+        )
+
+
+def _days_after(checker: Checker, meeting: Meeting) -> int:
+    rule_set = meeting._state.fields_cache.get("rule_set")
+    if rule_set is None:
+        rule_set = _state(checker.ctx).rule_set_by_pk(meeting.rule_set_id)
+    return rule_set.minutes_days_after if rule_set is not None else 2
+
+
+def _note_extra_meetings(checker: Checker, plan: Plan, state: "MeetingState", rows) -> None:
+    """A second regular meeting in a month should say why (DOMAIN §4): noted, not refused, since the
+    paper book is copied as it is."""
+    months: dict[tuple, list[Entry]] = defaultdict(list)
+    for entry in state.all_entries():
+        meeting = entry.meeting
+        if meeting.kind == MeetingKind.REGULAR and meeting.status == MeetingStatus.HELD:
+            months[entry.cell.code, entry.day.year, entry.day.month].append(entry)
+    for (_code, year, month), entries in months.items():
+        if len(entries) < 2:
+            continue
+        entries.sort(key=lambda e: (e.day, e.start))
+        first = entries[0]
+        for entry in entries[1:]:
+            if entry.row and not entry.meeting.extra_reason:
+                checker._note(
+                    plan,
+                    entry.row,
+                    "extra_reason",
+                    f"{entry.cell.name} đã có buổi sinh hoạt thường kỳ ngày {fmt(first.day)} trong tháng "
+                    f"{month:02d}/{year}: hãy ghi lý do họp thêm.",
+                )
+
+
+def finish(ctx: Context, plans: list[Plan]) -> None:
+    """After every sheet: meetings recorded as held whose roll call nobody has filled in yet."""
+    if not hasattr(ctx, "meetings"):
+        return
+    plan = next((p for p in plans if p.kind == "meetings"), None)
+    if plan is None:
+        return
+    for entry in ctx.meetings.all_entries():
+        if not entry.row or entry.roll_called or not (entry.new or entry.converted):
+            continue
+        if entry.meeting.status != MeetingStatus.HELD:
+            continue
+        unmarked = [line for line in entry.lines.values() if not line.status]
+        if unmarked:
+            plan.notes.append(
+                RowError(
+                    entry.row,
+                    "",
+                    f"Chưa có điểm danh của {len(unmarked)}/{len(entry.lines)} đảng viên: hãy nhập trang «Điểm "
+                    "danh» (mỗi đảng viên trong danh sách một dòng); đến khi đó T4 tính họ là vắng.",
+                    plan.sheet,
+                )
+            )
 
 
 def _match(state: MeetingState, cell, kind, day, start, per_day, claimed) -> Entry | None:
@@ -383,6 +1057,9 @@ _MEETING_COLUMNS = {
     "topic": "topic",
     "chair": "chair",
     "minute_taker": "minute_taker",
+    "extra_reason": "extra_reason",
+    "materials_published_at": "materials_sent_at",
+    "cancel_reason": "cancel_reason",
 }
 
 
@@ -402,13 +1079,6 @@ def _changed_fields(checker: Checker, meeting: Meeting, values: dict) -> list[st
     return changed
 
 
-def _meeting_changes(checker: Checker, entry: Entry, values: dict, v: dict) -> bool:
-    number_changes = "minutes_number" in checker._present and (
-        entry.minutes.number if entry.minutes else ""
-    ) != (v["minutes_number"] or "")
-    return number_changes or bool(_changed_fields(checker, entry.meeting, values))
-
-
 def plan_update(checker: Checker, plan: Plan, entry: Entry, values: dict) -> None:
     """Apply the row to a stored meeting."""
     meeting, before = entry.meeting, None
@@ -417,26 +1087,6 @@ def plan_update(checker: Checker, plan: Plan, entry: Entry, values: dict) -> Non
             before = snapshot(meeting)
         setattr(meeting, name, values[name])
     checker._record(plan, meeting, before)
-
-
-def _plan_minutes(checker: Checker, plan: Plan, entry: Entry, v: dict) -> None:
-    number = v["minutes_number"] or ""
-    if "minutes_number" not in checker._present:
-        return
-    minutes = entry.minutes
-    if minutes is None:
-        if number:
-            entry.minutes = Minutes(meeting=entry.meeting, number=number, body=PAPER_MINUTES)
-            plan.minutes_creates.append(entry.minutes)
-        return
-    if minutes.number != number and minutes.status == MinutesStatus.DRAFT:
-        before = snapshot(minutes)
-        minutes.number = number
-        plan.minutes_updates.append((minutes, before))
-        if not any(obj is entry.meeting for obj, _ in plan.updates):
-            # The meeting itself is unchanged but its row did change something.
-            plan.unchanged -= 1
-            plan.updates.append((entry.meeting, snapshot(entry.meeting)))
 
 
 # -- roll calls -------------------------------------------------------------------------------------
@@ -461,6 +1111,7 @@ def plan_attendances(checker: Checker, plan: Plan, rows) -> None:
     state.load_rosters({v["cell"] for _, v in rows})
     ctx.load_members(v["card"] for _, v in rows)
     seen: dict[tuple, int] = {}
+    named: dict[int, tuple[Entry, int, set[str]]] = {}  # meeting -> (entry, first row, cards named)
     for number, v in rows:
         day, start, card, status = v["day"], v["start"], v["card"], v["status"]
         cell = checker._cell(plan, number, v["cell"], day)
@@ -472,6 +1123,8 @@ def plan_attendances(checker: Checker, plan: Plan, rows) -> None:
         entry = _meeting_of(checker, plan, number, state, cell, v)
         if entry is None:
             continue
+        entry.roll_called = True
+        named.setdefault(id(entry), (entry, number, set()))[2].add(card)
         key = (id(entry), card)
         if key in seen:
             checker._err(
@@ -541,6 +1194,36 @@ def plan_attendances(checker: Checker, plan: Plan, rows) -> None:
             before = snapshot(line)
             changed = _apply(line, status, reason, accepted_by, late, early, checker)
             checker._record(plan, line, before if changed else None)
+    for entry, first_row, cards in named.values():
+        if not entry.locked:  # a locked roll call is refused above, whatever it holds
+            _check_complete(checker, plan, entry, first_row, cards)
+
+
+# Names listed in a "roll call incomplete" message before "and N others".
+NAMES_SHOWN = 20
+
+
+def _check_complete(checker: Checker, plan: Plan, entry: Entry, row: int, cards: set[str]) -> None:
+    """A held meeting's roll call has a line for every member on that day's roster (DOMAIN §5): a file
+    that lists only the absentees would count everyone else as required and absent (T4). The lines are
+    the roster frozen for the meeting (MeetingState.roster, the rule of members.selectors.roster_on);
+    a line marked before (in Chibo, or by the meetings sheet: exempt, chair, minute-taker) counts."""
+    missing = [line.member for card, line in entry.lines.items() if not line.status and card not in cards]
+    if not missing:
+        return
+    missing.sort(key=lambda m: (m.sort_name or m.full_name, m.card_number))
+    names = ", ".join(f"{m.full_name} (số thẻ {m.card_number})" for m in missing[:NAMES_SHOWN])
+    if len(missing) > NAMES_SHOWN:
+        names += f" và {len(missing) - NAMES_SHOWN} đảng viên khác"
+    label = entry.meeting.get_kind_display().lower()
+    checker._err(
+        plan,
+        row,
+        "card",
+        f"Điểm danh buổi {label} lúc {_when(entry.day, entry.start)} của {entry.cell.name} chưa đủ: "
+        f"{len(missing)} đảng viên trong danh sách sinh hoạt ngày đó chưa có dòng nào: {names}. Mỗi đảng "
+        "viên trong danh sách phải có một dòng (có mặt, vắng có lý do, vắng không lý do hoặc miễn sinh hoạt).",
+    )
 
 
 def _meeting_of(checker: Checker, plan: Plan, number: int, state: MeetingState, cell, v) -> Entry | None:
@@ -629,6 +1312,9 @@ MEETING_FIELDS = [
     "chair",
     "minute_taker",
     "rule_set",
+    "extra_reason",
+    "cancel_reason",
+    "materials_published_at",
 ]
 
 
@@ -643,12 +1329,30 @@ def write_plan(plan: Plan, ctx: Context, *, audit_rows: bool) -> None:
         Attendance.objects.bulk_create(plan.meeting_lines, batch_size=BATCH)
         Minutes.objects.bulk_create(plan.minutes_creates, batch_size=BATCH)
         if plan.minutes_updates:
-            Minutes.objects.bulk_update([m for m, _ in plan.minutes_updates], ["number"], batch_size=BATCH)
+            Minutes.objects.bulk_update(
+                [m for m, _ in plan.minutes_updates], ["number", "status", "approved_at"], batch_size=BATCH
+            )
+        MeetingStep.objects.bulk_create(plan.step_creates, batch_size=BATCH)
+        if plan.step_updates:
+            MeetingStep.objects.bulk_update([s for s, _ in plan.step_updates], ["done"], batch_size=BATCH)
+        Resolution.objects.bulk_create(plan.resolution_creates, batch_size=BATCH)
+        if plan.resolution_updates:
+            Resolution.objects.bulk_update(
+                [r for r, _ in plan.resolution_updates],
+                ["kind", "number", "issued_on", "year"],
+                batch_size=BATCH,
+            )
+        Visit.objects.bulk_create(plan.visit_creates, batch_size=BATCH)
         entries += [(Action.CREATE, m, m.cell.path, None) for m in plan.creates]
         entries += [(Action.UPDATE, m, m.cell.path, before) for m, before in plan.updates]
         entries += [(Action.CREATE, a, a.meeting.cell.path, None) for a in plan.meeting_lines]
         entries += [(Action.CREATE, m, m.meeting.cell.path, None) for m in plan.minutes_creates]
         entries += [(Action.UPDATE, m, m.meeting.cell.path, before) for m, before in plan.minutes_updates]
+        entries += [(Action.CREATE, s, s.meeting.cell.path, None) for s in plan.step_creates]
+        entries += [(Action.UPDATE, s, s.meeting.cell.path, before) for s, before in plan.step_updates]
+        entries += [(Action.CREATE, r, r.cell.path, None) for r in plan.resolution_creates]
+        entries += [(Action.UPDATE, r, r.cell.path, before) for r, before in plan.resolution_updates]
+        entries += [(Action.CREATE, v, v.cell.path, None) for v in plan.visit_creates]
     else:
         Attendance.objects.bulk_create([a for a in plan.creates if a.pk is None], batch_size=BATCH)
         if plan.updates:
@@ -666,19 +1370,48 @@ def write_plan(plan: Plan, ctx: Context, *, audit_rows: bool) -> None:
 # -- export -----------------------------------------------------------------------------------------
 
 
+def _step_columns(steps) -> tuple[str, str]:
+    """("tất cả", the steps not done) or ("", "") without step records: re-imported, the same flags."""
+    if not steps:
+        return "", ""
+    missed = [s.rule_step.code if s.rule_step_id and s.rule_step else s.title for s in steps if not s.done]
+    return "tất cả", "; ".join(missed)
+
+
 def export_rows(kind: str, org: Organisation | None):
-    """Held meetings and their marked roll-call lines, in the import format (the inverse of the above)."""
+    """Held (and, for the meetings kind, cancelled) meetings and their marked roll-call lines, in the
+    import format (the inverse of the above)."""
     meetings = Meeting.objects.filter(status=MeetingStatus.HELD)
     if org is not None:
         meetings = meetings.filter(cell__in=Organisation.objects.subtree_of(org).values("pk"))
     if kind == "meetings":
-        qs = meetings.select_related("cell", "chair", "minute_taker", "minutes").order_by(
-            "cell__code", "started_at", "pk"
+        past = Meeting.objects.filter(status__in=[MeetingStatus.HELD, MeetingStatus.CANCELLED])
+        if org is not None:
+            past = past.filter(cell__in=Organisation.objects.subtree_of(org).values("pk"))
+        qs = (
+            past.select_related("cell", "chair", "minute_taker", "minutes", "resolution")
+            .prefetch_related("steps__rule_step", "supervision_visits__assignment__member")
+            .order_by("cell__code", "started_at", "scheduled_at", "pk")
         )
         for m in qs.iterator(chunk_size=2000):
             start = timezone.localtime(m.started_at or m.scheduled_at)
             end = timezone.localtime(m.ended_at).time() if m.ended_at else None
             minutes = getattr(m, "minutes", None)
+            resolution = getattr(m, "resolution", None)
+            approved = (
+                timezone.localtime(minutes.approved_at).date()
+                if minutes is not None and minutes.status == MinutesStatus.APPROVED and minutes.approved_at
+                else None
+            )
+            done, missed = _step_columns(list(m.steps.all()))
+            cards = sorted(
+                v.assignment.member.card_number for v in m.supervision_visits.all() if v.assignment.member
+            )
+            sent = (
+                timezone.localtime(m.materials_published_at).replace(tzinfo=None)
+                if m.materials_published_at
+                else None
+            )
             yield (
                 m.cell.code,
                 m.kind,
@@ -690,6 +1423,17 @@ def export_rows(kind: str, org: Organisation | None):
                 m.chair.card_number if m.chair else "",
                 m.minute_taker.card_number if m.minute_taker else "",
                 minutes.number if minutes else "",
+                m.status,
+                m.cancel_reason,
+                m.extra_reason,
+                sent,
+                done,
+                missed,
+                approved,
+                resolution.kind if resolution else "",
+                resolution.number if resolution else "",
+                resolution.issued_on if resolution else None,
+                "; ".join(cards),
             )
         return
     lines = (

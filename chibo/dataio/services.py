@@ -32,6 +32,8 @@ logger = logging.getLogger(__name__)
 @dataclass
 class ImportResult:
     errors: list[RowError] = field(default_factory=list)
+    # Not errors: what the file leaves out that the indicators will count as not met.
+    notes: list[RowError] = field(default_factory=list)
     counts: dict = field(default_factory=dict)  # kind -> {"created", "updated", "unchanged"}
     total_rows: int = 0
     written: bool = False
@@ -91,6 +93,8 @@ def _import(*, data, filename, kind, user, dry_run, progress) -> ImportResult:
         plans.append(plan)
         result.errors.extend(plan.errors)
         result.counts[table.kind] = plan.counts()
+    checker.finish(plans)
+    result.notes = [n for plan in plans for n in plan.notes]
     result.timings["validate"] = time.perf_counter() - started
     if result.errors or dry_run:
         return result
@@ -238,6 +242,7 @@ def import_job_run(*, job_id: int) -> ImportJob:
     ImportJob.objects.filter(pk=job.pk).update(
         status=status,
         errors=[e.as_dict() for e in result.errors],
+        notes=[n.as_dict() for n in result.notes],
         counts=result.counts,
         total_rows=result.total_rows,
         processed_rows=result.total_rows,
@@ -318,6 +323,10 @@ def _iter_rows(kind: str, org):
         from chibo.dataio.meetings_import import export_rows as meeting_rows
 
         return meeting_rows(kind, org)
+    if kind == "supervision":
+        from chibo.dataio.supervision_import import export_rows as assignment_rows
+
+        return assignment_rows(org)
     if kind == "tasks":
         from chibo.dataio.tasks_import import export_rows as task_rows
 

@@ -87,6 +87,7 @@ def job_detail(request, pk: int):
             "counts": counts,
             "errors": job.errors[:ERRORS_SHOWN],
             "more": len(job.errors) > ERRORS_SHOWN,
+            "notes": job.notes[:ERRORS_SHOWN],
         },
     )
 

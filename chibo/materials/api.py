@@ -92,6 +92,11 @@ class MaterialIn(InputSchema):
 
 class AttachIn(InputSchema):
     meeting_id: Id
+    sent_at: dt.datetime | None = Field(
+        None,
+        description="Ghi sau cho buổi đã họp: thời điểm tài liệu thực sự đến đảng viên (bắt buộc khi buổi đã "
+        "họp; không sau khi buổi kết thúc). T2 tính theo thời điểm này.",
+    )
 
 
 class AttachmentOut(Schema):
@@ -99,6 +104,7 @@ class AttachmentOut(Schema):
     material_id: int
     meeting_id: int
     attached_at: LocalTime
+    sent_at: LocalTime | None
 
 
 class OpenerOut(PersonOut):
@@ -196,7 +202,12 @@ def material_attach(request, material_id: PathId, payload: AttachIn):
     """Attach the material to a meeting of a cell it reached (the cell's leaders)."""
     material = access.material.get_for_user(request.user, material_id)
     meeting = get_meeting_for_user(request.user, payload.meeting_id, write=True)
-    return Status(201, services.material_attach(material=material, meeting=meeting, by=request.user))
+    return Status(
+        201,
+        services.material_attach(
+            material=material, meeting=meeting, by=request.user, sent_at=_aware(payload.sent_at)
+        ),
+    )
 
 
 @router.get("/{material_id}/opens", response={200: list[CellOpensOut], **READ_ERRORS_403})

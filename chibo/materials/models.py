@@ -151,6 +151,9 @@ class MaterialAttachment(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     attached_at = models.DateTimeField("gắn lúc", default=timezone.now)
+    # Recorded after the fact for a meeting already held: when the material really reached members
+    # (T2 reads this, not the moment of recording).
+    sent_at = models.DateTimeField("tài liệu đến đảng viên lúc", null=True, blank=True)
 
     class Meta:
         verbose_name = "tài liệu gắn với buổi sinh hoạt"

@@ -24,7 +24,7 @@ from chibo.materials.models import (
     MaterialText,
     MaterialUnit,
 )
-from chibo.meetings.models import Meeting, MeetingStatus
+from chibo.meetings.models import Meeting, MeetingStatus, Minutes, MinutesStatus
 from chibo.meetings.services.preparation import meeting_materials_visible
 from chibo.orgs.models import Organisation
 
@@ -161,22 +161,47 @@ def material_file_add(*, material: Material, uploads: list, by) -> list[Material
     return [_store_file(material, name, data, by) for name, data in checked]
 
 
-def visible_at(material: Material, attached_at: dt.datetime) -> dt.datetime:
-    """When members of the meeting see an attached material: once attached and published."""
-    return max(material.publish_at, attached_at)
+def visible_at(material: Material, attachment: MaterialAttachment) -> dt.datetime:
+    """When members of the meeting see an attached material: the recorded time it reached them, else
+    once attached and published."""
+    if attachment.sent_at is not None:
+        return attachment.sent_at
+    return max(material.publish_at, attachment.attached_at)
+
+
+def _attach_problem(meeting: Meeting, sent_at: dt.datetime | None) -> tuple[str, str] | None:
+    """(field, message) when the material cannot be attached (with this sent time)."""
+    if meeting.status == MeetingStatus.CANCELLED:
+        return "meeting", "Buổi sinh hoạt đã hủy: không gắn thêm tài liệu được."
+    if sent_at is None:
+        if meeting.status != MeetingStatus.HELD:
+            return None
+        # Never dated "now" silently: T2 would count it as late for a meeting already held.
+        return "sent_at", (
+            "Buổi sinh hoạt đã họp: để ghi tài liệu đã gửi cho buổi này, hãy ghi thời điểm tài liệu đến "
+            "đảng viên."
+        )
+    if sent_at > timezone.now():
+        return "sent_at", "Thời điểm tài liệu đến đảng viên: chưa tới."
+    end = meeting.ended_at or meeting.started_at
+    if meeting.status == MeetingStatus.HELD and end is not None and sent_at > end:
+        return "sent_at", "Thời điểm tài liệu đến đảng viên: sau khi buổi sinh hoạt kết thúc."
+    if Minutes.objects.filter(meeting=meeting, status=MinutesStatus.APPROVED).exists():
+        return "meeting", "Biên bản buổi sinh hoạt đã được thông qua: không ghi thêm tài liệu được."
+    return None
 
 
 @transaction.atomic
-def material_attach(*, material: Material, meeting: Meeting, by) -> MaterialAttachment:
+def material_attach(
+    *, material: Material, meeting: Meeting, by, sent_at: dt.datetime | None = None
+) -> MaterialAttachment:
     """A cell attaches a material that reached it to one of its meetings. The meeting's T2 time becomes
-    the moment its members can see it (now, or the scheduled publication if later)."""
+    the moment its members can see it: now (or the scheduled publication if later), or, recording a
+    material for a meeting already held, `sent_at`, the time it really reached them (required then)."""
     access.require_attach(by, meeting)
-    if meeting.status in (MeetingStatus.HELD, MeetingStatus.CANCELLED):
-        raise ValidationError(
-            {
-                "meeting": f"Buổi sinh hoạt {meeting.get_status_display().lower()}: không gắn thêm tài liệu được."
-            }
-        )
+    problem = _attach_problem(meeting, sent_at)
+    if problem:
+        raise ValidationError({problem[0]: problem[1]})
     if not material_reaches(material, meeting.cell):
         raise ValidationError({"meeting": f"Tài liệu này không được gửi đến {meeting.cell.name}."})
     existing = MaterialAttachment.objects.filter(material=material, meeting=meeting).first()
@@ -185,12 +210,15 @@ def material_attach(*, material: Material, meeting: Meeting, by) -> MaterialAtta
     try:
         with transaction.atomic():
             attachment = MaterialAttachment.objects.create(
-                material=material, meeting=meeting, attached_by=by if getattr(by, "pk", None) else None
+                material=material,
+                meeting=meeting,
+                attached_by=by if getattr(by, "pk", None) else None,
+                sent_at=sent_at,
             )
     except IntegrityError:  # the same attach sent twice at once
         return MaterialAttachment.objects.get(material=material, meeting=meeting)
     audit_log(user=by, action=Action.CREATE, obj=attachment, org_path=meeting.cell.path)
-    meeting_materials_visible(meeting=meeting, at=visible_at(material, attachment.attached_at))
+    meeting_materials_visible(meeting=meeting, at=visible_at(material, attachment))
     return attachment
 
 

@@ -261,6 +261,14 @@ def short_problem(
     )
 
 
+# T2 (DOMAIN §8): materials visible to members at least a day (24 hours) before the meeting began.
+MATERIALS_BEFORE = dt.timedelta(hours=24)
+
+
+def materials_on_time(*, published_at: dt.datetime | None, starts_at: dt.datetime | None) -> bool:
+    return published_at is not None and starts_at is not None and published_at <= starts_at - MATERIALS_BEFORE
+
+
 def minutes_deadline(meeting_day: dt.date, days_after: int) -> dt.date:
     """Minutes are due within `days_after` local calendar days of the meeting's date: a meeting held
     on the 5th with 2 days has until the end of the 7th, whatever hour it ended."""

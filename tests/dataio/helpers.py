@@ -1,5 +1,6 @@
 """Building import files in tests: CSV text and XLSX workbooks from lists of rows."""
 
+import csv
 import io
 
 from openpyxl import Workbook
@@ -9,10 +10,12 @@ from chibo.dataio.services import import_data
 
 
 def csv_bytes(kind: str, rows: list[list], *, sep: str = ",", bom: bool = False, headers=None) -> bytes:
-    lines = [sep.join(headers or FORMATS[kind].headers)]
-    lines += [sep.join("" if v is None else str(v) for v in row) for row in rows]
-    text = "\n".join(lines) + "\n"
-    return text.encode("utf-8-sig" if bom else "utf-8")
+    # Quoted where a value holds the separator, as Excel writes it (step titles hold commas).
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=sep, lineterminator="\n")
+    writer.writerow(headers or FORMATS[kind].headers)
+    writer.writerows(["" if v is None else str(v) for v in row] for row in rows)
+    return out.getvalue().encode("utf-8-sig" if bom else "utf-8")
 
 
 def xlsx_bytes(sheets: dict[str, list[list]]) -> bytes:

@@ -322,6 +322,7 @@ def test_the_command_line_imports_tasks(cast, held, april, tmp_path):  # noqa: F
 
 def test_the_documented_example_imports_as_documented():
     from chibo.orgs.models import OrgKind
+    from tests.dataio.test_docs_examples import give_account
     from tests.factories import make_org
 
     make_org("Thành ủy Hà Nội", kind=OrgKind.CITY, code="HN")
@@ -329,6 +330,8 @@ def test_the_documented_example_imports_as_documented():
     for text in re.findall(r"```csv\n(.*?)```", doc.read_text(encoding="utf-8"), flags=re.S):
         header = text.splitlines()[0].replace(";", ",").split(",")
         kind = next(k for k, f in FORMATS.items() if f.headers == header)
+        if kind == "supervision":
+            give_account("01000001")
         result = import_data(data=text.encode(), filename=f"{kind}.csv", kind=kind)
         assert result.written, [str(e) for e in result.errors]
     tasks = {t.member.card_number: t for t in Task.objects.select_related("member", "meeting__cell")}

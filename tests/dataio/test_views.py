@@ -253,6 +253,7 @@ def test_an_empty_template_with_the_headers_can_be_downloaded(client, cast):
         "Chức vụ",
         "Miễn sinh hoạt",
         "Bồi dưỡng",
+        "Phân công theo dõi",
         "Buổi sinh hoạt",
         "Điểm danh",
         "Nhiệm vụ",

@@ -109,3 +109,41 @@ def test_opens_report_for_the_publisher(cast, api_as):  # noqa: F811
 @pytest.mark.parametrize("path", ["", "/1", "/1/opens"])
 def test_anonymous_gets_401(client, db, path):
     assert client.get(URL + path).status_code == 401
+
+
+def test_a_material_of_a_held_meeting_is_recorded_with_the_time_it_really_reached_members(
+    cast,
+    api_as,  # noqa: F811
+    rule_set,  # noqa: F811
+):
+    from chibo.meetings.models import MeetingStatus
+
+    start = timezone.now() - dt.timedelta(days=10)
+    meeting = make_meeting(cast.cell, rule_set, when=start)
+    meeting.status, meeting.started_at, meeting.ended_at = (
+        MeetingStatus.HELD,
+        start,
+        start + dt.timedelta(hours=2),
+    )
+    meeting.save()
+    material = publish(cast.ward, by=cast.staff, publish_at=start - dt.timedelta(days=5))
+    url = f"{URL}/{material.pk}/attachments"
+    # Without a sent time it is refused, never dated now (which T2 would count as late).
+    response = post_json(api_as(cast.leader_user), url, {"meeting_id": meeting.pk})
+    assert response.status_code == 422 and response.json()["errors"][0]["field"] == "sent_at"
+    later = timezone.localtime(start + dt.timedelta(hours=3)).replace(tzinfo=None).isoformat()
+    response = post_json(api_as(cast.leader_user), url, {"meeting_id": meeting.pk, "sent_at": later})
+    assert (
+        response.status_code == 422
+        and "sau khi buổi sinh hoạt kết thúc" in response.json()["errors"][0]["message"]
+    )
+    # A sibling cell's leader does not even see the meeting.
+    sent = timezone.localtime(start - dt.timedelta(days=2)).replace(tzinfo=None, microsecond=0)
+    payload = {"meeting_id": meeting.pk, "sent_at": sent.isoformat()}
+    assert post_json(api_as(cast.sibling_leader), url, payload).status_code == 404
+    assert not MaterialAttachment.objects.exists()
+    response = post_json(api_as(cast.leader_user), url, payload)
+    assert response.status_code == 201, response.json()
+    meeting.refresh_from_db()
+    assert meeting.materials_published_at == timezone.make_aware(sent)
+    assert MaterialAttachment.objects.get().sent_at == timezone.make_aware(sent)

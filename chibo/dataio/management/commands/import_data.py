@@ -37,5 +37,7 @@ class Command(BaseCommand):
             raise CommandError(
                 f"Tệp bị từ chối: {len(result.errors)} lỗi; không ghi dữ liệu nào.", returncode=2
             )
+        for note in result.notes:
+            self.stdout.write(f"Lưu ý — {note}")
         verb = "Kiểm tra xong (chưa ghi)" if dry_run else "Đã ghi"
         self.stdout.write(f"{verb} {result.total_rows} dòng. {result.summary()}")
