@@ -39,6 +39,7 @@ class ImportJob(models.Model):
     total_rows = models.PositiveIntegerField("số dòng", default=0)
     processed_rows = models.PositiveIntegerField("đã xử lý", default=0)
     errors = models.JSONField("lỗi", default=list, blank=True)
+    notes = models.JSONField("lưu ý", default=list, blank=True)  # e.g. members left without a cell
     counts = models.JSONField("kết quả", default=dict, blank=True)
     created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
     started_at = models.DateTimeField("bắt đầu chạy lúc", null=True, blank=True)  # the current step's start

@@ -24,6 +24,7 @@ from chibo.dataio.importer import Checker, Context, ImportRejected, Plan, RowErr
 from chibo.dataio.models import RUNNING_STATUSES, ImportJob, JobStatus
 from chibo.dataio.readers import FileProblem, read_tables
 from chibo.members.models import Exemption, Member, Membership, Position, TrainingRecord
+from chibo.members.selectors import unplaced_registered_by_q
 from chibo.orgs.models import Organisation
 
 logger = logging.getLogger(__name__)
@@ -32,6 +33,7 @@ logger = logging.getLogger(__name__)
 @dataclass
 class ImportResult:
     errors: list[RowError] = field(default_factory=list)
+    notes: list[RowError] = field(default_factory=list)  # what to know or do next; not errors
     counts: dict = field(default_factory=dict)  # kind -> {"created", "updated", "unchanged"}
     total_rows: int = 0
     written: bool = False
@@ -91,6 +93,7 @@ def _import(*, data, filename, kind, user, dry_run, progress) -> ImportResult:
         plans.append(plan)
         result.errors.extend(plan.errors)
         result.counts[table.kind] = plan.counts()
+    result.notes = checker.unplaced_notes()
     result.timings["validate"] = time.perf_counter() - started
     if result.errors or dry_run:
         return result
@@ -238,6 +241,7 @@ def import_job_run(*, job_id: int) -> ImportJob:
     ImportJob.objects.filter(pk=job.pk).update(
         status=status,
         errors=[e.as_dict() for e in result.errors],
+        notes=[n.as_dict() for n in result.notes],
         counts=result.counts,
         total_rows=result.total_rows,
         processed_rows=result.total_rows,
@@ -258,7 +262,11 @@ def _member_scope(org: Organisation | None):
     members = Member.objects.all()
     if org is not None:
         cells = Organisation.objects.subtree_of(org).values("pk")
-        members = members.filter(Exists(Membership.objects.filter(member=OuterRef("pk"), cell__in=cells)))
+        # Members not yet in a cell go with the organisation that registered them (members.access).
+        members = members.filter(
+            Exists(Membership.objects.filter(member=OuterRef("pk"), cell__in=cells))
+            | unplaced_registered_by_q(cells)
+        )
     return members
 
 

@@ -87,6 +87,8 @@ def job_detail(request, pk: int):
             "counts": counts,
             "errors": job.errors[:ERRORS_SHOWN],
             "more": len(job.errors) > ERRORS_SHOWN,
+            "notes": job.notes[:ERRORS_SHOWN],
+            "more_notes": len(job.notes) > ERRORS_SHOWN,
         },
     )
 

@@ -163,7 +163,9 @@ def membership_open(
     _check_cell(cell, valid_from)
     _raise(end_after_start(valid_from, valid_until))
     _raise(
-        membership_start_problem(start=valid_from, admitted_on=member.admitted_on, member_name=member.full_name)
+        membership_start_problem(
+            start=valid_from, admitted_on=member.admitted_on, member_name=member.full_name
+        )
     )
     if member.left_on is not None and (valid_until is None or valid_until > member.left_on):
         raise ValidationError(

@@ -39,3 +39,5 @@ class Command(BaseCommand):
             )
         verb = "Kiểm tra xong (chưa ghi)" if dry_run else "Đã ghi"
         self.stdout.write(f"{verb} {result.total_rows} dòng. {result.summary()}")
+        for note in result.notes:
+            self.stdout.write(f"Lưu ý: {note}")
