@@ -163,3 +163,19 @@ def test_the_job_page_shows_the_notes(cast, client, settings):
     assert job.status == "checked" and job.notes and "chưa có chi bộ" in job.notes[0]["message"]
     page = client.get(reverse("dataio:job", args=[job.pk]))
     assert "chưa có chi bộ: nhập tiếp tệp memberships" in page.content.decode()
+
+
+def test_the_command_prints_the_notes_and_counts_the_rest(cast, tmp_path, capsys):
+    from django.core.management import call_command
+
+    from tests.dataio.helpers import csv_bytes
+
+    path = tmp_path / "dang-vien.csv"
+    path.write_bytes(
+        csv_bytes("members", [_row(f"C{i:02d}", f"Phạm Văn Số {i}", "01/01/2005") for i in range(25)])
+    )
+    call_command("import_data", "members", str(path), "--dry-run")
+    out = capsys.readouterr().out
+    assert out.count("chưa có chi bộ: nhập tiếp tệp memberships") == 20
+    assert "… và 5 lưu ý khác cùng loại." in out
+    assert "chỉ hiện với quản trị hệ thống" in out  # the command line registers them to no organisation
