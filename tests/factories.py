@@ -23,7 +23,7 @@ def make_member(
     cell: Organisation | None = None,
     *,
     full_name: str | None = None,
-    joined_on: dt.date = dt.date(2020, 1, 1),
+    joined_on: dt.date | None = None,  # default: 01/01/2020, or the admission if later
     admitted_on: dt.date = dt.date(2010, 1, 1),
     official_on: dt.date | None = dt.date(2011, 1, 1),
     work_status: str = WorkStatus.WORKING,
@@ -39,7 +39,7 @@ def make_member(
         official_on=official_on,
         work_status=work_status,
         cell=cell,
-        joined_on=joined_on,
+        joined_on=joined_on or max(dt.date(2020, 1, 1), admitted_on),
         **kw,
     )
 

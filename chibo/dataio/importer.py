@@ -49,7 +49,7 @@ from chibo.members.models import (
     WorkStatus,
 )
 from chibo.members.services import fill_derived_names
-from chibo.orgs.access import orgs_writable_by
+from chibo.orgs.access import orgs_writable_by, registering_org_of
 from chibo.orgs.models import Organisation, OrgKind, OrgParentPeriod, parent_kind_problem
 from chibo.orgs.services import placeholder_path, segment
 
@@ -84,7 +84,7 @@ class Plan:
     updates: list = field(default_factory=list)
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
-    # What the rows leave out and the indicators will read as "not met" (shown by the dry run too).
+    # Not errors: what the rows leave out that the indicators will read as "not met", and what to import next.
     notes: list[RowError] = field(default_factory=list)
 
     def counts(self) -> dict:
@@ -121,6 +121,8 @@ class Context:
         self.superuser = user is None or getattr(user, "is_superuser", False)
         self.writable = None if self.superuser else set(orgs_writable_by(user).values_list("pk", flat=True))
         self.today = today()
+        # Members created without a membership belong to this organisation until they get one.
+        self.registered_by = registering_org_of(user)
         self.orgs: dict[str, Organisation] = {o.code: o for o in Organisation.objects.select_related(None)}
         self.org_by_pk = {o.pk: o for o in self.orgs.values()}
         self.new_orgs: set[str] = set()
@@ -354,6 +356,7 @@ class Checker:
     def __init__(self, ctx: Context, progress: Callable[[int], None] | None = None):
         self.ctx = ctx
         self.progress = progress or (lambda n: None)
+        self._member_rows: dict[str, tuple[Plan, int]] = {}  # card -> where the members table named it
 
     def plan(self, table: Table) -> Plan:
         plan = Plan(table.kind, table.sheet)
@@ -554,6 +557,7 @@ class Checker:
         ctx = self.ctx
         self._preload_scope(rows)
         ctx.load_members(v["card"] for _, v in rows)
+        ctx.load_memberships(cards=[v["card"] for _, v in rows])
         cids = [v["citizen_id"] for _, v in rows if v["citizen_id"]]
         owner = {
             m.citizen_id: m.card_number
@@ -584,13 +588,32 @@ class Checker:
                     ok = False
                 seen_cid.setdefault(cid, number)
             dates = rules.member_dates_problem(
-                birth_date=v["birth_date"], admitted_on=v["admitted_on"], official_on=v["official_on"]
+                birth_date=v["birth_date"],
+                admitted_on=v["admitted_on"],
+                official_on=v["official_on"],
+                today=ctx.today,
             )
             if dates:
                 self._err(plan, number, *dates)
                 ok = False
+            elif card in ctx.members and card not in ctx.new_members:
+                # A later admission date must not leave one of the member's memberships before it.
+                starts = [m.valid_from for m in ctx.ms_by_card.get(card, ())]
+                if starts and self._rule(
+                    plan,
+                    number,
+                    rules.membership_start_problem(
+                        start=min(starts),
+                        admitted_on=v["admitted_on"],
+                        member_name=_clean_name(v["full_name"]),
+                        field="admitted_on",
+                    ),
+                    {},
+                ):
+                    ok = False
             if not ok:
                 continue
+            self._member_rows[card] = (plan, number)
             values = {
                 "full_name": _clean_name(v["full_name"]),  # so a re-import of the same name is "unchanged"
                 "gender": v["gender"],
@@ -620,7 +643,9 @@ class Checker:
             if member is not None:
                 self._err(plan, number, "card", f"Số thẻ đảng viên «{card}» đã có ở trang trước.")
                 continue
-            member = new_member({"card_number": card, **values})
+            member = new_member(
+                {"card_number": card, "registered_by_id": getattr(ctx.registered_by, "pk", None), **values}
+            )
             ctx.members[card] = member
             ctx.new_members.add(card)
             plan.creates.append(member)
@@ -641,6 +666,11 @@ class Checker:
             if member is None or cell is None:
                 continue
             if self._rule(plan, number, rules.end_after_start(start, end), fields):
+                continue
+            problem = rules.membership_start_problem(
+                start=start, admitted_on=member.admitted_on, member_name=member.full_name
+            )
+            if self._rule(plan, number, problem, fields):
                 continue
             key = (card, cell.code, kind, start)
             if key in seen:
@@ -682,6 +712,33 @@ class Checker:
             ms = Membership(member=member, cell=cell, kind=kind, valid_from=start, **values)
             ctx._add_membership(ms)
             plan.creates.append(ms)
+
+    def unplaced_notes(self) -> list[RowError]:
+        """After every table: the members of the members tables with no membership, in the database or
+        in this import. They are in no cell's list yet, so the dry run says so and what to import next."""
+        ctx = self.ctx
+        ctx.load_memberships(cards=list(self._member_rows))
+        owner = ctx.registered_by.name if ctx.registered_by else None
+        seen_by = f"cán bộ của {owner}" if owner else "quản trị hệ thống"
+        notes = []
+        for card, (plan, number) in self._member_rows.items():
+            if ctx.ms_by_card.get(card):
+                continue
+            member = ctx.members[card]
+            note = RowError(
+                number,
+                self._headers_of("members").get("card", "card"),
+                f"Đảng viên {member.full_name} (số thẻ {card}) chưa có chi bộ: nhập tiếp tệp memberships "
+                f"(Sinh hoạt đảng) để đưa vào chi bộ. Đến lúc đó hồ sơ chỉ hiện với {seen_by}.",
+                plan.sheet,
+            )
+            plan.notes.append(note)
+            notes.append(note)
+        return notes
+
+    @staticmethod
+    def _headers_of(kind: str) -> dict[str, str]:
+        return {c.attr: c.header for c in FORMATS[kind].columns}
 
     # -- positions ----------------------------------------------------------------------------------
     def _plan_positions(self, plan: Plan, rows) -> None:
@@ -892,7 +949,11 @@ def _org_path(obj, ctx: Context) -> str:
         return obj.cell.path
     card = obj.card_number if isinstance(obj, Member) else obj.member.card_number
     rows = ctx.ms_by_card.get(card)
-    return max(rows, key=lambda m: m.valid_from).cell.path if rows else ""
+    if rows:
+        return max(rows, key=lambda m: m.valid_from).cell.path
+    # A member without a cell yet: the entry goes to the organisation that registered them.
+    home = ctx.registered_by
+    return home.path if home and isinstance(obj, Member) and obj.registered_by_id == home.pk else ""
 
 
 def _update_fields(kind: str) -> list[str]:

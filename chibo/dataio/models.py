@@ -39,7 +39,7 @@ class ImportJob(models.Model):
     total_rows = models.PositiveIntegerField("số dòng", default=0)
     processed_rows = models.PositiveIntegerField("đã xử lý", default=0)
     errors = models.JSONField("lỗi", default=list, blank=True)
-    # What the file leaves out that the indicators will count as not met (not errors: it may be written).
+    # Not errors (the file may be written): what the indicators will count as not met, members left without a cell.
     notes = models.JSONField("lưu ý", default=list, blank=True)
     counts = models.JSONField("kết quả", default=dict, blank=True)
     created_at = models.DateTimeField("tạo lúc", auto_now_add=True)

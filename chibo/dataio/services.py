@@ -24,6 +24,7 @@ from chibo.dataio.importer import Checker, Context, ImportRejected, Plan, RowErr
 from chibo.dataio.models import RUNNING_STATUSES, ImportJob, JobStatus
 from chibo.dataio.readers import FileProblem, read_tables
 from chibo.members.models import Exemption, Member, Membership, Position, TrainingRecord
+from chibo.members.selectors import unplaced_registered_by_q
 from chibo.orgs.models import Organisation
 
 logger = logging.getLogger(__name__)
@@ -94,7 +95,7 @@ def _import(*, data, filename, kind, user, dry_run, progress) -> ImportResult:
         result.errors.extend(plan.errors)
         result.counts[table.kind] = plan.counts()
     checker.finish(plans)
-    result.notes = [n for plan in plans for n in plan.notes]
+    result.notes = [n for plan in plans for n in plan.notes] + checker.unplaced_notes()
     result.timings["validate"] = time.perf_counter() - started
     if result.errors or dry_run:
         return result
@@ -263,7 +264,11 @@ def _member_scope(org: Organisation | None):
     members = Member.objects.all()
     if org is not None:
         cells = Organisation.objects.subtree_of(org).values("pk")
-        members = members.filter(Exists(Membership.objects.filter(member=OuterRef("pk"), cell__in=cells)))
+        # Members not yet in a cell go with the organisation that registered them (members.access).
+        members = members.filter(
+            Exists(Membership.objects.filter(member=OuterRef("pk"), cell__in=cells))
+            | unplaced_registered_by_q(cells)
+        )
     return members
 
 

@@ -88,6 +88,7 @@ def job_detail(request, pk: int):
             "errors": job.errors[:ERRORS_SHOWN],
             "more": len(job.errors) > ERRORS_SHOWN,
             "notes": job.notes[:ERRORS_SHOWN],
+            "more_notes": len(job.notes) > ERRORS_SHOWN,
         },
     )
 

@@ -166,6 +166,50 @@ def vote_problem(*, in_favour: int, against: int, abstain: int, present_voters: 
     return None
 
 
+# --- procedure (§4, T3) ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StepRecord:
+    """One step record of a meeting (a MeetingStep row) as the procedure rule needs it."""
+
+    rule_step_id: int | None
+    title: str
+    mandatory: bool
+    done: bool
+
+
+@dataclass(frozen=True)
+class Procedure:
+    recorded: bool  # the meeting has step records at all
+    mandatory: tuple[tuple[str, bool], ...]  # (title, done) of every mandatory step, in order
+
+    @property
+    def missing(self) -> tuple[str, ...]:
+        return tuple(title for title, done in self.mandatory if not done)
+
+    @property
+    def done(self) -> int:
+        return len(self.mandatory) - len(self.missing)
+
+    @property
+    def full(self) -> bool:
+        return self.recorded and not self.missing
+
+
+def procedure(records: Iterable[StepRecord], rule_steps: Iterable[tuple[int, str]]) -> Procedure:
+    """ "Full procedure" = every mandatory step recorded done (DOMAIN §4). The meeting's step records
+    (copied from its rule set when it opened, or imported) say which steps are mandatory; a mandatory
+    step of the rule set for the meeting's kind (`rule_steps`: id, title) that has no record is not
+    done; a meeting with no step records at all has not recorded its procedure, so it is never full.
+    Twin in SQL: meetings.selectors.full_procedure_q (tests/reporting/test_procedure_twins.py)."""
+    records = list(records)
+    have = {r.rule_step_id for r in records if r.rule_step_id is not None}
+    steps = [(r.title, r.done) for r in records if r.mandatory]
+    steps += [(title, False) for pk, title in rule_steps if pk not in have]
+    return Procedure(recorded=bool(records), mandatory=tuple(steps))
+
+
 # --- duration (§4) --------------------------------------------------------------------------------------
 
 

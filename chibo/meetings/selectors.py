@@ -1,12 +1,15 @@
 """Reads about meetings that more than one module needs (the access policy and the member's pages)."""
 
 import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from chibo.common.dates import local_midnight
-from chibo.meetings.models import Meeting
+from chibo.meetings import rules
+from chibo.meetings.models import Meeting, MeetingStep, RuleStep
 from chibo.members.models import Member, Membership, MembershipKind
 from chibo.members.selectors import roster_on
 
@@ -55,3 +58,42 @@ def _subtract(periods, cut_start: dt.date, cut_end: dt.date | None):
 
 def member_meetings(member: Member):
     return Meeting.objects.filter(member_meetings_q(member)).select_related("cell", "rule_set")
+
+
+# --- the procedure (§4, T3): the rule is meetings.rules.procedure -----------------------------------------
+
+
+def procedures_of(meetings: Iterable[Meeting]) -> dict[int, rules.Procedure]:
+    """meeting id → its Procedure, for a few meetings (two queries whatever their number)."""
+    meetings = list(meetings)
+    records = defaultdict(list)
+    for meeting_id, rule_step_id, title, mandatory, done in (
+        MeetingStep.objects.filter(meeting__in=[m.pk for m in meetings])
+        .order_by("meeting_id", "order", "pk")
+        .values_list("meeting_id", "rule_step_id", "title", "mandatory", "done")
+    ):
+        records[meeting_id].append(rules.StepRecord(rule_step_id, title, mandatory, done))
+    rule_steps = defaultdict(list)
+    for rule_set_id, kind, pk, title in (
+        RuleStep.objects.filter(rule_set__in={m.rule_set_id for m in meetings}, mandatory=True)
+        .order_by("rule_set_id", "meeting_kind", "order", "pk")
+        .values_list("rule_set_id", "meeting_kind", "pk", "title")
+    ):
+        rule_steps[rule_set_id, kind].append((pk, title))
+    return {
+        m.pk: rules.procedure(records.get(m.pk, ()), rule_steps.get((m.rule_set_id, m.kind), ()))
+        for m in meetings
+    }
+
+
+def full_procedure_q() -> Q:
+    """Meetings whose procedure is full (rules.procedure's `full`), as one condition for a Meeting
+    queryset: the set-based twin for the facts of thousands of meetings. Both forms agree:
+    tests/reporting/test_procedure_twins.py."""
+    records = MeetingStep.objects.filter(meeting=OuterRef("pk"))
+    unrecorded = RuleStep.objects.filter(
+        rule_set=OuterRef("rule_set"), meeting_kind=OuterRef("kind"), mandatory=True
+    ).filter(~Exists(MeetingStep.objects.filter(meeting=OuterRef(OuterRef("pk")), rule_step=OuterRef("pk"))))
+    return (
+        Q(Exists(records)) & ~Q(Exists(records.filter(mandatory=True, done=False))) & ~Q(Exists(unrecorded))
+    )

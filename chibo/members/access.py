@@ -4,6 +4,9 @@ the web, the API, the services and the importer alike.
 A member is seen by those who read the records of an organisation where they had a membership (now or
 in the past), and by themselves; changed by the writers of an organisation where they have a
 membership today (`MemberPolicy.can_edit`: the one rule; dataio's importer asks it too).
+A member with no membership at all yet (imported before their cell's memberships) belongs to the
+organisation that registered them (`Member.registered_by`): its readers see them, its writers change
+them, until a membership places them in a cell.
 """
 
 import datetime as dt
@@ -15,6 +18,7 @@ from django.http import Http404
 from chibo.common.access import SYSTEM, Policy, deny, is_system
 from chibo.common.dates import today
 from chibo.members.models import Exemption, Member, Membership, Position
+from chibo.members.selectors import unplaced_registered_by_q
 from chibo.orgs.access import (
     can_read_members_of,
     can_see_org,
@@ -52,10 +56,9 @@ class MemberPolicy(Policy[Member]):
         read, plus the user's own record."""
         if getattr(user, "is_superuser", False):
             return Member.objects.all()
-        in_scope = Membership.objects.filter(
-            member=OuterRef("pk"), cell__in=orgs_readable_in_full(user).values("pk")
-        )
-        qs = Member.objects.filter(Exists(in_scope))
+        readable = orgs_readable_in_full(user).values("pk")
+        in_scope = Membership.objects.filter(member=OuterRef("pk"), cell__in=readable)
+        qs = Member.objects.filter(Exists(in_scope) | unplaced_registered_by_q(readable))
         own = getattr(user, "member", None) if getattr(user, "is_authenticated", False) else None
         if own is not None:
             qs = qs | Member.objects.filter(pk=own.pk)
@@ -70,6 +73,7 @@ class MemberPolicy(Policy[Member]):
             Exists(
                 Membership.objects.valid_on(day or today()).filter(member=OuterRef("pk"), cell__in=writable)
             )
+            | unplaced_registered_by_q(writable)
         )
 
     def can_edit(self, user, obj: Member) -> bool:

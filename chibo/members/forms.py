@@ -1,8 +1,9 @@
 from django import forms
 
+from chibo.common.dates import today
 from chibo.common.forms import DateField, Form, ModelForm
 from chibo.members.models import LeaveReason, Member, PositionKind, TrainingKind, TrainingRecord
-from chibo.members.rules import member_dates_problem
+from chibo.members.rules import member_dates_problem, membership_start_problem
 from chibo.orgs.access import writable_cells
 from chibo.orgs.forms import OrgChoiceField
 from chibo.orgs.models import Organisation
@@ -48,6 +49,7 @@ class MemberForm(ModelForm):
             birth_date=data.get("birth_date"),
             admitted_on=data.get("admitted_on"),
             official_on=data.get("official_on"),
+            today=today(),
         )
         if problem:
             self.add_error(*problem)
@@ -64,6 +66,17 @@ class MemberCreateForm(MemberForm):
         super().__init__(*args, **kwargs)
         _scope_cells(self, "cell", user)
         self.fields["joined_on"].help_text = "Để trống thì lấy ngày vào Đảng."
+
+    def clean(self):
+        data = super().clean()
+        joined_on, admitted_on = data.get("joined_on"), data.get("admitted_on")
+        if joined_on and admitted_on:
+            problem = membership_start_problem(
+                start=joined_on, admitted_on=admitted_on, member_name=data.get("full_name") or "này"
+            )
+            if problem:
+                self.add_error("joined_on", problem[1])
+        return data
 
 
 class TransferForm(Form):

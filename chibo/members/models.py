@@ -58,6 +58,16 @@ class Member(models.Model):
         "lý do ra khỏi Đảng", max_length=10, choices=LeaveReason.choices, blank=True
     )
     left_note = models.CharField("ghi chú ra khỏi Đảng", max_length=255, blank=True)
+    # Who registered the record. Until the member has a membership, the readers of this organisation
+    # (and its ancestors) see them (members.access), so a member imported without a cell is not lost.
+    registered_by = models.ForeignKey(
+        Organisation,
+        verbose_name="đơn vị lập hồ sơ",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         verbose_name="tài khoản",

@@ -38,11 +38,17 @@ def end_after_start(
 
 
 def member_dates_problem(
-    *, birth_date: dt.date | None, admitted_on: dt.date | None, official_on: dt.date | None
+    *, birth_date: dt.date | None, admitted_on: dt.date | None, official_on: dt.date | None, today: dt.date
 ) -> Problem:
-    """Admission after birth; official recognition only once the 12 months of probation are over."""
+    """Admission after birth and not in the future; official recognition only once the 12 months of
+    probation are over."""
     if birth_date and admitted_on and admitted_on <= birth_date:
         return ("admitted_on", "Ngày vào Đảng phải sau ngày sinh.")
+    if admitted_on and admitted_on > today:
+        return (
+            "admitted_on",
+            f"Ngày vào Đảng {fmt(admitted_on)} là ngày trong tương lai (hôm nay là {fmt(today)}).",
+        )
     if admitted_on and official_on:
         if official_on < admitted_on:
             return ("official_on", "Ngày chính thức phải sau ngày vào Đảng.")
@@ -52,6 +58,21 @@ def member_dates_problem(
                 "official_on",
                 f"Ngày chính thức phải từ ngày hết 12 tháng dự bị ({fmt(probation_end)}) trở đi.",
             )
+    return None
+
+
+def membership_start_problem(
+    *, start: dt.date, admitted_on: dt.date | None, member_name: str, field: str = "valid_from"
+) -> Problem:
+    """A membership (official or temporary) starts on or after the member's admission to the party:
+    nobody is a member of a cell before they are a party member (DOMAIN §3). `field` says where the
+    problem is shown: the membership's start, or the admission date when that is what changed."""
+    if admitted_on is not None and start < admitted_on:
+        return (
+            field,
+            f"Đảng viên {member_name} sinh hoạt từ ngày {fmt(start)}, trước ngày vào Đảng {fmt(admitted_on)}; "
+            "ngày bắt đầu sinh hoạt phải từ ngày vào Đảng trở đi.",
+        )
     return None
 
 

@@ -8,6 +8,12 @@ from chibo.members.models import Exemption, Member, Membership, MembershipKind, 
 from chibo.orgs.models import Organisation
 
 
+def unplaced_registered_by_q(orgs) -> Q:
+    """Members with no membership at all yet, registered by one of `orgs` (a queryset of organisation
+    pks): they belong to that organisation until a membership places them (members.access)."""
+    return Q(registered_by__in=orgs) & ~Q(Exists(Membership.objects.filter(member=OuterRef("pk"))))
+
+
 def _memberships_on(day: dt.date) -> QuerySet:
     return Membership.objects.valid_on(day)
 

@@ -29,6 +29,7 @@ from chibo.members.rules import (  # noqa: F401  (the constants are re-exported 
     end_after_start,
     exemption_problem,
     member_dates_problem,
+    membership_start_problem,
     official_overlap_problem,
     position_problem,
     temporary_problem,
@@ -47,9 +48,29 @@ def _raise(problem) -> None:
 def _check_member(member: Member) -> None:
     _raise(
         member_dates_problem(
-            birth_date=member.birth_date, admitted_on=member.admitted_on, official_on=member.official_on
+            birth_date=member.birth_date,
+            admitted_on=member.admitted_on,
+            official_on=member.official_on,
+            today=today(),
         )
     )
+    if member.pk:
+        # A later admission date must not leave an earlier membership before it.
+        first = (
+            Membership.objects.filter(member=member)
+            .order_by("valid_from")
+            .values_list("valid_from", flat=True)
+            .first()
+        )
+        if first is not None:
+            _raise(
+                membership_start_problem(
+                    start=first,
+                    admitted_on=member.admitted_on,
+                    member_name=member.full_name,
+                    field="admitted_on",
+                )
+            )
 
 
 def fill_derived_names(member: Member) -> Member:
@@ -81,6 +102,8 @@ def member_create(
     *, by=None, cell: Organisation | None = None, joined_on: dt.date | None = None, **fields
 ) -> Member:
     """Create a member; with `cell`, also open their official membership there from `joined_on`."""
+    if cell is not None:
+        fields.setdefault("registered_by", cell)
     member = fill_derived_names(Member(**fields))
     member.full_clean()
     _check_member(member)
@@ -139,6 +162,11 @@ def membership_open(
 ) -> Membership:
     _check_cell(cell, valid_from)
     _raise(end_after_start(valid_from, valid_until))
+    _raise(
+        membership_start_problem(
+            start=valid_from, admitted_on=member.admitted_on, member_name=member.full_name
+        )
+    )
     if member.left_on is not None and (valid_until is None or valid_until > member.left_on):
         raise ValidationError(
             {"valid_from": f"Đảng viên {member.full_name} đã ra khỏi Đảng từ ngày {fmt(member.left_on)}."}

@@ -133,6 +133,18 @@ def orgs_readable_in_full(user):
     return Organisation.objects.filter(_subtree_q(_role_paths(user, READ_ALL_ROLES)))
 
 
+def registering_org_of(user) -> Organisation | None:
+    """The organisation that records a user creates without a place of their own (a member imported
+    before any membership) are registered to: the top-most organisation the user writes, the first by
+    path when there are several. None for a superuser or the command line (they see everything)."""
+    if getattr(user, "is_superuser", False) or user is None:
+        return None
+    paths = _role_paths(user, WRITE_ROLES)
+    if not paths:
+        return None
+    return Organisation.objects.filter(path=min(paths, key=lambda p: (len(p), p))).first()
+
+
 def orgs_writable_by(user):
     if getattr(user, "is_superuser", False):
         return Organisation.objects.all()

@@ -25,9 +25,9 @@ from chibo.meetings.models import (
     Meeting,
     MeetingKind,
     MeetingStatus,
-    MeetingStep,
 )
 from chibo.meetings.scoring_rules import ATTENDANCE_TARGET
+from chibo.meetings.selectors import full_procedure_q
 from chibo.members.models import (
     Exemption,
     Member,
@@ -91,11 +91,8 @@ def compute_cell_facts(month: dt.date, cell_ids=None) -> dict[int, dict]:
     regular = in_month.filter(kind=MeetingKind.REGULAR)
 
     # T1, T2, T3, minutes: one narrow row per meeting held in the month.
-    missing_steps = set(
-        MeetingStep.objects.filter(meeting__in=regular.values("pk"), mandatory=True, done=False)
-        .values_list("meeting_id", flat=True)
-        .distinct()
-    )
+    # T3 by meetings.rules.procedure, in its SQL form: no step records, or a mandatory step not done.
+    full_procedure = set(regular.filter(full_procedure_q()).values_list("pk", flat=True))
     per_cell = defaultdict(lambda: {"regular": 0, "materials": 0, "steps": 0})
     tz = ZoneInfo(settings.TIME_ZONE)
     far_future = dt.date.max
@@ -123,7 +120,7 @@ def compute_cell_facts(month: dt.date, cell_ids=None) -> dict[int, dict]:
             stats = per_cell[cell_id]
             stats["regular"] += 1
             stats["materials"] += published is not None and published <= moment - dt.timedelta(hours=24)
-            stats["steps"] += pk not in missing_steps
+            stats["steps"] += pk in full_procedure
     for cell_id, stats in per_cell.items():
         row = out[cell_id]
         row["regular_ok"] = 1

@@ -15,15 +15,16 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import NamedTuple
 
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from chibo.common.collation import sort_key
 from chibo.common.dates import local_midnight, month_end, today
 from chibo.meetings import rules as meeting_rules
-from chibo.meetings.models import Meeting, MeetingKind, MeetingStatus, MeetingStep
+from chibo.meetings.models import Meeting, MeetingKind, MeetingStatus
 from chibo.meetings.scoring_rules import ATTENDANCE_TARGET
+from chibo.meetings.selectors import full_procedure_q, procedures_of
 from chibo.meetings.warnings import RemovalCase, removal_cases
 from chibo.members.models import (
     Exemption,
@@ -44,6 +45,7 @@ from chibo.resolutions.models import Task
 from chibo.training import rules as training_rules
 
 MATERIALS_BEFORE = dt.timedelta(hours=24)
+NO_STEPS_TEXT = "chưa ghi các bước sinh hoạt"
 POSITION_RANK = {PositionKind.SECRETARY: 0, PositionKind.DEPUTY: 1, PositionKind.COMMITTEE: 2}
 
 
@@ -86,17 +88,24 @@ class LowAttendance:
 
 @dataclass(frozen=True)
 class MeetingGap:
-    """A regular meeting with a mandatory step not done, or no material 24 h before it began."""
+    """A regular meeting without the full procedure, or no material 24 h before it began."""
 
     meeting: Meeting  # with its cell
     held_at: dt.datetime  # local time
-    missing_steps: tuple[str, ...]
+    steps_recorded: bool  # False: no step records at all, so not a full procedure (DOMAIN §4)
+    missing_steps: tuple[str, ...]  # mandatory steps not done (empty when none were recorded)
     materials_published_at: dt.datetime | None  # local time
     materials_late: bool
 
     @property
     def cell(self) -> Organisation:
         return self.meeting.cell
+
+    @property
+    def steps_text(self) -> str:
+        if not self.steps_recorded:
+            return NO_STEPS_TEXT
+        return "; ".join(self.missing_steps)
 
 
 @dataclass(frozen=True)
@@ -251,29 +260,27 @@ def cells_below_attendance(org: Organisation, period: Period) -> list[LowAttenda
 
 
 def meetings_missing_steps_or_materials(org: Organisation, period: Period) -> list[MeetingGap]:
-    """T2 and T3: regular meetings with a mandatory step not done, or whose materials were not visible to
-    members 24 h before the meeting began (none published, or published later)."""
+    """T2 and T3: regular meetings without the full procedure (no step records, or a mandatory step not
+    done: meetings.rules.procedure), or whose materials were not visible to members 24 h before the
+    meeting began (none published, or published later)."""
     regular = _held(org, months_of(period), MeetingKind.REGULAR)
-    missing = MeetingStep.objects.filter(meeting__in=regular.values("pk"), mandatory=True, done=False)
     late_materials = Q(materials_published_at__isnull=True) | Q(
         materials_published_at__gt=F("moment") - MATERIALS_BEFORE
     )
     meetings = list(
-        regular.filter(Exists(missing.filter(meeting=OuterRef("pk"))) | late_materials)
-        .select_related("cell")
-        .order_by("moment", "pk")
+        regular.filter(~full_procedure_q() | late_materials).select_related("cell").order_by("moment", "pk")
     )
-    steps = defaultdict(list)
-    for meeting_id, title in missing.order_by("meeting_id", "order", "pk").values_list("meeting_id", "title"):
-        steps[meeting_id].append(title)
+    procedures = procedures_of(meetings)
     out = []
     for m in meetings:
         published = m.materials_published_at
+        procedure = procedures[m.pk]
         out.append(
             MeetingGap(
                 meeting=m,
                 held_at=timezone.localtime(m.moment),
-                missing_steps=tuple(steps.get(m.pk, ())),
+                steps_recorded=procedure.recorded,
+                missing_steps=procedure.missing if procedure.recorded else (),
                 materials_published_at=timezone.localtime(published) if published else None,
                 materials_late=published is None or published > m.moment - MATERIALS_BEFORE,
             )

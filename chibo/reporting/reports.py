@@ -220,7 +220,7 @@ _LAYOUTS: dict[str, tuple[str, list[str], Callable, str, Callable]] = {
         lambda r: [
             _local(r.held_at),
             *_cell_cols(r.cell),
-            "; ".join(r.missing_steps),
+            r.steps_text,
             _local(r.materials_published_at) or "Chưa gửi",
             "Có" if r.materials_late else "Không",
         ],

@@ -53,6 +53,16 @@ def test_duplicate_card_number_is_a_422_naming_the_field_and_writes_nothing(cast
     assert (Member.objects.count(), Membership.objects.count(), AuditEntry.objects.count()) == before
 
 
+def test_a_membership_before_admission_is_a_422_on_joined_on_and_writes_nothing(cast, api_as):
+    before = Member.objects.count(), Membership.objects.count()
+    payload = new_member(cast.cell, admitted_on="2015-03-02", official_on=None, joined_on="2015-01-01")
+    response = post_json(api_as(cast.leader_user), "/api/v1/members", payload)
+    assert response.status_code == 422
+    [error] = response.json()["errors"]
+    assert error["field"] == "joined_on" and "trước ngày vào Đảng 02/03/2015" in error["message"]
+    assert (Member.objects.count(), Membership.objects.count()) == before
+
+
 def test_bad_fields_are_each_named_in_vietnamese(cast, api_as):
     payload = new_member(cast.cell, citizen_id="12345", admitted_on="02/03/2015", gender="nam")
     response = post_json(api_as(cast.leader_user), "/api/v1/members", payload)

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from chibo.audit.models import AuditEntry
+from chibo.common.dates import today
 from chibo.members.models import Member, Membership, MembershipKind
 from chibo.members.selectors import current_membership
 from tests.factories import make_member
@@ -168,3 +169,20 @@ def test_member_detail_shows_dates_as_dd_mm_yyyy_and_the_breadcrumb(cast, as_use
     body = as_user(cast.staff).get(reverse("members:detail", args=[cast.member.pk])).content.decode()
     assert "01/05/2021" in body and "2021-05-01" not in body
     assert "Đảng bộ phường Ba Đình" in body and "Chi bộ Tổ dân phố số 1" in body
+
+
+def test_the_web_form_names_the_field(cast, as_user):
+    client = as_user(cast.staff)
+    early = client.post(
+        reverse("members:create"),
+        member_data(cell=cast.cell.pk, admitted_on="03/02/2005", joined_on="01/01/2005"),
+    )
+    assert early.status_code == 200
+    assert "trước ngày vào Đảng 03/02/2005" in early.context["form"].errors["joined_on"][0]
+    future = (today() + dt.timedelta(days=30)).strftime("%d/%m/%Y")
+    later = client.post(
+        reverse("members:create"), member_data(cell=cast.cell.pk, admitted_on=future, official_on="")
+    )
+    assert later.status_code == 200
+    assert "trong tương lai" in later.context["form"].errors["admitted_on"][0]
+    assert not Member.objects.filter(card_number="99000001").exists()

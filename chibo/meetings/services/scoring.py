@@ -17,10 +17,8 @@ from chibo.meetings.models import (
     Meeting,
     MeetingMaterial,
     MeetingStatus,
-    MeetingStep,
     Minutes,
     MinutesStatus,
-    RuleStep,
     Score,
     ScoreItem,
     ScoringCriterion,
@@ -28,6 +26,7 @@ from chibo.meetings.models import (
     Speech,
 )
 from chibo.meetings.rules import duration_minutes, minimum_minutes
+from chibo.meetings.selectors import procedures_of
 
 LOCKED = "Điểm của buổi sinh hoạt này đã được cấp trên xác nhận; không thể chấm lại."
 
@@ -77,17 +76,8 @@ def score_facts(meeting: Meeting, *, now=None) -> rules.Facts:
         combined=rule_set.min_minutes_combined,
     )
 
-    # The steps copied when the meeting opened; a meeting recorded without them is judged against its
-    # rule set's mandatory steps, none of them done.
-    steps = list(MeetingStep.objects.filter(meeting=meeting, mandatory=True).values_list("title", "done"))
-    if not steps:
-        steps = [
-            (title, False)
-            for title in RuleStep.objects.filter(
-                rule_set_id=meeting.rule_set_id, meeting_kind=meeting.kind, mandatory=True
-            ).values_list("title", flat=True)
-        ]
-    missing = tuple(title for title, done in steps if not done)
+    # The steps recorded (copied when the meeting opened, or imported), judged by the one rule.
+    procedure = procedures_of([meeting])[meeting.pk]
 
     start = meeting.started_at or meeting.scheduled_at
     first_material = MeetingMaterial.objects.filter(meeting=meeting, published_at__isnull=False).aggregate(
@@ -106,9 +96,9 @@ def score_facts(meeting: Meeting, *, now=None) -> rules.Facts:
         shares_session=shares,
         speakers=speakers,
         present_all=present_all,
-        steps_done=len(steps) - len(missing),
-        steps_total=len(steps),
-        missing_steps=missing,
+        steps_done=procedure.done,
+        steps_total=len(procedure.mandatory),
+        missing_steps=procedure.missing,
         materials_first_at=first_material,
         materials_deadline=rules.materials_deadline(start, rule_set.materials_days_before),
         materials_on_time=rules.materials_on_time(first_material, start, rule_set.materials_days_before),

@@ -6,6 +6,8 @@ from django.core.management.base import BaseCommand, CommandError
 from chibo.dataio.formats import ALL, KINDS
 from chibo.dataio.services import import_data
 
+NOTES_SHOWN = 20
+
 
 class Command(BaseCommand):
     help = (
@@ -37,7 +39,10 @@ class Command(BaseCommand):
             raise CommandError(
                 f"Tệp bị từ chối: {len(result.errors)} lỗi; không ghi dữ liệu nào.", returncode=2
             )
-        for note in result.notes:
+        # A city-wide members file without memberships names every member: the first ones say enough.
+        for note in result.notes[:NOTES_SHOWN]:
             self.stdout.write(f"Lưu ý — {note}")
+        if len(result.notes) > NOTES_SHOWN:
+            self.stdout.write(f"… và {len(result.notes) - NOTES_SHOWN} lưu ý khác.")
         verb = "Kiểm tra xong (chưa ghi)" if dry_run else "Đã ghi"
         self.stdout.write(f"{verb} {result.total_rows} dòng. {result.summary()}")
