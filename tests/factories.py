@@ -1,11 +1,13 @@
 """Small factories for the models with many required fields. They go through the services,
-so tests build data the way the application does (paths, derived names, audit)."""
+so tests build data the way the application does (paths, derived names, audit); they act as SYSTEM
+(trusted setup) unless a test passes `by`."""
 
 import datetime as dt
 import itertools
 
 from django.contrib.auth import get_user_model
 
+from chibo.common.access import SYSTEM
 from chibo.members.models import Gender, Member, WorkStatus
 from chibo.members.services import member_create
 from chibo.orgs.models import Organisation, OrgKind, Role, RoleKind
@@ -14,9 +16,11 @@ from chibo.orgs.services import org_create
 _seq = itertools.count(1)
 
 
-def make_org(name: str, kind: str = OrgKind.CELL, parent: Organisation | None = None, **kw) -> Organisation:
+def make_org(
+    name: str, kind: str = OrgKind.CELL, parent: Organisation | None = None, *, by=SYSTEM, **kw
+) -> Organisation:
     n = next(_seq)
-    return org_create(code=kw.pop("code", f"ORG{n:05d}"), name=name, kind=kind, parent=parent, **kw)
+    return org_create(code=kw.pop("code", f"ORG{n:05d}"), name=name, kind=kind, parent=parent, by=by, **kw)
 
 
 def make_member(
@@ -27,6 +31,7 @@ def make_member(
     admitted_on: dt.date = dt.date(2010, 1, 1),
     official_on: dt.date | None = dt.date(2011, 1, 1),
     work_status: str = WorkStatus.WORKING,
+    by=SYSTEM,
     **kw,
 ) -> Member:
     n = next(_seq)
@@ -40,6 +45,7 @@ def make_member(
         work_status=work_status,
         cell=cell,
         joined_on=joined_on or max(dt.date(2020, 1, 1), admitted_on),
+        by=by,
         **kw,
     )
 

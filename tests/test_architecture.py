@@ -78,3 +78,47 @@ def test_common_forbids_every_other_module_of_chibo():
         if (path.suffix == ".py" and path.stem != "__init__") or (path / "__init__.py").exists()
     }
     assert ours - {"chibo.common"} == forbidden
+
+
+def _service_modules() -> list[str]:
+    paths = sorted(CHIBO.glob("*/services.py")) + sorted(CHIBO.glob("*/services/*.py"))
+    return [
+        ".".join(path.relative_to(ROOT).with_suffix("").parts) for path in paths if path.stem != "__init__"
+    ]
+
+
+# Public service functions whose `by` may be left out, each with its reason. Everything else that
+# takes `by` checks it, and trusted callers write `by=SYSTEM`, so a skipped check is written down.
+BY_DEFAULT_ALLOWED: dict[str, str] = {
+    "chibo.security.services.audit_account": (
+        "only writes a journal entry about an account; `by` is who to name in it, and a failed login "
+        "or a lockout has nobody to name (checks belong to the services that call it)"
+    ),
+}
+
+
+def test_services_take_the_acting_user_without_a_default():
+    # A service that writes takes `by` keyword-only and checks it through its app's policy; a default
+    # (`by=None`) would let a caller skip the check silently.
+    import importlib
+    import inspect
+
+    modules = _service_modules()
+    assert "chibo.members.services" in modules and "chibo.meetings.services.preparation" in modules
+    wrong, checked = [], 0
+    for name in modules:
+        module = importlib.import_module(name)
+        for attr, function in vars(module).items():
+            if attr.startswith("_") or not inspect.isfunction(function) or function.__module__ != name:
+                continue
+            by = inspect.signature(function).parameters.get("by")
+            if by is None:
+                continue
+            checked += 1
+            key = f"{name}.{attr}"
+            if key in BY_DEFAULT_ALLOWED:
+                continue
+            if by.default is not inspect.Parameter.empty or by.kind is not inspect.Parameter.KEYWORD_ONLY:
+                wrong.append(f"{key}: {by}")
+    assert checked > 50, checked
+    assert wrong == [], "services whose `by` has a default or is not keyword-only:\n" + "\n".join(wrong)

@@ -3,6 +3,7 @@
 from django.http import Http404
 
 from chibo.api.models import ApiToken
+from chibo.common.access import deny, is_system
 
 
 def get_token_for_user(user, pk) -> ApiToken:
@@ -10,3 +11,11 @@ def get_token_for_user(user, pk) -> ApiToken:
     if token is None:
         raise Http404("Không tìm thấy khóa.")
     return token
+
+
+def require_own_tokens(by, owner) -> None:
+    """Tokens are created and revoked by their owner (the command line, trusted, passes SYSTEM)."""
+    if is_system(by):
+        return
+    if not getattr(by, "is_authenticated", False) or getattr(owner, "pk", None) != by.pk:
+        deny("Chỉ chủ tài khoản mới tạo hoặc thu hồi được khóa API của mình.")

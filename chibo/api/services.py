@@ -6,13 +6,16 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from chibo.api.access import require_own_tokens
 from chibo.api.models import PREFIX_LENGTH, TOKEN_PREFIX, ApiToken, hash_token
 from chibo.audit.models import Action
 from chibo.audit.services import audit_log, snapshot
+from chibo.common.access import is_system
 
 
 @transaction.atomic
-def token_create(*, user, name: str, by=None) -> tuple[ApiToken, str]:
+def token_create(*, user, name: str, by) -> tuple[ApiToken, str]:
+    require_own_tokens(by, user)
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": "Hãy đặt tên cho khóa (ví dụ: tên máy hoặc chương trình dùng nó)."})
@@ -20,12 +23,14 @@ def token_create(*, user, name: str, by=None) -> tuple[ApiToken, str]:
     token = ApiToken(user=user, name=name, key_hash=hash_token(raw), prefix=raw[:PREFIX_LENGTH])
     token.full_clean()
     token.save()
-    audit_log(user=by or user, action=Action.CREATE, obj=token)
+    # Made on the command line (SYSTEM) for a user: the journal names that user, as it always has.
+    audit_log(user=user if is_system(by) else by, action=Action.CREATE, obj=token)
     return token, raw
 
 
 @transaction.atomic
-def token_revoke(*, token: ApiToken, by=None) -> ApiToken:
+def token_revoke(*, token: ApiToken, by) -> ApiToken:
+    require_own_tokens(by, token.user)
     if token.revoked_at is not None:
         return token
     before = snapshot(token)

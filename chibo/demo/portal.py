@@ -152,5 +152,6 @@ def _question(result: SeedResult) -> None:
         meeting=meeting,
         member=member,
         text="Tài liệu chuyên đề tháng này có bản in cho đảng viên cao tuổi không ạ?",
-        by=getattr(member, "user", None),
+        # From the member's own account when they have one, so the journal names them.
+        by=member.user or SYSTEM,
     )

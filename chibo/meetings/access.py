@@ -12,7 +12,9 @@ allowed -> 403 with the Vietnamese message below. Views, the API and the service
 - `rule_set` (RuleSetPolicy): defaults are seen by everyone, a committee's rule set by whoever sees
   its subtree or works inside it (it applies to them); edited only by that committee's staff.
 - Plain rules: `can_create_meeting(user, cell)`, `can_report_absence(user, meeting)`,
-  `can_copy_rule_set(user)`, `can_reach_checkin(...)`, each with its `require_...` where it refuses.
+  `can_copy_rule_set(user)`, `can_copy_rule_set_to(user, source, owner)`, `can_reach_checkin(...)`,
+  each with its `require_...` where it refuses; `check_absence_report` and `check_own_calendar` for
+  what a member does for themself.
 """
 
 from django.db.models import Q, QuerySet
@@ -42,6 +44,8 @@ SCORE_HIDDEN = "Bạn không có quyền xem điểm buổi sinh hoạt của ch
 SCORE_DENIED = "Chỉ cấp ủy chi bộ hoặc cán bộ cấp ủy cấp trên mới chấm điểm buổi sinh hoạt."
 CONFIRM_DENIED = "Chỉ đại diện cấp ủy cấp trên (cán bộ, cấp ủy viên phụ trách) mới xác nhận điểm của chi bộ."
 NOT_ON_ROSTER = "Đồng chí không thuộc danh sách sinh hoạt của buổi này."
+OWN_ONLY = "Đảng viên chỉ báo vắng cho chính mình."
+OWN_CALENDAR_ONLY = "Chỉ đảng viên đó mới quản lý được địa chỉ lịch riêng của mình."
 
 MINUTES_NOT_FOUND = "Buổi sinh hoạt chưa có biên bản."
 MINUTES_LOCKED = "Biên bản đã được thông qua và đã khóa; muốn sửa nội dung hãy lập đính chính."
@@ -170,6 +174,30 @@ def require_report_absence(user, obj: Meeting) -> None:
         deny(NOT_ON_ROSTER)
 
 
+def is_own_member(user, person) -> bool:
+    member = own_member(user)
+    return member is not None and person is not None and member.pk == person.pk
+
+
+def check_absence_report(user, obj: Meeting, person) -> None:
+    """An absence report (submitted or withdrawn) is the member's own act: only their account, and
+    only on a meeting they see (whether they are on its roster is the service's check)."""
+    if is_system(user):
+        return
+    if not is_own_member(user, person):
+        deny(OWN_ONLY)
+    if not meeting.can_view(user, obj):
+        deny(NOT_ON_ROSTER)
+
+
+def check_own_calendar(user, person) -> None:
+    """A member's private calendar feed (its secret address) is managed by the member alone."""
+    if is_system(user):
+        return
+    if not is_own_member(user, person):
+        deny(OWN_CALENDAR_ONLY)
+
+
 def can_reach_checkin(user, obj: Meeting, *, on_roll: bool, holds_code: bool) -> bool:
     """The check-in page: those who see the meeting, those on its roll call (a member here on
     temporary activity may have no role on the host cell) and whoever holds its valid QR code (they
@@ -256,3 +284,26 @@ def can_copy_rule_set(user) -> bool:
 def require_copy_rule_set(user) -> None:
     if not can_copy_rule_set(user):
         deny(RULE_SET_COPY_DENIED)
+
+
+def can_copy_rule_set_to(user, source: RuleSet, owner: Organisation) -> bool:
+    """A copy of a rule set the user sees, for a committee they manage (not a cell)."""
+    if is_system(user):
+        return True
+    return (
+        rule_set.can_view(user, source)
+        and not owner.is_cell
+        and (_all(user) or writable_parents(user).filter(pk=owner.pk).exists())
+    )
+
+
+def require_copy_rule_set_to(user, source: RuleSet, owner: Organisation) -> None:
+    if not can_copy_rule_set_to(user, source, owner):
+        deny(RULE_SET_COPY_DENIED)
+
+
+def require_switch_default_rule_sets(user) -> None:
+    """Moving the boundary between the shipped defaults changes every cell's rules: administrators
+    (and the command line) only."""
+    if not (is_system(user) or getattr(user, "is_superuser", False)):
+        deny("Chỉ quản trị mới đổi được ngày chuyển giữa hai bộ quy định mặc định.")

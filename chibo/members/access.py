@@ -17,7 +17,7 @@ from django.http import Http404
 
 from chibo.common.access import SYSTEM, Policy, deny, is_system
 from chibo.common.dates import today
-from chibo.members.models import Exemption, Member, Membership, Position
+from chibo.members.models import Exemption, Member, Membership, Position, TrainingRecord
 from chibo.members.selectors import unplaced_registered_by_q
 from chibo.orgs.access import (
     can_read_members_of,
@@ -41,6 +41,11 @@ __all__ = [
     "get_exemption_for_user",
     "writable_member_ids",
     "require_write_cell",
+    "require_create_member",
+    "require_open_membership",
+    "require_close_membership",
+    "check_leave",
+    "check_delete",
     "get_cell_for_write",
     "get_roster_org_for_user",
 ]
@@ -165,6 +170,63 @@ def require_write_cell(user, cell: Organisation, message: str | None = None) -> 
     """Putting members into a cell, or changing its positions: the cell's writers."""
     if not (is_system(user) or can_write_org(user, cell)):
         deny(message or f"Bạn không có quyền ghi dữ liệu vào {cell.name}.")
+
+
+def can_create_member(user, cell: Organisation | None) -> bool:
+    """A new member is put into a cell by its writers; one without a cell only by an administrator."""
+    if is_system(user) or getattr(user, "is_superuser", False):
+        return True
+    return cell is not None and can_write_org(user, cell)
+
+
+def require_create_member(user, cell: Organisation | None) -> None:
+    if not can_create_member(user, cell):
+        if cell is None:
+            deny("Chỉ quản trị mới thêm được đảng viên chưa có chi bộ sinh hoạt.")
+        deny(f"Bạn không có quyền thêm đảng viên vào {cell.name}.")
+
+
+def require_open_membership(user, person: Member, cell: Organisation) -> None:
+    """A membership (official or temporary) is opened by someone who may change the member and write
+    the cell they go to: a cell's writers cannot take a sibling cell's member."""
+    if is_system(user):
+        return
+    member.check_edit(user, person)
+    require_write_cell(user, cell)
+
+
+def require_close_membership(user, membership: Membership) -> None:
+    """A membership ends by the hand of its cell's writers."""
+    require_write_cell(user, membership.cell)
+
+
+def check_leave(user, person: Member) -> None:
+    """Recording that a member left the party: whoever may change them. Once they have left (no
+    membership today), the writers of the cell they left from still get the answer "already left";
+    anybody else is refused before anything about the member is revealed."""
+    if is_system(user) or member.can_edit(user, person):
+        return
+    if person.left_on is not None:
+        last = person.memberships.select_related("cell").order_by("-valid_from").first()
+        if last is not None and can_write_org(user, last.cell):
+            return
+    deny(member.denied_message)
+
+
+def check_delete(user, obj) -> None:
+    """Deleting a record of the registry (with its audit entry): the policy of the record's kind."""
+    if is_system(user):
+        return
+    if isinstance(obj, Position):
+        position.check_edit(user, obj)
+    elif isinstance(obj, Exemption):
+        exemption.check_edit(user, obj)
+    elif isinstance(obj, TrainingRecord):
+        member.check_edit(user, obj.member)
+    elif isinstance(obj, Membership):
+        require_close_membership(user, obj)
+    else:
+        deny("Bạn không có quyền xóa mục này.")
 
 
 def get_roster_org_for_user(user, pk) -> Organisation:

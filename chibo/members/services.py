@@ -10,6 +10,7 @@ from chibo.audit.services import audit_log, snapshot
 from chibo.common.dates import fmt, today
 from chibo.common.signals import cells_changed
 from chibo.common.text import clean_name, fold, sort_name
+from chibo.members import access
 from chibo.members.models import (
     Exemption,
     LeaveReason,
@@ -99,9 +100,10 @@ def member_changed(member: Member, first_day: dt.date, last_day: dt.date | None 
 
 @transaction.atomic
 def member_create(
-    *, by=None, cell: Organisation | None = None, joined_on: dt.date | None = None, **fields
+    *, by, cell: Organisation | None = None, joined_on: dt.date | None = None, **fields
 ) -> Member:
     """Create a member; with `cell`, also open their official membership there from `joined_on`."""
+    access.require_create_member(by, cell)
     if cell is not None:
         fields.setdefault("registered_by", cell)
     member = fill_derived_names(Member(**fields))
@@ -110,12 +112,13 @@ def member_create(
     member.save()
     audit_log(user=by, action=Action.CREATE, obj=member, org_path=cell.path if cell else "")
     if cell is not None:
-        membership_open(member=member, cell=cell, valid_from=joined_on or member.admitted_on, by=by)
+        _membership_open(member=member, cell=cell, valid_from=joined_on or member.admitted_on, by=by)
     return member
 
 
 @transaction.atomic
-def member_update(*, member: Member, by=None, **fields) -> Member:
+def member_update(*, member: Member, by, **fields) -> Member:
+    access.member.check_edit(by, member)
     before = snapshot(member)
     for name, value in fields.items():
         setattr(member, name, value)
@@ -158,8 +161,25 @@ def membership_open(
     valid_until: dt.date | None = None,
     kind: str = MembershipKind.OFFICIAL,
     note: str = "",
-    by=None,
+    by,
 ) -> Membership:
+    access.require_open_membership(by, member, cell)
+    return _membership_open(
+        member=member, cell=cell, valid_from=valid_from, valid_until=valid_until, kind=kind, note=note, by=by
+    )
+
+
+def _membership_open(
+    *,
+    member: Member,
+    cell: Organisation,
+    valid_from: dt.date,
+    valid_until: dt.date | None = None,
+    kind: str = MembershipKind.OFFICIAL,
+    note: str = "",
+    by,
+) -> Membership:
+    """The body of membership_open, for services that checked `by` themselves (the audit names `by`)."""
     _check_cell(cell, valid_from)
     _raise(end_after_start(valid_from, valid_until))
     _raise(
@@ -201,9 +221,11 @@ def _check_temporary(member: Member, cell: Organisation, start: dt.date, end: dt
 
 @transaction.atomic
 def member_transfer(
-    *, member: Member, to_cell: Organisation, on: dt.date, note: str = "", by=None
+    *, member: Member, to_cell: Organisation, on: dt.date, note: str = "", by
 ) -> Membership:
     """Official transfer: close the current official membership on `on` and open one in `to_cell` from `on`."""
+    access.member.check_edit(by, member)
+    access.require_write_cell(by, to_cell)
     current = current_membership(member, on)
     if current is None:
         raise ValidationError(
@@ -223,14 +245,19 @@ def member_transfer(
     audit_log(user=by, action=Action.UPDATE, obj=current, org_path=current.cell.path, before=before)
     # Positions in the old cell end with the transfer.
     for position in Position.objects.filter(member=member, cell=current.cell).overlapping(on, None):
-        position_end(position=position, on=on, by=by)
-    return membership_open(
+        _position_end(position=position, on=on, by=by)
+    return _membership_open(
         member=member, cell=to_cell, valid_from=on, valid_until=later_end, note=note, by=by
     )
 
 
 @transaction.atomic
-def membership_close(*, membership: Membership, on: dt.date, by=None) -> Membership:
+def membership_close(*, membership: Membership, on: dt.date, by) -> Membership:
+    access.require_close_membership(by, membership)
+    return _membership_close(membership=membership, on=on, by=by)
+
+
+def _membership_close(*, membership: Membership, on: dt.date, by) -> Membership:
     if on <= membership.valid_from:
         raise ValidationError({"valid_until": "Ngày kết thúc phải sau ngày bắt đầu."})
     before = snapshot(membership)
@@ -277,8 +304,9 @@ def position_assign(
     valid_from: dt.date,
     valid_until: dt.date | None = None,
     decision_ref: str = "",
-    by=None,
+    by,
 ) -> Position:
+    access.require_write_cell(by, cell, f"Bạn không có quyền giao chức vụ trong {cell.name}.")
     position = Position(
         member=member,
         cell=cell,
@@ -296,7 +324,12 @@ def position_assign(
 
 
 @transaction.atomic
-def position_end(*, position: Position, on: dt.date, by=None) -> Position:
+def position_end(*, position: Position, on: dt.date, by) -> Position:
+    access.position.check_edit(by, position)
+    return _position_end(position=position, on=on, by=by)
+
+
+def _position_end(*, position: Position, on: dt.date, by) -> Position:
     if on <= position.valid_from:
         raise ValidationError({"valid_until": "Ngày kết thúc nhiệm kỳ phải sau ngày bắt đầu."})
     before = snapshot(position)
@@ -328,8 +361,9 @@ def exemption_create(
     reason: str,
     valid_until: dt.date | None = None,
     decision_ref: str = "",
-    by=None,
+    by,
 ) -> Exemption:
+    access.member.check_edit(by, member)
     exemption = Exemption(
         member=member,
         valid_from=valid_from,
@@ -346,8 +380,13 @@ def exemption_create(
 
 
 @transaction.atomic
-def exemption_end(*, exemption: Exemption, on: dt.date, by=None) -> Exemption:
+def exemption_end(*, exemption: Exemption, on: dt.date, by) -> Exemption:
     """The member asked to return to party activity from `on`."""
+    access.exemption.check_edit(by, exemption)
+    return _exemption_end(exemption=exemption, on=on, by=by)
+
+
+def _exemption_end(*, exemption: Exemption, on: dt.date, by) -> Exemption:
     before = snapshot(exemption)
     exemption.valid_until = on
     check_exemption(exemption)
@@ -360,7 +399,8 @@ def exemption_end(*, exemption: Exemption, on: dt.date, by=None) -> Exemption:
 
 
 @transaction.atomic
-def training_record_create(*, member: Member, by=None, **fields) -> TrainingRecord:
+def training_record_create(*, member: Member, by, **fields) -> TrainingRecord:
+    access.member.check_edit(by, member)
     record = TrainingRecord(member=member, **fields)
     record.full_clean()
     record.save()
@@ -370,7 +410,8 @@ def training_record_create(*, member: Member, by=None, **fields) -> TrainingReco
 
 
 @transaction.atomic
-def delete_with_audit(*, obj, org_path: str, by=None) -> None:
+def delete_with_audit(*, obj, org_path: str, by) -> None:
+    access.check_delete(by, obj)
     before = snapshot(obj)
     audit_log(user=by, action=Action.DELETE, obj=obj, org_path=org_path, before=before)
     member = getattr(obj, "member", None)
@@ -391,11 +432,12 @@ def delete_with_audit(*, obj, org_path: str, by=None) -> None:
 
 
 @transaction.atomic
-def member_leave(*, member: Member, on: dt.date, reason: str, note: str = "", by=None) -> Member:
+def member_leave(*, member: Member, on: dt.date, reason: str, note: str = "", by) -> Member:
     """The member leaves the party on `on` (removal, expulsion, death, voluntary): their open memberships,
     positions and exemptions end that day through the services above (each audited), so the rights that
     the registry gives them end that day too."""
     member = Member.objects.select_for_update().get(pk=member.pk)
+    access.check_leave(by, member)  # before anything about the member is revealed
     if member.left_on is not None:
         raise ValidationError(
             {"member": f"Đảng viên {member.full_name} đã ra khỏi Đảng từ ngày {fmt(member.left_on)}."}
@@ -425,12 +467,12 @@ def member_leave(*, member: Member, on: dt.date, reason: str, note: str = "", by
         )
     before = snapshot(member)
     for membership in Membership.objects.filter(member=member).overlapping(on, None).select_related("cell"):
-        membership_close(membership=membership, on=on, by=by)
+        _membership_close(membership=membership, on=on, by=by)
     for position in Position.objects.filter(member=member).overlapping(on, None).select_related("cell"):
-        position_end(position=position, on=on, by=by)
+        _position_end(position=position, on=on, by=by)
     for exemption in Exemption.objects.filter(member=member).overlapping(on, None):
         if exemption.valid_from < on:
-            exemption_end(exemption=exemption, on=on, by=by)
+            _exemption_end(exemption=exemption, on=on, by=by)
     member.left_on, member.left_reason, member.left_note = on, reason, (note or "").strip()[:255]
     member.save(update_fields=["left_on", "left_reason", "left_note"])
     audit_log(user=by, action=Action.UPDATE, obj=member, org_path=_org_path_of(member), before=before)

@@ -235,6 +235,26 @@ def require_move(user, org: Organisation) -> None:
         deny("Chỉ cấp ủy quản lý cấp trên hiện tại mới chuyển được tổ chức này.")
 
 
+def require_move_to(user, new_parent: Organisation) -> None:
+    """A unit goes only under a parent that the mover writes too."""
+    if not (is_system(user) or can_write_org(user, new_parent)):
+        deny(f"Bạn không có quyền chuyển tổ chức vào {new_parent.name}.")
+
+
+def can_create_org(user, parent: Organisation | None) -> bool:
+    """A unit is created under a parent its writers manage; a top-level one only by an administrator."""
+    if is_system(user) or getattr(user, "is_superuser", False):
+        return True
+    return parent is not None and can_write_org(user, parent)
+
+
+def require_create_org(user, parent: Organisation | None) -> None:
+    if not can_create_org(user, parent):
+        if parent is None:
+            deny("Chỉ quản trị mới thêm được tổ chức cấp cao nhất.")
+        deny(f"Bạn không có quyền thêm tổ chức trực thuộc {parent.name}.")
+
+
 def get_org_for_user(
     user,
     pk,

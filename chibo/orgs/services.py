@@ -11,6 +11,7 @@ from chibo.audit.services import audit_log, snapshot
 from chibo.common.dated import current_q
 from chibo.common.dates import fmt, today
 from chibo.common.signals import cells_changed
+from chibo.orgs import access
 from chibo.orgs.models import (
     GRANTABLE_ROLES,
     SEGMENT,
@@ -51,8 +52,9 @@ def org_create(
     founded_on: dt.date | None = None,
     dissolved_on: dt.date | None = None,
     address: str = "",
-    by=None,
+    by,
 ) -> Organisation:
+    access.require_create_org(by, parent)
     _check_parent(kind, parent)
     org = Organisation(
         code=code.strip(),
@@ -78,8 +80,9 @@ def org_create(
 
 
 @transaction.atomic
-def org_update(*, org: Organisation, by=None, **fields) -> Organisation:
+def org_update(*, org: Organisation, by, **fields) -> Organisation:
     """Edit plain attributes; the parent changes only through org_move."""
+    access.organisations.check_edit(by, org)
     before = snapshot(org)
     for name, value in fields.items():
         if name in {"parent", "parent_id", "path", "depth"}:
@@ -108,10 +111,12 @@ def _iso(day: dt.date | None) -> str | None:
 
 @transaction.atomic
 def org_move(
-    *, org: Organisation, new_parent: Organisation, on: dt.date, note: str = "", by=None
+    *, org: Organisation, new_parent: Organisation, on: dt.date, note: str = "", by
 ) -> Organisation:
     """Put a unit (and its whole subtree) under another parent from date `on`, keeping the history."""
     org = Organisation.objects.select_for_update().get(pk=org.pk)
+    access.require_move(by, org)
+    access.require_move_to(by, new_parent)
     if new_parent.pk == org.pk or org.contains(new_parent):
         raise ValidationError(
             {"parent": "Không thể chuyển một tổ chức vào chính nó hoặc tổ chức cấp dưới của nó."}
@@ -148,10 +153,7 @@ def org_move(
 
 
 def _check_grant_scope(*, by, organisation: Organisation, role: str) -> None:
-    # Imported here: access reads models only, services may read access (never the reverse).
-    from chibo.orgs.access import check_grant
-
-    check_grant(by, organisation, role)
+    access.check_grant(by, organisation, role)
 
 
 def _grant_overlap(*, user, organisation: Organisation, role: str, start, end, exclude_pk=None):

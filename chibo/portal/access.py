@@ -3,12 +3,14 @@ editing and moderation belong to the staff of the publishing committee (and of c
 
 `article` and `comment` (chibo/common/access.py verbs; a committee's article or comment is not even
 shown to others: 404), `can_publish_at` / `require_publish_at` for a new article,
-`can_read_questions` for members' questions on a meeting."""
+`can_read_questions` for members' questions on a meeting, `require_ask_question` and
+`check_answer_question` for asking and answering them."""
 
 from django.http import Http404
 
 from chibo.common.access import Policy, deny, is_system
 from chibo.meetings.access import get_meeting_for_user
+from chibo.meetings.access import meeting as meeting_policy
 from chibo.meetings.models import Meeting
 from chibo.meetings.services.preparation import member_is_on_roster
 from chibo.orgs.access import can_read_members_of, can_write_org, writable_parents
@@ -119,6 +121,25 @@ def can_read_questions(user, meeting: Meeting) -> bool:
         return True
     member = own_member(user)
     return member is not None and member_is_on_roster(member, meeting)
+
+
+ASK_OWN_ONLY = "Đảng viên chỉ gửi câu hỏi dưới tên của chính mình."
+
+
+def require_ask_question(user, meeting: Meeting, member) -> None:
+    """A question is the member's own: asked from their account, on a meeting they see (whether they
+    are on its roster is the service's check, with its own message)."""
+    if is_system(user):
+        return
+    mine = own_member(user)
+    if mine is None or member is None or mine.pk != member.pk:
+        deny(ASK_OWN_ONLY)
+    meeting_policy.check_view(user, meeting)
+
+
+def check_answer_question(user, meeting: Meeting) -> None:
+    """Members' questions are answered by the cell's writers (those who edit the meeting)."""
+    meeting_policy.check_edit(user, meeting)
 
 
 def get_meeting_for_questions(user, pk) -> Meeting:

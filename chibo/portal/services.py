@@ -266,7 +266,8 @@ def comment_moderate(*, comment: Comment, approve: bool, by) -> Comment:
 
 
 @transaction.atomic
-def question_ask(*, meeting: Meeting, member: Member, text: str, by=None) -> MeetingQuestion:
+def question_ask(*, meeting: Meeting, member: Member, text: str, by) -> MeetingQuestion:
+    access.require_ask_question(by, meeting, member)
     text = rules.clean_text(text)
     if not text:
         raise ValidationError({"text": "Câu hỏi: không được để trống."})
@@ -285,12 +286,13 @@ def question_ask(*, meeting: Meeting, member: Member, text: str, by=None) -> Mee
 
 @transaction.atomic
 def question_answer(*, question: MeetingQuestion, answer: str, by) -> MeetingQuestion:
+    access.check_answer_question(by, question.meeting)
     answer = rules.clean_text(answer)
     if not answer:
         raise ValidationError({"answer": "Trả lời: không được để trống."})
     before = snapshot(question)
     question.answer = answer
-    question.answered_by = by
+    question.answered_by = by if getattr(by, "pk", None) else None
     question.answered_at = timezone.now()
     question.save(update_fields=["answer", "answered_by", "answered_at"])
     audit_log(user=by, action=Action.UPDATE, obj=question, org_path=question.meeting.cell.path, before=before)

@@ -6,6 +6,7 @@ from django.utils import timezone
 from chibo.api.models import ApiToken, hash_token
 from chibo.api.services import token_create, token_revoke
 from chibo.audit.models import AuditEntry
+from chibo.common.access import SYSTEM
 from tests.api.conftest import post_json
 
 ORGS = "/api/v1/orgs"
@@ -31,7 +32,7 @@ def test_valid_token_authenticates_as_its_user(cast, api_as):
 
 
 def test_only_the_hash_of_a_token_is_stored(cast):
-    token, raw = token_create(user=cast.staff, name="máy chủ báo cáo")
+    token, raw = token_create(user=cast.staff, name="máy chủ báo cáo", by=SYSTEM)
     token.refresh_from_db()
     assert raw.startswith("chibo_")
     assert token.key_hash == hash_token(raw)
@@ -40,21 +41,21 @@ def test_only_the_hash_of_a_token_is_stored(cast):
 
 
 def test_revoked_token_gets_401(cast):
-    token, raw = token_create(user=cast.staff, name="cũ")
+    token, raw = token_create(user=cast.staff, name="cũ", by=SYSTEM)
     token_revoke(token=token, by=cast.staff)
     response = Client(headers={"Authorization": f"Bearer {raw}"}).get(ORGS)
     assert response.status_code == 401
 
 
 def test_token_of_a_deactivated_user_gets_401(cast):
-    _, raw = token_create(user=cast.staff, name="k")
+    _, raw = token_create(user=cast.staff, name="k", by=SYSTEM)
     cast.staff.is_active = False
     cast.staff.save(update_fields=["is_active"])
     assert Client(headers={"Authorization": f"Bearer {raw}"}).get(ORGS).status_code == 401
 
 
 def test_use_records_last_used_at_at_most_once_a_minute(cast):
-    token, raw = token_create(user=cast.staff, name="k")
+    token, raw = token_create(user=cast.staff, name="k", by=SYSTEM)
     client = Client(headers={"Authorization": f"Bearer {raw}"})
     client.get(ORGS)
     token.refresh_from_db()
@@ -98,7 +99,7 @@ def test_session_write_without_csrf_token_is_refused(cast):
 
 
 def test_token_write_needs_no_csrf_token(cast):
-    _, raw = token_create(user=cast.staff, name="k")
+    _, raw = token_create(user=cast.staff, name="k", by=SYSTEM)
     client = Client(enforce_csrf_checks=True, headers={"Authorization": f"Bearer {raw}"})
     response = post_json(
         client, f"/api/v1/members/{cast.member.pk}/transfer", {"to_cell": cast.cell2.pk, "on": "2024-01-01"}

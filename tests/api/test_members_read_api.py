@@ -2,6 +2,7 @@ import datetime as dt
 
 import pytest
 
+from chibo.common.access import SYSTEM
 from chibo.members.services import exemption_create, position_assign, training_record_create
 from tests.factories import make_member
 
@@ -43,13 +44,14 @@ def test_member_list_is_sorted_by_given_name_and_paginated(cast, api_as):
 
 
 def test_member_detail_has_history_positions_exemptions_and_trainings(cast, api_as):
-    position_assign(member=cast.secretary, cell=cast.cell, kind="secretary", valid_from=dt.date(2023, 1, 1))
-    exemption_create(member=cast.secretary, valid_from=dt.date(2025, 1, 1), reason="Sức khỏe yếu")
+    position_assign(member=cast.secretary, cell=cast.cell, kind="secretary", valid_from=dt.date(2023, 1, 1), by=SYSTEM)
+    exemption_create(member=cast.secretary, valid_from=dt.date(2025, 1, 1), reason="Sức khỏe yếu", by=SYSTEM)
     training_record_create(
         member=cast.secretary,
         course_title="Bồi dưỡng bí thư chi bộ",
         started_on=dt.date(2024, 3, 1),
         completed=True,
+        by=SYSTEM,
     )
     body = api_as(cast.leader_user).get(f"/api/v1/members/{cast.secretary.pk}").json()
     assert body["full_name"] == "Trần Thị Bình"

@@ -3,6 +3,7 @@ import datetime as dt
 import pytest
 
 from chibo.audit.models import AuditEntry
+from chibo.common.access import SYSTEM
 from chibo.members.models import Member, Membership, Position
 from chibo.members.services import position_assign
 from tests.api.conftest import patch_json, post_json
@@ -221,7 +222,7 @@ def test_cell_leader_assigns_a_secretary_and_it_is_audited(cast, api_as):
 
 
 def test_a_second_secretary_is_a_422_with_the_vietnamese_rule(cast, api_as):
-    position_assign(member=cast.secretary, cell=cast.cell, kind="secretary", valid_from=dt.date(2023, 1, 1))
+    position_assign(member=cast.secretary, cell=cast.cell, kind="secretary", valid_from=dt.date(2023, 1, 1), by=SYSTEM)
     response = assign(api_as(cast.leader_user), cast.member)
     assert response.status_code == 422
     [error] = response.json()["errors"]

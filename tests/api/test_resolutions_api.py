@@ -7,6 +7,7 @@ import pytest
 from django.test import Client
 
 from chibo.audit.models import AuditEntry
+from chibo.common.access import SYSTEM
 from chibo.meetings.models import MeetingKind
 from chibo.members.models import WorkStatus
 from chibo.members.services import exemption_create
@@ -332,7 +333,7 @@ def test_the_leader_edits_and_evaluates_and_carries_over(cast, held, given, task
 def test_the_coverage_of_a_meeting_lists_gaps_retired_and_exempt_members(cast, task_rules, api_as):  # noqa: F811
     retired = make_member(cast.cell, full_name="Vũ Văn Hưu", work_status=WorkStatus.RETIRED)
     elder = make_member(cast.cell, full_name="Ngô Văn Cao")
-    exemption_create(member=elder, valid_from=dt.date(2024, 1, 1), reason="Tuổi cao, sức yếu")
+    exemption_create(member=elder, valid_from=dt.date(2024, 1, 1), reason="Tuổi cao, sức yếu", by=SYSTEM)
     meeting = open_meeting(cast, task_rules, local(2025, 3, 5, 19, 30))
     client = api_as(cast.leader_user)
     url = f"/api/v1/meetings/{meeting.pk}/task-coverage"

@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 
 from chibo.audit.models import Action, AuditEntry
+from chibo.common.access import SYSTEM
 from chibo.members.models import PositionKind
 from chibo.members.services import position_assign
 from chibo.orgs.models import Role, RoleKind
@@ -29,7 +30,7 @@ def test_the_list_shows_each_source_now_and_at_a_date(cast, granted, api_as):
     leader = make_member(cast.cell, full_name="Phan Thanh Kiên")
     make_user("kien", member=leader)
     position_assign(
-        member=leader, cell=cast.cell, kind=PositionKind.SECRETARY, valid_from=dt.date(2024, 6, 1)
+        member=leader, cell=cast.cell, kind=PositionKind.SECRETARY, valid_from=dt.date(2024, 6, 1), by=SYSTEM
     )
     client = api_as(cast.staff)
     items = client.get(f"/api/v1/orgs/{cast.ward.pk}/rights?limit=500").json()["items"]

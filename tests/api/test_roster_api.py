@@ -1,5 +1,6 @@
 import datetime as dt
 
+from chibo.common.access import SYSTEM
 from chibo.members.models import MembershipKind
 from chibo.members.services import exemption_create, member_transfer, membership_open
 from tests.factories import make_member
@@ -20,8 +21,9 @@ def test_cell_roster_on_a_date_marks_guests_and_exempted_members(cast, api_as):
         kind=MembershipKind.TEMPORARY,
         valid_from=dt.date(2024, 1, 1),
         valid_until=dt.date(2024, 7, 1),
+        by=SYSTEM,
     )
-    exemption_create(member=cast.member, valid_from=dt.date(2024, 2, 1), reason="Tuổi cao")
+    exemption_create(member=cast.member, valid_from=dt.date(2024, 2, 1), reason="Tuổi cao", by=SYSTEM)
 
     rows = roster(api_as(cast.leader_user), cast.cell, "2024-03-01")
 
@@ -35,7 +37,7 @@ def test_cell_roster_on_a_date_marks_guests_and_exempted_members(cast, api_as):
 
 
 def test_cell_roster_follows_a_transfer_by_date(cast, api_as):
-    member_transfer(member=cast.member, to_cell=cast.cell2, on=dt.date(2024, 6, 1))
+    member_transfer(member=cast.member, to_cell=cast.cell2, on=dt.date(2024, 6, 1), by=SYSTEM)
     client = api_as(cast.staff)
     assert "Lê Văn An" in roster(client, cast.cell, "2024-05-31")
     assert "Lê Văn An" not in roster(client, cast.cell, "2024-06-01")

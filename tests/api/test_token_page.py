@@ -4,6 +4,7 @@ from django.test import Client
 
 from chibo.api.models import ApiToken
 from chibo.api.services import token_create
+from chibo.common.access import SYSTEM
 
 PAGE = "/khoa-api/"
 
@@ -37,14 +38,14 @@ def test_a_token_needs_a_name(cast):
 
 
 def test_a_user_lists_only_their_own_tokens(cast):
-    token_create(user=cast.leader_user, name="của bí thư")
-    token_create(user=cast.outsider, name="của cán bộ Hoàn Kiếm")
+    token_create(user=cast.leader_user, name="của bí thư", by=SYSTEM)
+    token_create(user=cast.outsider, name="của cán bộ Hoàn Kiếm", by=SYSTEM)
     page = logged_in(cast.leader_user).get(PAGE).content.decode()
     assert "của bí thư" in page and "của cán bộ Hoàn Kiếm" not in page
 
 
 def test_a_user_revokes_their_own_token(cast):
-    token, raw = token_create(user=cast.leader_user, name="cũ")
+    token, raw = token_create(user=cast.leader_user, name="cũ", by=SYSTEM)
     response = logged_in(cast.leader_user).post(f"{PAGE}{token.pk}/thu-hoi/")
     assert response.status_code == 302
     token.refresh_from_db()
@@ -53,7 +54,7 @@ def test_a_user_revokes_their_own_token(cast):
 
 
 def test_someone_elses_token_cannot_be_revoked(cast):
-    token, _ = token_create(user=cast.outsider, name="của người khác")
+    token, _ = token_create(user=cast.outsider, name="của người khác", by=SYSTEM)
     response = logged_in(cast.leader_user).post(f"{PAGE}{token.pk}/thu-hoi/")
     assert response.status_code == 404
     token.refresh_from_db()

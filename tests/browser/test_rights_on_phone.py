@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
+from chibo.common.access import SYSTEM
 from chibo.members.models import PositionKind
 from chibo.members.services import position_assign
 from chibo.orgs.models import Role
@@ -31,7 +32,7 @@ def test_staff_grant_and_revoke_a_right_on_a_phone(live_server, phone, cast):
     leader = make_member(cast.cell2, full_name="Phan Thanh Kiên", card_number="55550001")
     make_user("kien", member=leader)
     position_assign(
-        member=leader, cell=cast.cell2, kind=PositionKind.SECRETARY, valid_from=dt.date(2024, 1, 1)
+        member=leader, cell=cast.cell2, kind=PositionKind.SECRETARY, valid_from=dt.date(2024, 1, 1), by=SYSTEM
     )
     page = phone
     page.goto(live_server.url + reverse("orgs:rights", args=[cast.ward.pk]))

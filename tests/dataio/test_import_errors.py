@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 
 from chibo.audit.models import AuditEntry
+from chibo.common.access import SYSTEM
 from chibo.members.models import Exemption, Member, Membership, Position, TrainingRecord
 from chibo.orgs.models import Organisation
 from tests.dataio.helpers import messages, run_csv
@@ -159,7 +160,7 @@ def test_position_rules_come_from_the_members_rules(cast):
 def test_second_secretary_against_the_database(cast):
     from chibo.members.services import position_assign
 
-    position_assign(member=cast.secretary, cell=cast.cell, kind="secretary", valid_from=dt.date(2024, 1, 1))
+    position_assign(member=cast.secretary, cell=cast.cell, kind="secretary", valid_from=dt.date(2024, 1, 1), by=SYSTEM)
     result = run_csv("positions", [[cast.member.card_number, "BD-01", "Bí thư", "01/01/2025", "", ""]])
     assert _has(result, 2, "Chức vụ", "Chi bộ đã có bí thư Trần Thị Bình từ 01/01/2024")
 

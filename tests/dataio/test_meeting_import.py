@@ -49,9 +49,9 @@ def people(cast):
     away   – official in BD-01, on temporary activity in BD-02 15/01–15/07/2024;
     novice – probationary (not yet official) member of BD-01."""
     moved = make_member(cast.cell2, full_name="Phạm Văn Chuyển", card_number="C-MOVED", joined_on=D2020)
-    member_transfer(member=moved, to_cell=cast.cell, on=dt.date(2024, 3, 1))
+    member_transfer(member=moved, to_cell=cast.cell, on=dt.date(2024, 3, 1), by=SYSTEM)
     elder = make_member(cast.cell, full_name="Ngô Văn Cao", card_number="C-ELDER", joined_on=D2020)
-    exemption_create(member=elder, valid_from=dt.date(2024, 1, 1), reason="Tuổi cao, sức yếu")
+    exemption_create(member=elder, valid_from=dt.date(2024, 1, 1), reason="Tuổi cao, sức yếu", by=SYSTEM)
     guest = make_member(cast.other_cell, full_name="Đỗ Thị Khách", card_number="C-GUEST", joined_on=D2020)
     membership_open(
         member=guest,
@@ -59,6 +59,7 @@ def people(cast):
         kind="temporary",
         valid_from=dt.date(2024, 2, 1),
         valid_until=dt.date(2024, 8, 1),
+        by=SYSTEM,
     )
     away = make_member(cast.cell, full_name="Vũ Văn Đi", card_number="C-AWAY", joined_on=D2020)
     membership_open(
@@ -67,6 +68,7 @@ def people(cast):
         kind="temporary",
         valid_from=dt.date(2024, 1, 15),
         valid_until=dt.date(2024, 7, 15),
+        by=SYSTEM,
     )
     novice = make_member(
         cast.cell,

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 
+from chibo.common.access import SYSTEM
 from chibo.dataio.formats import KINDS
 from chibo.dataio.services import export_data, import_data
 from chibo.members.models import Exemption, Member, Membership, Position, TrainingRecord
@@ -59,7 +60,7 @@ def build_data():
         phone="0901234567",
         email="anh@truong.vn",
     )
-    member_transfer(member=people[9], to_cell=cells[1], on=D(2023, 7, 1))
+    member_transfer(member=people[9], to_cell=cells[1], on=D(2023, 7, 1), by=SYSTEM)
     membership_open(
         member=people[8],
         cell=school,
@@ -67,19 +68,20 @@ def build_data():
         valid_from=D(2024, 1, 1),
         valid_until=D(2024, 9, 1),
         note="đi học",
+        by=SYSTEM,
     )
     position_assign(
-        member=people[0], cell=cells[0], kind="secretary", valid_from=D(2021, 1, 1), decision_ref="QĐ 12"
+        member=people[0], cell=cells[0], kind="secretary", valid_from=D(2021, 1, 1), decision_ref="QĐ 12", by=SYSTEM
     )
-    position_assign(member=people[1], cell=cells[0], kind="deputy", valid_from=D(2021, 1, 1))
+    position_assign(member=people[1], cell=cells[0], kind="deputy", valid_from=D(2021, 1, 1), by=SYSTEM)
     position_assign(
-        member=people[2], cell=cells[0], kind="committee", valid_from=D(2021, 1, 1), valid_until=D(2023, 1, 1)
+        member=people[2], cell=cells[0], kind="committee", valid_from=D(2021, 1, 1), valid_until=D(2023, 1, 1), by=SYSTEM
     )
     exemption_create(
-        member=people[3], valid_from=D(2022, 3, 1), reason="Tuổi cao, sức yếu", decision_ref="NQ 3"
+        member=people[3], valid_from=D(2022, 3, 1), reason="Tuổi cao, sức yếu", decision_ref="NQ 3", by=SYSTEM
     )
     exemption_create(
-        member=people[4], valid_from=D(2020, 3, 1), valid_until=D(2021, 3, 1), reason="Ốm dài ngày"
+        member=people[4], valid_from=D(2020, 3, 1), valid_until=D(2021, 3, 1), reason="Ốm dài ngày", by=SYSTEM
     )
     training_record_create(
         member=people[0],
@@ -89,9 +91,10 @@ def build_data():
         started_on=D(2024, 4, 1),
         ended_on=D(2024, 4, 5),
         completed=True,
+        by=SYSTEM,
     )
     training_record_create(
-        member=extra, course_title="Lớp đảng viên mới", kind="political_theory", started_on=D(2025, 2, 1)
+        member=extra, course_title="Lớp đảng viên mới", kind="political_theory", started_on=D(2025, 2, 1), by=SYSTEM
     )
     return old
 

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from chibo.common.access import SYSTEM
 from chibo.common.dates import today
 from chibo.members.access import can_write_member
 from chibo.members.models import LeaveReason, MembershipKind
@@ -33,19 +34,20 @@ def crowd(cast):
         "future": make_member(cast.other_cell, full_name="Sắp Đến"),
         "exempt": make_member(cast.cell, full_name="Được Miễn"),
     }
-    member_transfer(member=people["moved_in"], to_cell=cast.cell, on=day - dt.timedelta(days=20))
-    member_transfer(member=people["moved_out"], to_cell=cast.other_cell, on=day - dt.timedelta(days=20))
-    member_transfer(member=people["moves_today"], to_cell=cast.cell2, on=day)
-    member_leave(member=people["gone"], on=day - dt.timedelta(days=3), reason=LeaveReason.VOLUNTARY)
+    member_transfer(member=people["moved_in"], to_cell=cast.cell, on=day - dt.timedelta(days=20), by=SYSTEM)
+    member_transfer(member=people["moved_out"], to_cell=cast.other_cell, on=day - dt.timedelta(days=20), by=SYSTEM)
+    member_transfer(member=people["moves_today"], to_cell=cast.cell2, on=day, by=SYSTEM)
+    member_leave(member=people["gone"], on=day - dt.timedelta(days=3), reason=LeaveReason.VOLUNTARY, by=SYSTEM)
     membership_open(
         member=people["guest"],
         cell=cast.cell,
         kind=MembershipKind.TEMPORARY,
         valid_from=day - dt.timedelta(days=5),
         valid_until=day + dt.timedelta(days=120),
+        by=SYSTEM,
     )
-    member_transfer(member=people["future"], to_cell=cast.cell, on=day + dt.timedelta(days=10))
-    exemption_create(member=people["exempt"], valid_from=day - dt.timedelta(days=30), reason="Tuổi cao")
+    member_transfer(member=people["future"], to_cell=cast.cell, on=day + dt.timedelta(days=10), by=SYSTEM)
+    exemption_create(member=people["exempt"], valid_from=day - dt.timedelta(days=30), reason="Tuổi cao", by=SYSTEM)
     return people
 
 

@@ -12,6 +12,7 @@ import pytest
 from django.utils import timezone
 from docx import Document
 
+from chibo.common.access import SYSTEM
 from chibo.meetings.models import (
     Attendance,
     AttendanceStatus,
@@ -120,7 +121,7 @@ def record_meeting(
 def held_meeting(cast, rule_set):
     """The meeting of 05/03/2025 chaired by the cell's secretary (she signs for the cell)."""
     position_assign(
-        member=cast.secretary, cell=cast.cell, kind=PositionKind.SECRETARY, valid_from=dt.date(2020, 1, 1)
+        member=cast.secretary, cell=cast.cell, kind=PositionKind.SECRETARY, valid_from=dt.date(2020, 1, 1), by=SYSTEM
     )
     return record_meeting(cast, rule_set)
 

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
 
+from chibo.common.access import SYSTEM
 from chibo.meetings.access import get_meeting_for_user, meetings_visible_to
 from chibo.members.models import MembershipKind
 from chibo.members.services import membership_open
@@ -25,6 +26,7 @@ def test_a_member_on_temporary_activity_sees_the_host_cells_meetings_of_that_per
         kind=MembershipKind.TEMPORARY,
         valid_from=dt.date(2025, 3, 1),
         valid_until=dt.date(2025, 9, 1),
+        by=SYSTEM,
     )
     during = make_meeting(cast.cell, rule_set, when=timezone.make_aware(dt.datetime(2025, 4, 3, 19, 30)))
     after = make_meeting(cast.cell, rule_set, when=timezone.make_aware(dt.datetime(2025, 10, 2, 19, 30)))

@@ -43,7 +43,7 @@ def test_the_member_feed_parses_with_hanoi_times_and_only_their_cells_meetings(c
     )
     meeting_cancel(meeting=cancelled, reason="Mưa bão", by=SYSTEM)
     meeting_create(cell=cast.other_cell, kind=MeetingKind.REGULAR, scheduled_at=at(2026, 4, 3), by=SYSTEM)
-    feed = prep.calendar_feed_get_or_create(member=cast.member)
+    feed = prep.calendar_feed_get_or_create(member=cast.member, by=SYSTEM)
     response = client.get(reverse("meetings:feed", args=[feed.token]))  # not logged in
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/calendar")
@@ -57,12 +57,12 @@ def test_the_member_feed_parses_with_hanoi_times_and_only_their_cells_meetings(c
 
 
 def test_a_wrong_or_revoked_token_gets_404(cast, client):
-    feed = prep.calendar_feed_get_or_create(member=cast.member)
+    feed = prep.calendar_feed_get_or_create(member=cast.member, by=SYSTEM)
     old = feed.token
     assert client.get(reverse("meetings:feed", args=["khong-dung"])).status_code == 404
-    prep.calendar_feed_regenerate(member=cast.member)
+    prep.calendar_feed_regenerate(member=cast.member, by=SYSTEM)
     assert client.get(reverse("meetings:feed", args=[old])).status_code == 404
-    prep.calendar_feed_revoke(member=cast.member)
+    prep.calendar_feed_revoke(member=cast.member, by=SYSTEM)
     assert client.get(reverse("meetings:feed", args=[old])).status_code == 404
 
 

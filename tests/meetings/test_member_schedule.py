@@ -37,13 +37,14 @@ def upcoming(cast):
 
 def test_a_member_sees_upcoming_meetings_and_only_published_materials(cast, upcoming, as_user):
     draft = prep.material_add(
-        meeting=upcoming, title="Bản nháp", file=SimpleUploadedFile("nhap.pdf", b"%PDF-1.4 a")
+        meeting=upcoming, title="Bản nháp", file=SimpleUploadedFile("nhap.pdf", b"%PDF-1.4 a"), by=SYSTEM
     )
     published = prep.material_add(
         meeting=upcoming,
         title="Tài liệu học tập",
         file=SimpleUploadedFile("hoc-tap.docx", b"PK docx"),
         publish=True,
+        by=SYSTEM,
     )
     meeting_create(cell=cast.other_cell, kind=MeetingKind.REGULAR, scheduled_at=soon(), by=SYSTEM)
     response = as_user(cast.member_user).get(reverse("meetings:my_schedule"))
@@ -63,6 +64,7 @@ def test_a_temporary_member_sees_and_reports_absence_for_the_host_cells_meetings
         kind="temporary",
         valid_from=today - dt.timedelta(days=30),
         valid_until=today + dt.timedelta(days=150),
+        by=SYSTEM,
     )
     host = meeting_create(cell=cast.other_cell, kind=MeetingKind.REGULAR, scheduled_at=soon(), by=SYSTEM)
     home = meeting_create(cell=cast.cell, kind=MeetingKind.REGULAR, scheduled_at=soon(6), by=SYSTEM)

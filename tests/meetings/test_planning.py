@@ -69,7 +69,7 @@ def test_plan_year_skips_months_that_already_have_a_regular_meeting(cast):
 
 def test_plan_year_skips_cells_dissolved_and_months_before_a_cell_is_founded(cast):
     young = make_org("Chi bộ mới", parent=cast.ward, founded_on=dt.date(2026, 7, 1))
-    org_update(org=cast.cell2, dissolved_on=dt.date(2025, 12, 1))
+    org_update(org=cast.cell2, dissolved_on=dt.date(2025, 12, 1), by=SYSTEM)
     created = plan_year(org=cast.ward, year=2026, by=SYSTEM)
     young_regular = [m for m in created if m.cell_id == young.pk and m.kind == MeetingKind.REGULAR]
     assert len(young_regular) == 6

@@ -208,11 +208,11 @@ def test_an_upload_of_the_wrong_kind_is_refused_on_the_file_field(cast, meeting,
 
 def test_materials_are_downloadable_by_members_only_once_published(cast, meeting, as_user):
     upload = SimpleUploadedFile("du-thao.pdf", b"%PDF-1.4 test", content_type="application/pdf")
-    material = prep.material_add(meeting=meeting, title="Dự thảo", file=upload)
+    material = prep.material_add(meeting=meeting, title="Dự thảo", file=upload, by=SYSTEM)
     url = reverse("meetings:material", args=[material.pk])
     assert as_user(cast.member_user).get(url).status_code == 404
     assert as_user(cast.leader_user).get(url).status_code == 200
-    prep.material_publish(material=material)
+    prep.meeting_material_publish(material=material, by=SYSTEM)
     response = as_user(cast.member_user).get(url)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
@@ -233,6 +233,7 @@ def ward_rules(cast):
         code="BD",
         name="Phường",
         valid_from=dt.date(2026, 1, 1),
+        by=SYSTEM,
     )
 
 

@@ -126,7 +126,7 @@ def _web(user) -> Client:
 
 
 def _api(user) -> Client:
-    _, raw = token_create(user=user, name="thử nghiệm")
+    _, raw = token_create(user=user, name="thử nghiệm", by=SYSTEM)
     return Client(headers={"Authorization": f"Bearer {raw}"})
 
 

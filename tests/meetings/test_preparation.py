@@ -47,7 +47,7 @@ def pdf(name="tai-lieu.pdf", size=100):
 
 def test_the_notice_goes_to_every_member_with_an_email_and_the_supervisor_with_an_ics(cast, meeting, emails):
     make_member(cast.cell, full_name="Phạm Văn Không Thư")  # no e-mail: nothing to send
-    sent = prep.meeting_send_notice(meeting=meeting)
+    sent = prep.meeting_send_notice(meeting=meeting, by=SYSTEM)
     assert sent == 3
     assert sorted(m.to[0] for m in mail.outbox) == ["an@example.vn", "binh@example.vn", "phutrach@example.vn"]
     message = mail.outbox[0]
@@ -67,11 +67,11 @@ def test_the_notice_goes_to_every_member_with_an_email_and_the_supervisor_with_a
 
 
 def test_sending_twice_sends_once_unless_the_meeting_was_rescheduled(cast, meeting, emails):
-    prep.meeting_send_notice(meeting=meeting)
-    assert prep.meeting_send_notice(meeting=meeting) == 0
+    prep.meeting_send_notice(meeting=meeting, by=SYSTEM)
+    assert prep.meeting_send_notice(meeting=meeting, by=SYSTEM) == 0
     assert len(mail.outbox) == 3
     meeting_reschedule(meeting=meeting, scheduled_at=at(2026, 4, 6), reason="Trùng lịch", by=SYSTEM)
-    assert prep.meeting_send_notice(meeting=meeting) == 3
+    assert prep.meeting_send_notice(meeting=meeting, by=SYSTEM) == 3
     latest = icalendar.Calendar.from_ical(mail.outbox[-1].attachments[0][1]).walk("VEVENT")[0]
     assert latest.decoded("dtstart") == at(2026, 4, 6)
     assert int(latest["sequence"]) > 0
@@ -83,28 +83,28 @@ def test_supervisors_are_those_assigned_above_the_cell(cast):
 
 
 def test_the_drafter_must_be_a_member_of_the_cell(cast, meeting):
-    prep.meeting_prepare(meeting=meeting, drafter=cast.secretary, prep_meeting_on=dt.date(2026, 3, 30))
+    prep.meeting_prepare(meeting=meeting, drafter=cast.secretary, prep_meeting_on=dt.date(2026, 3, 30), by=SYSTEM)
     meeting.refresh_from_db()
     assert meeting.drafter == cast.secretary and meeting.prep_meeting_on == dt.date(2026, 3, 30)
     stranger = make_member(cast.other_cell)
     with pytest.raises(ValidationError) as err:
-        prep.meeting_prepare(meeting=meeting, drafter=stranger, prep_meeting_on=None)
+        prep.meeting_prepare(meeting=meeting, drafter=stranger, prep_meeting_on=None, by=SYSTEM)
     assert "drafter" in err.value.error_dict
     with pytest.raises(ValidationError) as err:
-        prep.meeting_prepare(meeting=meeting, drafter=None, prep_meeting_on=dt.date(2026, 4, 5))
+        prep.meeting_prepare(meeting=meeting, drafter=None, prep_meeting_on=dt.date(2026, 4, 5), by=SYSTEM)
     assert "prep_meeting_on" in err.value.error_dict
 
 
 def test_the_meeting_keeps_the_earliest_publication_time(cast, meeting):
-    first = prep.material_add(meeting=meeting, title="Dự thảo nghị quyết", file=pdf())
+    first = prep.material_add(meeting=meeting, title="Dự thảo nghị quyết", file=pdf(), by=SYSTEM)
     assert Meeting.objects.get(pk=meeting.pk).materials_published_at is None
-    prep.material_publish(material=first)
+    prep.meeting_material_publish(material=first, by=SYSTEM)
     published = Meeting.objects.get(pk=meeting.pk).materials_published_at
     assert published == first.published_at
-    second = prep.material_add(meeting=meeting, title="Báo cáo tháng", file=pdf("bao-cao.pdf"), publish=True)
+    second = prep.material_add(meeting=meeting, title="Báo cáo tháng", file=pdf("bao-cao.pdf"), publish=True, by=SYSTEM)
     assert second.published_at >= published
     assert Meeting.objects.get(pk=meeting.pk).materials_published_at == published
-    prep.material_publish(material=first)  # twice: no change
+    prep.meeting_material_publish(material=first, by=SYSTEM)  # twice: no change
     assert Meeting.objects.get(pk=meeting.pk).materials_published_at == published
 
 
@@ -119,18 +119,18 @@ def test_materials_are_pdf_docx_or_images_within_the_size_limit(meeting, name, s
     upload = SimpleUploadedFile(name, b"x")
     upload.size = size
     with pytest.raises(ValidationError) as err:
-        prep.material_add(meeting=meeting, title="Tệp", file=upload)
+        prep.material_add(meeting=meeting, title="Tệp", file=upload, by=SYSTEM)
     assert message in err.value.message_dict["file"][0]
 
 
 def test_a_member_reports_an_absence_and_edits_it_until_the_meeting_opens(cast, meeting):
-    prep.absence_report_submit(meeting=meeting, member=cast.member, reason="Đi khám bệnh")
-    prep.absence_report_submit(meeting=meeting, member=cast.member, reason="Đi khám bệnh ở Bạch Mai")
+    prep.absence_report_submit(meeting=meeting, member=cast.member, reason="Đi khám bệnh", by=SYSTEM)
+    prep.absence_report_submit(meeting=meeting, member=cast.member, reason="Đi khám bệnh ở Bạch Mai", by=SYSTEM)
     assert AbsenceReport.objects.get(meeting=meeting, member=cast.member).reason == "Đi khám bệnh ở Bạch Mai"
     Meeting.objects.filter(pk=meeting.pk).update(status=MeetingStatus.OPEN)
     meeting.refresh_from_db()
     with pytest.raises(ValidationError):
-        prep.absence_report_submit(meeting=meeting, member=cast.member, reason="Khác")
+        prep.absence_report_submit(meeting=meeting, member=cast.member, reason="Khác", by=SYSTEM)
 
 
 def test_an_absence_for_a_meeting_of_another_cell_is_refused(cast):
@@ -138,9 +138,9 @@ def test_an_absence_for_a_meeting_of_another_cell_is_refused(cast):
         cell=cast.other_cell, kind=MeetingKind.REGULAR, scheduled_at=at(2026, 4, 3), by=SYSTEM
     )
     with pytest.raises(ValidationError, match="không thuộc danh sách"):
-        prep.absence_report_submit(meeting=other, member=cast.member, reason="Bận")
+        prep.absence_report_submit(meeting=other, member=cast.member, reason="Bận", by=SYSTEM)
     with pytest.raises(ValidationError) as err:
-        prep.absence_report_submit(meeting=other, member=cast.member, reason="")
+        prep.absence_report_submit(meeting=other, member=cast.member, reason="", by=SYSTEM)
     assert "reason" in err.value.error_dict
 
 
@@ -153,6 +153,7 @@ def test_a_temporary_member_sees_the_host_cells_meetings_not_the_home_cells(cast
         kind="temporary",
         valid_from=dt.date(2026, 3, 1),
         valid_until=dt.date(2026, 9, 1),
+        by=SYSTEM,
     )
     home = meeting_create(cell=cast.cell, kind=MeetingKind.REGULAR, scheduled_at=at(2026, 4, 3), by=SYSTEM)
     host = meeting_create(
@@ -163,13 +164,13 @@ def test_a_temporary_member_sees_the_host_cells_meetings_not_the_home_cells(cast
     )
     seen = set(member_meetings(cast.member))
     assert host in seen and home_later in seen and home not in seen
-    prep.absence_report_submit(meeting=host, member=cast.member, reason="Ốm")
+    prep.absence_report_submit(meeting=host, member=cast.member, reason="Ốm", by=SYSTEM)
 
 
 def test_without_an_assigned_supervisor_the_checklist_keeps_the_gap(cast):
     meeting = meeting_create(
         cell=cast.other_cell, kind=MeetingKind.REGULAR, scheduled_at=at(2026, 4, 3), by=SYSTEM
     )
-    prep.meeting_send_notice(meeting=meeting)
+    prep.meeting_send_notice(meeting=meeting, by=SYSTEM)
     meeting.refresh_from_db()
     assert meeting.notice_sent_at is not None and meeting.supervisor_notified_at is None

@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
+from chibo.common.access import SYSTEM
 from chibo.meetings.models import AbsenceReport
 from chibo.members.models import PositionKind
 from chibo.members.services import exemption_create, position_assign
@@ -18,10 +19,10 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def papers_meeting(cast, run_rules):
     position_assign(
-        member=cast.secretary, cell=cast.cell, kind=PositionKind.SECRETARY, valid_from=dt.date(2022, 1, 1)
+        member=cast.secretary, cell=cast.cell, kind=PositionKind.SECRETARY, valid_from=dt.date(2022, 1, 1), by=SYSTEM
     )
     exempted = make_member(cast.cell, full_name="Ngô Thị Miễn")
-    exemption_create(member=exempted, valid_from=dt.date(2024, 1, 1), reason="Tuổi cao")
+    exemption_create(member=exempted, valid_from=dt.date(2024, 1, 1), reason="Tuổi cao", by=SYSTEM)
     meeting = planned(cast, run_rules, place="Nhà văn hóa tổ 1", topic="Triển khai nghị quyết quý I")
     AbsenceReport.objects.create(meeting=meeting, member=cast.member, reason="Đi viện")
     return meeting

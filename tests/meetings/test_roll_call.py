@@ -6,6 +6,7 @@ from fractions import Fraction
 import pytest
 from django.core.exceptions import ValidationError
 
+from chibo.common.access import SYSTEM
 from chibo.meetings import rules
 from chibo.meetings.models import AbsenceReport, AttendanceStatus
 from chibo.meetings.services.running import (
@@ -33,13 +34,13 @@ P, E, U, X = (
 def test_the_roll_call_follows_transfers_exemptions_and_temporary_memberships_on_the_date(cast, run_rules):
     # Given memberships that changed around the meeting of 05/03/2025
     came = make_member(cast.cell2, full_name="Đỗ Văn Đến")
-    member_transfer(member=came, to_cell=cast.cell, on=dt.date(2025, 2, 1))
+    member_transfer(member=came, to_cell=cast.cell, on=dt.date(2025, 2, 1), by=SYSTEM)
     left = make_member(cast.cell, full_name="Vũ Thị Đi")
-    member_transfer(member=left, to_cell=cast.cell2, on=dt.date(2025, 3, 1))
+    member_transfer(member=left, to_cell=cast.cell2, on=dt.date(2025, 3, 1), by=SYSTEM)
     leaves_later = make_member(cast.cell, full_name="Hoàng Văn Sau")
-    member_transfer(member=leaves_later, to_cell=cast.cell2, on=dt.date(2025, 4, 1))
+    member_transfer(member=leaves_later, to_cell=cast.cell2, on=dt.date(2025, 4, 1), by=SYSTEM)
     exempted = make_member(cast.cell, full_name="Ngô Thị Miễn")
-    exemption_create(member=exempted, valid_from=dt.date(2024, 1, 1), reason="Tuổi cao, sức yếu")
+    exemption_create(member=exempted, valid_from=dt.date(2024, 1, 1), reason="Tuổi cao, sức yếu", by=SYSTEM)
     guest_member = make_member(cast.other_cell, full_name="Phan Văn Tạm")
     membership_open(
         member=guest_member,
@@ -47,6 +48,7 @@ def test_the_roll_call_follows_transfers_exemptions_and_temporary_memberships_on
         kind=MembershipKind.TEMPORARY,
         valid_from=dt.date(2025, 1, 1),
         valid_until=dt.date(2025, 7, 1),
+        by=SYSTEM,
     )
     away = make_member(cast.cell, full_name="Lý Văn Vắng")
     membership_open(
@@ -55,6 +57,7 @@ def test_the_roll_call_follows_transfers_exemptions_and_temporary_memberships_on
         kind=MembershipKind.TEMPORARY,
         valid_from=dt.date(2025, 2, 1),
         valid_until=dt.date(2025, 6, 1),
+        by=SYSTEM,
     )
     make_member(
         cast.cell,
@@ -81,7 +84,7 @@ def test_the_roll_call_follows_transfers_exemptions_and_temporary_memberships_on
     assert not lines["Trịnh Thị Mới"].is_official and lines["Lê Văn An"].is_official
     assert all(a.status == "" for name, a in lines.items() if name != "Ngô Thị Miễn")
     # A later change of memberships does not rewrite the record.
-    member_transfer(member=cast.member, to_cell=cast.cell2, on=dt.date(2025, 6, 1))
+    member_transfer(member=cast.member, to_cell=cast.cell2, on=dt.date(2025, 6, 1), by=SYSTEM)
     assert meeting.attendances.filter(member=cast.member).exists()
 
 
@@ -103,7 +106,7 @@ def test_one_tap_marks_everyone_not_yet_marked_present_and_leaves_the_others(cas
     meeting = planned(cast, run_rules)
     AbsenceReport.objects.create(meeting=meeting, member=cast.member, reason="Ốm")
     exempted = make_member(cast.cell, full_name="Ngô Thị Miễn")
-    exemption_create(member=exempted, valid_from=dt.date(2024, 1, 1), reason="Tuổi cao")
+    exemption_create(member=exempted, valid_from=dt.date(2024, 1, 1), reason="Tuổi cao", by=SYSTEM)
     extra = make_member(cast.cell, full_name="Đinh Văn Có")
     meeting = opened_from(meeting, cast)
     assert attendance_mark_all_present(meeting=meeting, by=cast.leader_user) == 2
@@ -164,7 +167,7 @@ def test_only_an_exempted_member_can_be_marked_exempt(cast, run_rules):
 
 def test_an_exempted_member_who_comes_is_present_but_in_neither_number(cast, run_rules):
     exempted = make_member(cast.cell, full_name="Ngô Thị Miễn")
-    exemption_create(member=exempted, valid_from=dt.date(2024, 1, 1), reason="Tuổi cao")
+    exemption_create(member=exempted, valid_from=dt.date(2024, 1, 1), reason="Tuổi cao", by=SYSTEM)
     meeting = opened(cast, run_rules)
     attendance_mark(attendance=meeting.attendances.get(member=exempted), status=P, by=cast.leader_user)
     attendance_mark(attendance=meeting.attendances.get(member=cast.secretary), status=P, by=cast.leader_user)

@@ -26,7 +26,7 @@ def at(y, m, d, hh=19, mm=30):
 def copy_for_ward(cast, valid_from=dt.date(2026, 1, 1)):
     hd42 = RuleSet.objects.get(code="HD42")
     return ruleset_copy(
-        source=hd42, owner=cast.ward, code="BD-2026", name="Quy định phường Ba Đình", valid_from=valid_from
+        source=hd42, owner=cast.ward, code="BD-2026", name="Quy định phường Ba Đình", valid_from=valid_from, by=SYSTEM
     )
 
 
@@ -81,7 +81,7 @@ def test_the_switch_command_moves_the_boundary_and_rule_set_for_follows(cast):
 
 def test_the_switch_refuses_a_date_before_hd12_starts(db):
     with pytest.raises(ValidationError):
-        rulesets_switch(on=dt.date(2018, 1, 1))
+        rulesets_switch(on=dt.date(2018, 1, 1), by=SYSTEM)
     with pytest.raises(Exception, match="dd/mm/yyyy"):
         call_command("rulesets", "switch", "--date", "2025-12-01")
 
@@ -100,7 +100,7 @@ def test_a_committee_copy_wins_for_its_subtree_only(cast):
 def test_the_nearest_owner_wins_over_a_higher_one(cast):
     hd42 = RuleSet.objects.get(code="HD42")
     city = ruleset_copy(
-        source=hd42, owner=cast.city, code="HN", name="Thành phố", valid_from=dt.date(2026, 1, 1)
+        source=hd42, owner=cast.city, code="HN", name="Thành phố", valid_from=dt.date(2026, 1, 1), by=SYSTEM
     )
     ward = copy_for_ward(cast)
     assert rule_set_for(cell=cast.cell, day=dt.date(2026, 3, 1)) == ward
@@ -121,25 +121,25 @@ def test_a_copy_code_must_be_new_and_one_copy_per_document_per_owner(cast):
     copy_for_ward(cast)
     hd42 = RuleSet.objects.get(code="HD42")
     with pytest.raises(ValidationError) as err:
-        ruleset_copy(source=hd42, owner=cast.ward2, code="BD-2026", name="x", valid_from=dt.date(2026, 1, 1))
+        ruleset_copy(source=hd42, owner=cast.ward2, code="BD-2026", name="x", valid_from=dt.date(2026, 1, 1), by=SYSTEM)
     assert "code" in err.value.error_dict
     with pytest.raises(ValidationError) as err:
-        ruleset_copy(source=hd42, owner=cast.ward, code="BD-2", name="x", valid_from=dt.date(2026, 1, 1))
+        ruleset_copy(source=hd42, owner=cast.ward, code="BD-2", name="x", valid_from=dt.date(2026, 1, 1), by=SYSTEM)
     assert "source" in err.value.error_dict
 
 
 def test_steps_and_criteria_of_a_copy_are_editable_but_the_defaults_are_not(cast):
     copy = copy_for_ward(cast)
     step = copy.steps.get(meeting_kind=MeetingKind.REGULAR, code="party_fees")
-    rulestep_update(step=step, order=step.order, title="Báo cáo thu đảng phí", mandatory=True)
+    rulestep_update(step=step, order=step.order, title="Báo cáo thu đảng phí", mandatory=True, by=SYSTEM)
     step.refresh_from_db()
     assert step.mandatory and step.title == "Báo cáo thu đảng phí"
     criterion = copy.sheets.get().criteria.get(code="attendance")
-    criterion_update(criterion=criterion, title=criterion.title, max_points=5, full_marks_for_good=True)
+    criterion_update(criterion=criterion, title=criterion.title, max_points=5, full_marks_for_good=True, by=SYSTEM)
     assert copy.sheets.get().criteria.get(code="attendance").full_marks_for_good
     default_step = RuleSet.objects.get(code="HD42").steps.first()
     with pytest.raises(ValidationError):
-        rulestep_update(step=default_step, order=1, title="x", mandatory=False)
+        rulestep_update(step=default_step, order=1, title="x", mandatory=False, by=SYSTEM)
 
 
 def test_the_migration_reads_the_switch_date_from_the_environment(monkeypatch):

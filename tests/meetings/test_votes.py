@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
+from chibo.common.access import SYSTEM
 from chibo.meetings import rules
 from chibo.meetings.models import AttendanceStatus, MotionKind, Vote
 from chibo.meetings.services.running import attendance_mark, attendance_mark_all_present, vote_record
@@ -62,7 +63,7 @@ def cell_of_six(cast):
     """The cast's 2 members plus: an exempted member, a probationary one, one here on temporary
     activity, and one who sends apologies."""
     exempted = make_member(cast.cell, full_name="Ngô Thị Miễn")
-    exemption_create(member=exempted, valid_from=dt.date(2024, 1, 1), reason="Tuổi cao")
+    exemption_create(member=exempted, valid_from=dt.date(2024, 1, 1), reason="Tuổi cao", by=SYSTEM)
     make_member(
         cast.cell,
         full_name="Trịnh Thị Mới",
@@ -77,6 +78,7 @@ def cell_of_six(cast):
         kind=MembershipKind.TEMPORARY,
         valid_from=dt.date(2025, 1, 1),
         valid_until=dt.date(2025, 7, 1),
+        by=SYSTEM,
     )
     return {"sick": make_member(cast.cell, full_name="Đặng Văn Ốm"), "exempted": exempted}
 

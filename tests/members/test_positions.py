@@ -3,6 +3,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
+from chibo.common.access import SYSTEM
 from chibo.members.models import PositionKind
 from chibo.members.services import position_assign, position_end
 from tests.factories import make_member, make_org
@@ -22,7 +23,7 @@ def cell_with(n_official: int, n_probationary: int = 0):
 
 
 def assign(member, cell, kind, start=START, **kw):
-    return position_assign(member=member, cell=cell, kind=kind, valid_from=start, **kw)
+    return position_assign(member=member, cell=cell, kind=kind, valid_from=start, **kw, by=SYSTEM)
 
 
 def test_one_secretary_at_a_time_but_a_successor_after_the_term():
@@ -30,7 +31,7 @@ def test_one_secretary_at_a_time_but_a_successor_after_the_term():
     first = assign(a, cell, PositionKind.SECRETARY)
     with pytest.raises(ValidationError, match="mỗi lúc chỉ có một bí thư"):
         assign(b, cell, PositionKind.SECRETARY, D(2025, 6, 1))
-    position_end(position=first, on=D(2025, 6, 1))
+    position_end(position=first, on=D(2025, 6, 1), by=SYSTEM)
     assert assign(b, cell, PositionKind.SECRETARY, D(2025, 6, 1)).member == b
 
 
@@ -80,6 +81,6 @@ def test_official_date_comes_only_after_twelve_months_of_probation():
 
     cell, (member, *_), _ = cell_with(3)
     with pytest.raises(ValidationError, match=r"hết 12 tháng dự bị \(01/01/2011\)"):
-        member_update(member=member, official_on=D(2010, 6, 1))
+        member_update(member=member, official_on=D(2010, 6, 1), by=SYSTEM)
     with pytest.raises(ValidationError, match="Ngày vào Đảng phải sau ngày sinh"):
-        member_update(member=member, birth_date=D(2012, 1, 1))
+        member_update(member=member, birth_date=D(2012, 1, 1), by=SYSTEM)

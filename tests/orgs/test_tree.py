@@ -6,6 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from chibo.audit.models import AuditEntry
+from chibo.common.access import SYSTEM
 from chibo.orgs.models import Organisation, OrgKind, OrgParentPeriod
 from chibo.orgs.services import org_move
 from tests.factories import make_org
@@ -52,7 +53,7 @@ def test_move_rewrites_the_whole_subtree_and_keeps_history():
     cell = make_org("Chi bộ 1", parent=ward)
     new_ward = make_org("Phường mới", kind=OrgKind.GRASSROOTS, parent=root)
 
-    org_move(org=ward, new_parent=new_ward, on=dt.date(2025, 7, 1), note="Sắp xếp 2025")
+    org_move(org=ward, new_parent=new_ward, on=dt.date(2025, 7, 1), note="Sắp xếp 2025", by=SYSTEM)
 
     ward.refresh_from_db()
     cell.refresh_from_db()
@@ -74,9 +75,9 @@ def test_move_into_own_subtree_or_under_a_cell_is_refused():
     partial = make_org("Bộ phận", kind=OrgKind.PARTIAL, parent=ward)
     cell = make_org("Chi bộ 1", parent=ward)
     with pytest.raises(ValidationError):
-        org_move(org=ward, new_parent=partial, on=dt.date(2025, 1, 1))
+        org_move(org=ward, new_parent=partial, on=dt.date(2025, 1, 1), by=SYSTEM)
     with pytest.raises(ValidationError, match="Chi bộ không thể có tổ chức trực thuộc"):
-        org_move(org=partial, new_parent=cell, on=dt.date(2025, 1, 1))
+        org_move(org=partial, new_parent=cell, on=dt.date(2025, 1, 1), by=SYSTEM)
 
 
 def test_active_on_respects_founding_and_dissolution():
@@ -98,4 +99,4 @@ def test_a_unit_never_sits_under_a_lower_kind_but_levels_may_be_skipped():
         make_org("Đảng bộ trực thuộc", kind=OrgKind.DIRECT, parent=ward)
     make_org("Chi bộ", parent=ward)
     with pytest.raises(ValidationError, match="Không thể đổi loại"):
-        org_update(org=ward, kind=OrgKind.CELL)
+        org_update(org=ward, kind=OrgKind.CELL, by=SYSTEM)

@@ -9,6 +9,7 @@ from django.template import Context, Template
 from django.test import RequestFactory
 
 from chibo.audit.models import AuditEntry
+from chibo.common.access import SYSTEM
 from chibo.meetings.models import MeetingStatus
 from chibo.orgs.models import RoleKind
 from chibo.portal import services
@@ -58,13 +59,13 @@ def test_a_member_not_on_the_meetings_roster_cannot_ask_or_read(client, cast, me
     assert client.post(url("questions", meeting.pk), {"text": "Cho tôi hỏi"}).status_code == 404
     assert client.get(url("questions", meeting.pk)).status_code == 404
     with pytest.raises(ValidationError, match="danh sách sinh hoạt"):
-        services.question_ask(meeting=meeting, member=newcomer, text="Cho tôi hỏi")
+        services.question_ask(meeting=meeting, member=newcomer, text="Cho tôi hỏi", by=SYSTEM)
     assert not MeetingQuestion.objects.exists()
 
 
 @pytest.mark.parametrize("who", ["outsider", "sibling_leader"])
 def test_a_sibling_gets_404(client, cast, meeting, who):
-    services.question_ask(meeting=meeting, member=cast.member, text="Câu hỏi riêng của chi bộ")
+    services.question_ask(meeting=meeting, member=cast.member, text="Câu hỏi riêng của chi bộ", by=SYSTEM)
     question = MeetingQuestion.objects.get()
     client.force_login(getattr(cast, who))
     assert client.get(url("questions", meeting.pk)).status_code == 404
@@ -75,7 +76,7 @@ def test_a_sibling_gets_404(client, cast, meeting, who):
 
 
 def test_an_ordinary_member_cannot_answer(client, cast, meeting):
-    question = services.question_ask(meeting=meeting, member=cast.member, text="Hỏi")
+    question = services.question_ask(meeting=meeting, member=cast.member, text="Hỏi", by=SYSTEM)
     client.force_login(cast.member_user)
     assert client.post(url("answer", question.pk), {"answer": "Tự trả lời"}).status_code == 403
 
@@ -84,11 +85,11 @@ def test_no_questions_once_the_meeting_is_held(cast, meeting):
     meeting.status = MeetingStatus.HELD
     meeting.save(update_fields=["status"])
     with pytest.raises(ValidationError, match="đã kết thúc"):
-        services.question_ask(meeting=meeting, member=cast.member, text="Muộn rồi")
+        services.question_ask(meeting=meeting, member=cast.member, text="Muộn rồi", by=SYSTEM)
 
 
 def test_the_meeting_page_partial_shows_the_form_to_roster_members_only(cast, meeting):
-    services.question_ask(meeting=meeting, member=cast.member, text="Câu hỏi đã gửi")
+    services.question_ask(meeting=meeting, member=cast.member, text="Câu hỏi đã gửi", by=SYSTEM)
     template = Template('{% include "portal/_meeting_questions.html" %}')
     request = RequestFactory().get("/")
 

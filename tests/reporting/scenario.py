@@ -23,6 +23,7 @@ import datetime as dt
 
 from django.utils import timezone
 
+from chibo.common.access import SYSTEM
 from chibo.meetings.models import AttendanceStatus, MeetingKind, MeetingStep, Minutes, MinutesStatus
 from chibo.meetings.services.planning import meeting_cancel
 from chibo.meetings.services.running import attendance_mark, meeting_close, meeting_open
@@ -127,7 +128,7 @@ def build(cast, rules):
     assert bd03.kind == OrgKind.CELL
 
     mien = make_member(cast.cell, full_name="Đỗ Thị Miễn")
-    exemption_create(member=mien, valid_from=dt.date(2024, 1, 1), reason="Tuổi cao, sức yếu")
+    exemption_create(member=mien, valid_from=dt.date(2024, 1, 1), reason="Tuổi cao, sức yếu", by=SYSTEM)
     huu = make_member(cast.cell, full_name="Phạm Văn Hưu", work_status=WorkStatus.RETIRED)
     di = make_member(cast.cell, full_name="Hoàng Văn Đi")
     tam = make_member(cast.other_cell, full_name="Bùi Văn Tạm")
@@ -137,12 +138,13 @@ def build(cast, rules):
         valid_from=dt.date(2025, 1, 1),
         valid_until=dt.date(2025, 7, 1),
         kind=MembershipKind.TEMPORARY,
+        by=SYSTEM,
     )
     position_assign(
-        member=cast.secretary, cell=cast.cell, kind=PositionKind.SECRETARY, valid_from=dt.date(2022, 1, 1)
+        member=cast.secretary, cell=cast.cell, kind=PositionKind.SECRETARY, valid_from=dt.date(2022, 1, 1), by=SYSTEM
     )
     position_assign(
-        member=cast.member, cell=cast.cell, kind=PositionKind.DEPUTY, valid_from=dt.date(2022, 1, 1)
+        member=cast.member, cell=cast.cell, kind=PositionKind.DEPUTY, valid_from=dt.date(2022, 1, 1), by=SYSTEM
     )
     training_record_create(
         member=cast.secretary,
@@ -151,6 +153,7 @@ def build(cast, rules):
         started_on=dt.date(2024, 3, 1),
         ended_on=dt.date(2024, 3, 31),
         completed=True,
+        by=SYSTEM,
     )
     training_record_create(
         member=cast.member,
@@ -159,6 +162,7 @@ def build(cast, rules):
         started_on=dt.date(2022, 8, 20),
         ended_on=dt.date(2022, 8, 31),
         completed=True,
+        by=SYSTEM,
     )
     for n in ("Một", "Hai", "Ba"):
         make_member(cast.cell2, full_name=f"Cao Văn {n}")
@@ -202,7 +206,7 @@ def build(cast, rules):
         due_on=dt.date(2025, 3, 30),
         by=staff,
     )
-    member_transfer(member=di, to_cell=cast.cell2, on=dt.date(2025, 3, 15))
+    member_transfer(member=di, to_cell=cast.cell2, on=dt.date(2025, 3, 15), by=SYSTEM)
     second = _hold(
         cast.cell,
         rules,

@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from chibo.common.access import SYSTEM
 from chibo.meetings.models import AttendanceStatus, Meeting, MeetingKind
 from chibo.members.models import Member, PositionKind, TrainingKind
 from chibo.members.services import position_assign, training_record_create
@@ -133,7 +134,7 @@ def test_the_deputy_trained_31_months_before_is_untrained(cast, scenario):
 def test_a_leader_never_trained_has_no_last_training_and_each_position_shows(cast, scenario):
     newcomer = make_member(cast.cell2, full_name="Vũ Thị Mới")
     position_assign(
-        member=newcomer, cell=cast.cell2, kind=PositionKind.SECRETARY, valid_from=dt.date(2025, 1, 1)
+        member=newcomer, cell=cast.cell2, kind=PositionKind.SECRETARY, valid_from=dt.date(2025, 1, 1), by=SYSTEM
     )
     training_record_create(
         member=newcomer,
@@ -142,6 +143,7 @@ def test_a_leader_never_trained_has_no_last_training_and_each_position_shows(cas
         started_on=dt.date(2024, 5, 1),
         ended_on=dt.date(2024, 6, 1),
         completed=True,
+        by=SYSTEM,
     )
     rows = fixes.untrained_leaders(cast.ward, M)
     assert [(r.cell.code, r.member.full_name, r.last_training) for r in rows] == [
@@ -227,7 +229,7 @@ def _add_cells(cast, rule_set, n):
         )
         people = [make_member(cell, full_name=f"Đặng Văn Thêm {i}-{j}") for j in range(3)]
         position_assign(
-            member=people[0], cell=cell, kind=PositionKind.SECRETARY, valid_from=dt.date(2024, 1, 1)
+            member=people[0], cell=cell, kind=PositionKind.SECRETARY, valid_from=dt.date(2024, 1, 1), by=SYSTEM
         )
         meeting = held_meeting(cell, rule_set, start=local(2025, 3, 12, 19, 30))
         roll(meeting, people[0], AttendanceStatus.PRESENT)

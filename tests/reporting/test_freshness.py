@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 from django.core.management import call_command
 
+from chibo.common.access import SYSTEM
 from chibo.members.models import WorkStatus
 from chibo.members.services import member_transfer, member_update
 from chibo.orgs.services import org_move, org_update
@@ -73,10 +74,10 @@ def test_marks_widen_to_the_quarter_and_skip_months_never_built(cast, built):
 
 
 def test_transfer_retirement_dissolution_and_a_move_all_refresh_exactly(cast, built):
-    member_transfer(member=cast.member, to_cell=cast.cell2, on=dt.date(2025, 3, 25))
-    member_update(member=cast.secretary, work_status=WorkStatus.RETIRED)  # undated: the current month only
-    org_update(org=cast.cell2, dissolved_on=dt.date(2025, 2, 10))
-    org_move(org=cast.cell, new_parent=cast.ward2, on=dt.date(2025, 4, 1))
+    member_transfer(member=cast.member, to_cell=cast.cell2, on=dt.date(2025, 3, 25), by=SYSTEM)
+    member_update(member=cast.secretary, work_status=WorkStatus.RETIRED, by=SYSTEM)  # undated: the current month only
+    org_update(org=cast.cell2, dissolved_on=dt.date(2025, 2, 10), by=SYSTEM)
+    org_move(org=cast.cell, new_parent=cast.ward2, on=dt.date(2025, 4, 1), by=SYSTEM)
     facts.refresh_stale()
     assert_facts_exact(cast.ward, cast.ward2, cast.city, cast.cell)
     assert not OrgMonthFact.objects.filter(org=cast.cell2, month=MARCH, cells__gt=0).exists()

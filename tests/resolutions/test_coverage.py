@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
+from chibo.common.access import SYSTEM
 from chibo.members.models import MembershipKind, WorkStatus
 from chibo.members.services import exemption_create, member_transfer, membership_open
 from chibo.resolutions import rules
@@ -32,13 +33,14 @@ def people(cast):
         "arriving": make_member(cast.cell2, full_name="Ngô Thị Đến"),
         "temporary": make_member(cast.other_cell, full_name="Bùi Văn Tạm"),
     }
-    exemption_create(member=p["exempt"], valid_from=dt.date(2024, 1, 1), reason="Tuổi cao, sức yếu")
+    exemption_create(member=p["exempt"], valid_from=dt.date(2024, 1, 1), reason="Tuổi cao, sức yếu", by=SYSTEM)
     membership_open(
         member=p["temporary"],
         cell=cast.cell,
         valid_from=dt.date(2025, 1, 1),
         valid_until=dt.date(2025, 7, 1),
         kind=MembershipKind.TEMPORARY,
+        by=SYSTEM,
     )
     return p
 
@@ -57,8 +59,8 @@ def test_coverage_with_retired_exempt_probationary_transferred_and_temporary(cas
         by=cast.leader_user,
     )
     # Moves after the meeting: one leaves for cell2, one arrives from cell2 (with a task given there).
-    member_transfer(member=people["leaving"], to_cell=cast.cell2, on=dt.date(2025, 3, 20))
-    member_transfer(member=people["arriving"], to_cell=cast.cell, on=dt.date(2025, 3, 15))
+    member_transfer(member=people["leaving"], to_cell=cast.cell2, on=dt.date(2025, 3, 20), by=SYSTEM)
+    member_transfer(member=people["arriving"], to_cell=cast.cell, on=dt.date(2025, 3, 15), by=SYSTEM)
 
     cov = task_coverage(cast.cell, MARCH_END)
 

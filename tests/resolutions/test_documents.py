@@ -9,6 +9,7 @@ from django.urls import reverse
 from docx import Document
 
 from chibo.audit.models import AuditEntry
+from chibo.common.access import SYSTEM
 from chibo.meetings.documents import PARTY
 from chibo.meetings.models import MeetingKind
 from chibo.members.models import PositionKind
@@ -26,7 +27,7 @@ TASK = "Vận động các hộ gia đình phân loại rác tại nguồn"
 @pytest.fixture
 def secretary(cast):
     return position_assign(
-        member=cast.secretary, cell=cast.cell, kind=PositionKind.SECRETARY, valid_from=dt.date(2020, 1, 1)
+        member=cast.secretary, cell=cast.cell, kind=PositionKind.SECRETARY, valid_from=dt.date(2020, 1, 1), by=SYSTEM
     )
 
 

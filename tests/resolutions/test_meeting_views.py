@@ -7,6 +7,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from chibo.common.access import SYSTEM
 from chibo.members.models import WorkStatus
 from chibo.members.services import exemption_create
 from chibo.resolutions import services
@@ -49,7 +50,7 @@ def give(cast, meeting, members, text="Vận động đóng quỹ khuyến học
 def test_coverage_panel_lists_gaps_apart_from_retired_and_exempted_members(cast, task_rules, as_user):
     retired = make_member(cast.cell, full_name="Phạm Văn Hưu", work_status=WorkStatus.RETIRED)
     exempted = make_member(cast.cell, full_name="Đỗ Thị Miễn")
-    exemption_create(member=exempted, valid_from=dt.date(2025, 1, 1), reason="Tuổi cao, sức yếu")
+    exemption_create(member=exempted, valid_from=dt.date(2025, 1, 1), reason="Tuổi cao, sức yếu", by=SYSTEM)
     held = hold_meeting(cast, task_rules, local(2025, 3, 5, 19, 30))
     give(cast, held, [cast.secretary])
 

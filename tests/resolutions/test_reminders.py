@@ -7,6 +7,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from chibo.common.access import SYSTEM
 from chibo.members.models import Member, PositionKind
 from chibo.members.services import position_assign
 from chibo.resolutions import services
@@ -35,7 +36,7 @@ def people(cast):
     Member.objects.filter(pk=cast.member.pk).update(email=AN)
     Member.objects.filter(pk=cast.secretary.pk).update(email=BINH)
     position_assign(
-        member=cast.secretary, cell=cast.cell, kind=PositionKind.SECRETARY, valid_from=dt.date(2020, 1, 1)
+        member=cast.secretary, cell=cast.cell, kind=PositionKind.SECRETARY, valid_from=dt.date(2020, 1, 1), by=SYSTEM
     )
     cast.member.refresh_from_db()
     cast.secretary.refresh_from_db()
@@ -165,7 +166,7 @@ def test_the_account_address_is_used_when_the_member_record_has_none(people, hel
 
 def test_the_deputy_is_told_when_the_cell_has_no_secretary(cast, held):
     deputy = make_member(cast.cell, full_name="Đỗ Văn Phó", email="pho@example.vn")
-    position_assign(member=deputy, cell=cast.cell, kind=PositionKind.DEPUTY, valid_from=dt.date(2020, 1, 1))
+    position_assign(member=deputy, cell=cast.cell, kind=PositionKind.DEPUTY, valid_from=dt.date(2020, 1, 1), by=SYSTEM)
     assign(cast, held, cast.member, dt.date(2025, 3, 20))
     summary = send_task_reminders(dt.date(2025, 3, 21))
     assert summary.secretary == 1 and [m.to for m in mail.outbox] == [["pho@example.vn"]]
@@ -182,7 +183,7 @@ def sibling(cast, task_rules):
     """The sibling cell HK-09: its secretary Hồ Thị Chín and a member with a task overdue on 21/03/2025."""
     chin = make_member(cast.other_cell, full_name="Hồ Thị Chín", email="chin@example.vn")
     position_assign(
-        member=chin, cell=cast.other_cell, kind=PositionKind.SECRETARY, valid_from=dt.date(2020, 1, 1)
+        member=chin, cell=cast.other_cell, kind=PositionKind.SECRETARY, valid_from=dt.date(2020, 1, 1), by=SYSTEM
     )
     tam = make_member(cast.other_cell, full_name="Võ Văn Tám", email="tam@example.vn")
     meeting = make_meeting(cast.other_cell, task_rules, when=local(2025, 3, 6, 19, 30))

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from chibo.audit.models import AuditEntry
+from chibo.common.access import SYSTEM
 from chibo.meetings.models import MeetingKind
 from chibo.resolutions import services
 from chibo.resolutions.models import Resolution, ResolutionKind, ResolutionStatus, Task, TaskNote, TaskStatus
@@ -222,7 +223,7 @@ class TestResolution:
         exempt = make_member(cast.cell, full_name="Đỗ Thị Miễn")
         from chibo.members.services import exemption_create
 
-        exemption_create(member=exempt, valid_from=dt.date(2024, 1, 1), reason="Tuổi cao")
+        exemption_create(member=exempt, valid_from=dt.date(2024, 1, 1), reason="Tuổi cao", by=SYSTEM)
         march = hold_meeting(cast, task_rules, local(2025, 3, 5, 19, 30))
         march_tasks = assign(march, [cast.member], cast.leader_user)
         april = open_meeting(cast, task_rules, local(2025, 4, 9, 19, 30))

@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
+from chibo.common.access import SYSTEM
 from chibo.members.models import PositionKind
 from chibo.members.services import member_transfer, position_assign, position_end
 from chibo.orgs import access
@@ -104,11 +105,11 @@ def test_the_next_secretary_has_the_rights_from_the_start_of_the_term(cast, day)
     second = make_member(cast.cell, full_name="Đỗ Văn Hai")
     u1, u2 = make_user("mot", member=first), make_user("hai", member=second)
     term = position_assign(
-        member=first, cell=cast.cell, kind=PositionKind.SECRETARY, valid_from=dt.date(2023, 1, 1)
+        member=first, cell=cast.cell, kind=PositionKind.SECRETARY, valid_from=dt.date(2023, 1, 1), by=SYSTEM
     )
-    position_end(position=term, on=dt.date(2025, 5, 1))
+    position_end(position=term, on=dt.date(2025, 5, 1), by=SYSTEM)
     position_assign(
-        member=second, cell=cast.cell, kind=PositionKind.SECRETARY, valid_from=dt.date(2025, 5, 1)
+        member=second, cell=cast.cell, kind=PositionKind.SECRETARY, valid_from=dt.date(2025, 5, 1), by=SYSTEM
     )
     day(dt.date(2025, 4, 30))
     assert access.can_write_org(fresh(u1), cast.cell) and not access.can_write_org(fresh(u2), cast.cell)
@@ -132,6 +133,6 @@ def test_a_position_opens_the_pages_of_the_cell_on_the_next_request(cast, regist
     client.force_login(user)
     edit = reverse("orgs:edit", args=[cast.cell.pk])
     assert client.get(edit).status_code == 403
-    position_assign(member=member, cell=cast.cell, kind=PositionKind.DEPUTY, valid_from=dt.date(2024, 1, 1))
+    position_assign(member=member, cell=cast.cell, kind=PositionKind.DEPUTY, valid_from=dt.date(2024, 1, 1), by=SYSTEM)
     assert client.get(edit).status_code == 200
     assert client.get(reverse("orgs:edit", args=[cast.other_cell.pk])).status_code == 404

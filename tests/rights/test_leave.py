@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from chibo.audit.models import AuditEntry
+from chibo.common.access import SYSTEM
 from chibo.members.models import LeaveReason, Member, Membership, PositionKind
 from chibo.members.services import member_leave, membership_open, position_assign
 from chibo.orgs import access
@@ -24,7 +25,7 @@ def fresh(user):
 def deputy(cast):
     member = make_member(cast.cell, full_name="Ngô Văn Đức", joined_on=dt.date(2020, 1, 1))
     user = make_user("duc", member=member)
-    position_assign(member=member, cell=cast.cell, kind=PositionKind.DEPUTY, valid_from=dt.date(2022, 1, 1))
+    position_assign(member=member, cell=cast.cell, kind=PositionKind.DEPUTY, valid_from=dt.date(2022, 1, 1), by=SYSTEM)
     return member, user
 
 
@@ -57,7 +58,7 @@ def test_a_second_leaving_or_a_date_before_the_last_membership_is_refused(cast, 
     assert "đã ra khỏi Đảng" in exc.value.message_dict["member"][0]
     with pytest.raises(ValidationError):
         membership_open(
-            member=Member.objects.get(pk=member.pk), cell=cast.cell2, valid_from=dt.date(2025, 5, 1)
+            member=Member.objects.get(pk=member.pk), cell=cast.cell2, valid_from=dt.date(2025, 5, 1), by=SYSTEM
         )
 
 

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from chibo.api.services import token_create
+from chibo.common.access import SYSTEM
 from chibo.common.dates import today
 from chibo.common.people import person_name
 from chibo.common.text import fold, sort_name
@@ -108,7 +109,7 @@ def api_as(db):
     """api_as(user) -> a test client sending a bearer token of `user` (as in tests/api)."""
 
     def make(user) -> Client:
-        _, raw = token_create(user=user, name="thử nghiệm")
+        _, raw = token_create(user=user, name="thử nghiệm", by=SYSTEM)
         return Client(headers={"Authorization": f"Bearer {raw}"})
 
     return make

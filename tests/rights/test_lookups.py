@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.contrib.auth import get_user_model
 
+from chibo.common.access import SYSTEM
 from chibo.meetings.access import can_confirm_score
 from chibo.meetings.services.preparation import supervisors_of
 from chibo.members.models import PositionKind
@@ -24,7 +25,7 @@ def test_a_secretary_with_only_a_position_leads_the_cell_for_supervision(cast):
     user = make_user("lan", member=member)
     assert not supervision_access.is_cell_leader(fresh(user), cast.cell)
     position_assign(
-        member=member, cell=cast.cell, kind=PositionKind.SECRETARY, valid_from=dt.date(2024, 1, 1)
+        member=member, cell=cast.cell, kind=PositionKind.SECRETARY, valid_from=dt.date(2024, 1, 1), by=SYSTEM
     )
     assert supervision_access.is_cell_leader(fresh(user), cast.cell)
     assert not supervision_access.is_cell_leader(fresh(user), cast.cell2)

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from chibo.audit.models import Action, AuditEntry
+from chibo.common.access import SYSTEM
 from chibo.members.models import PositionKind
 from chibo.members.services import position_assign
 from chibo.orgs.models import Role, RoleKind
@@ -32,7 +33,7 @@ def test_the_page_shows_each_source_and_vietnamese_names(cast, granted, client):
     leader = make_member(cast.cell, full_name="Phan Thanh Kiên")
     make_user("kien", member=leader)
     position_assign(
-        member=leader, cell=cast.cell, kind=PositionKind.SECRETARY, valid_from=dt.date(2024, 1, 1)
+        member=leader, cell=cast.cell, kind=PositionKind.SECRETARY, valid_from=dt.date(2024, 1, 1), by=SYSTEM
     )
     client.force_login(cast.staff)
     body = client.get(reverse("orgs:rights", args=[cast.ward.pk])).content.decode()

@@ -41,6 +41,7 @@ def _trained(member, months_ago: int):
         started_on=done - dt.timedelta(days=3),
         ended_on=done,
         completed=True,
+        by=SYSTEM,
     )
 
 
@@ -50,17 +51,18 @@ def scene(cast):
     secretary2 = make_member(cast.cell2, full_name="Hoàng Thị Dung", card_number="01000003")
     former = make_member(cast.cell2, full_name="Vũ Văn Em", card_number="01000004")
     hk_secretary = make_member(cast.other_cell, full_name="Đỗ Văn Giang", card_number="01000005")
-    position_assign(member=cast.secretary, cell=cast.cell, kind=PositionKind.SECRETARY, valid_from=START)
-    position_assign(member=deputy, cell=cast.cell, kind=PositionKind.DEPUTY, valid_from=START)
-    position_assign(member=secretary2, cell=cast.cell2, kind=PositionKind.SECRETARY, valid_from=START)
+    position_assign(member=cast.secretary, cell=cast.cell, kind=PositionKind.SECRETARY, valid_from=START, by=SYSTEM)
+    position_assign(member=deputy, cell=cast.cell, kind=PositionKind.DEPUTY, valid_from=START, by=SYSTEM)
+    position_assign(member=secretary2, cell=cast.cell2, kind=PositionKind.SECRETARY, valid_from=START, by=SYSTEM)
     position_assign(
         member=former,
         cell=cast.cell2,
         kind=PositionKind.DEPUTY,
         valid_from=START,
         valid_until=today() - dt.timedelta(days=1),
+        by=SYSTEM,
     )
-    position_assign(member=hk_secretary, cell=cast.other_cell, kind=PositionKind.SECRETARY, valid_from=START)
+    position_assign(member=hk_secretary, cell=cast.other_cell, kind=PositionKind.SECRETARY, valid_from=START, by=SYSTEM)
     _trained(cast.secretary, 12)
     _trained(deputy, 31)
     return Scene(cast.secretary, deputy, secretary2, former, hk_secretary)

@@ -268,7 +268,7 @@ def test_pages_query_counts_do_not_grow_with_rows(client, cast, scene, course):
     for n in range(3):
         cell = make_org(f"Chi bộ thêm {n}", parent=cast.ward)
         leader = make_member(cell)
-        position_assign(member=leader, cell=cell, kind=PositionKind.SECRETARY, valid_from=dt.date(2024, 1, 1))
+        position_assign(member=leader, cell=cell, kind=PositionKind.SECRETARY, valid_from=dt.date(2024, 1, 1), by=SYSTEM)
         services.participations_enrol(by=SYSTEM, course=course, people=[(leader, cell)])
         services.course_create(
             by=SYSTEM, title=f"Lớp thêm {n}", organiser=cast.ward, starts_on=today(), ends_on=today()

@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
+from chibo.common.access import SYSTEM
 from chibo.members.models import Exemption, Position, PositionKind
 from chibo.members.services import exemption_create, position_assign
 
@@ -14,9 +15,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def objs(cast):
     position = position_assign(
-        member=cast.secretary, cell=cast.cell, kind=PositionKind.SECRETARY, valid_from=dt.date(2022, 1, 1)
+        member=cast.secretary, cell=cast.cell, kind=PositionKind.SECRETARY, valid_from=dt.date(2022, 1, 1), by=SYSTEM
     )
-    exemption = exemption_create(member=cast.member, valid_from=dt.date(2024, 1, 1), reason="Tuổi cao")
+    exemption = exemption_create(member=cast.member, valid_from=dt.date(2024, 1, 1), reason="Tuổi cao", by=SYSTEM)
     return {"position": position, "exemption": exemption}
 
 

@@ -18,6 +18,7 @@ from openpyxl import load_workbook
 import chibo
 from chibo.accounts import services as accounts
 from chibo.accounts.slips import render_slips_pdf
+from chibo.common.access import SYSTEM
 from chibo.dataio.formats import ALL, KINDS
 from chibo.dataio.services import export_data, import_template
 from chibo.meetings.documents import FORMATS as MINUTES_FORMATS
@@ -136,7 +137,8 @@ def test_the_marks_are_found_when_a_template_leaks():
 @pytest.fixture
 def secretary(cast):
     return position_assign(
-        member=cast.secretary, cell=cast.cell, kind=PositionKind.SECRETARY, valid_from=dt.date(2020, 1, 1)
+        member=cast.secretary, cell=cast.cell, kind=PositionKind.SECRETARY, valid_from=dt.date(2020, 1, 1),
+        by=SYSTEM,
     )
 
 

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from chibo.audit.models import AuditEntry
+from chibo.common.access import SYSTEM
 from chibo.members.models import Exemption, TrainingRecord
 from chibo.members.services import exemption_create, training_record_create
 from tests.factories import make_member
@@ -43,9 +44,9 @@ def test_exemption_needs_a_reason(cast, as_user):
 
 def test_org_exemption_list_shows_current_exemptions_of_the_subtree_with_filters(cast, as_user):
     other = make_member(cast.cell2, full_name="Ngô Thị Hằng")
-    exemption_create(member=cast.member, valid_from=dt.date(2024, 1, 1), reason="Tuổi cao")
+    exemption_create(member=cast.member, valid_from=dt.date(2024, 1, 1), reason="Tuổi cao", by=SYSTEM)
     exemption_create(
-        member=other, valid_from=dt.date(2020, 1, 1), valid_until=dt.date(2021, 1, 1), reason="Ốm"
+        member=other, valid_from=dt.date(2020, 1, 1), valid_until=dt.date(2021, 1, 1), reason="Ốm", by=SYSTEM
     )
     client = as_user(cast.staff)
     url = reverse("members:org_exemptions", args=[cast.ward.pk])
@@ -76,10 +77,10 @@ def test_leader_adds_a_training_record_and_a_double_post_is_refused(cast, as_use
 
 def test_org_training_list_filters_by_kind_completion_and_year(cast, as_user):
     training_record_create(
-        member=cast.secretary, course_title="Kỹ năng bí thư", started_on=dt.date(2025, 3, 1), completed=True
+        member=cast.secretary, course_title="Kỹ năng bí thư", started_on=dt.date(2025, 3, 1), completed=True, by=SYSTEM
     )
     training_record_create(
-        member=cast.member, course_title="Lý luận", kind="political_theory", started_on=dt.date(2024, 3, 1)
+        member=cast.member, course_title="Lý luận", kind="political_theory", started_on=dt.date(2024, 3, 1), by=SYSTEM
     )
     client = as_user(cast.staff)
     url = reverse("members:org_trainings", args=[cast.ward.pk])

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from chibo.audit.models import AuditEntry
+from chibo.common.access import SYSTEM
 from chibo.members.models import Position, PositionKind
 from chibo.members.services import position_assign
 from tests.factories import make_member
@@ -69,7 +70,7 @@ def test_a_term_cannot_end_before_it_starts(cast, as_user):
 
 def test_leader_ends_a_term_and_posting_again_does_no_harm(cast, as_user):
     position = position_assign(
-        member=cast.secretary, cell=cast.cell, kind=PositionKind.SECRETARY, valid_from=dt.date(2022, 1, 1)
+        member=cast.secretary, cell=cast.cell, kind=PositionKind.SECRETARY, valid_from=dt.date(2022, 1, 1), by=SYSTEM
     )
     client = as_user(cast.leader_user)
     url = reverse("members:position_end", args=[position.pk])

@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from chibo.common.access import SYSTEM
 from chibo.members.services import exemption_create, training_record_create
 from tests.factories import make_member
 
@@ -22,8 +23,8 @@ def queries(client, url) -> int:
 def add_members(cast, n):
     for _ in range(n):
         member = make_member(cast.cell2)
-        exemption_create(member=member, valid_from=dt.date(2024, 1, 1), reason="Ốm")
-        training_record_create(member=member, course_title="Lớp A", started_on=dt.date(2025, 1, 1))
+        exemption_create(member=member, valid_from=dt.date(2024, 1, 1), reason="Ốm", by=SYSTEM)
+        training_record_create(member=member, course_title="Lớp A", started_on=dt.date(2025, 1, 1), by=SYSTEM)
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,9 @@ from django.utils import timezone
 
 from chibo.audit.models import Action
 from chibo.audit.services import audit_log, snapshot
+from chibo.common.access import is_system
 from chibo.common.dates import local_midnight, today
+from chibo.meetings import access
 from chibo.meetings.calendar import invitation_ics
 from chibo.meetings.models import (
     AbsenceReport,
@@ -45,6 +47,11 @@ def meeting_day(meeting: Meeting) -> dt.date:
     return scheduled_day(meeting)
 
 
+def _account(by):
+    """The account stored as uploader: None for SYSTEM (trusted code acts for nobody)."""
+    return None if is_system(by) or not getattr(by, "pk", None) else by
+
+
 def _check_planned(meeting: Meeting) -> None:
     if meeting.status != MeetingStatus.PLANNED:
         raise ValidationError(
@@ -57,9 +64,10 @@ def _check_planned(meeting: Meeting) -> None:
 
 @transaction.atomic
 def meeting_prepare(
-    *, meeting: Meeting, drafter: Member | None, prep_meeting_on: dt.date | None, by=None
+    *, meeting: Meeting, drafter: Member | None, prep_meeting_on: dt.date | None, by
 ) -> Meeting:
     """Record who drafts the content and when the cell committee met to prepare."""
+    access.meeting.check_edit(by, meeting)
     _check_planned(meeting)
     day = meeting_day(meeting)
     if drafter is not None and not roster_on(meeting.cell, day).filter(pk=drafter.pk).exists():
@@ -104,11 +112,12 @@ def _notice_text(meeting: Meeting) -> tuple[str, str]:
 
 
 @transaction.atomic
-def meeting_send_notice(*, meeting: Meeting, by=None) -> int:
+def meeting_send_notice(*, meeting: Meeting, by) -> int:
     """E-mail the notice with an iCalendar invitation to every member of the roster who has an e-mail
     address, and to the supervisors above the cell; record when. A second call sends nothing unless the
     meeting was rescheduled since (meeting_reschedule clears `notice_sent_at`). Returns e-mails sent."""
     meeting = Meeting.objects.select_for_update().select_related("cell", "rule_set").get(pk=meeting.pk)
+    access.meeting.check_edit(by, meeting)
     _check_planned(meeting)
     if meeting.notice_sent_at is not None:
         return 0
@@ -172,7 +181,8 @@ def material_content_type(material: MeetingMaterial) -> str:
 
 
 @transaction.atomic
-def material_add(*, meeting: Meeting, title: str, file, publish: bool = False, by=None) -> MeetingMaterial:
+def material_add(*, meeting: Meeting, title: str, file, publish: bool = False, by) -> MeetingMaterial:
+    access.meeting.check_edit(by, meeting)
     if meeting.status == MeetingStatus.CANCELLED:
         raise ValidationError("Buổi sinh hoạt đã hủy: không thêm tài liệu được.")
     title = (title or "").strip()
@@ -183,20 +193,24 @@ def material_add(*, meeting: Meeting, title: str, file, publish: bool = False, b
     problem = material_problem(file.name, file.size)
     if problem:
         raise ValidationError({"file": problem})
-    material = MeetingMaterial(
-        meeting=meeting, title=title, uploaded_by=by if getattr(by, "pk", None) else None
-    )
+    material = MeetingMaterial(meeting=meeting, title=title, uploaded_by=_account(by))
     material.file.save(Path(file.name).name, file, save=False)
     material.save()
     audit_log(user=by, action=Action.CREATE, obj=material, org_path=meeting.cell.path)
     if publish:
-        material_publish(material=material, by=by)
+        _material_publish(material=material, by=by)
     return material
 
 
 @transaction.atomic
-def material_publish(*, material: MeetingMaterial, by=None) -> MeetingMaterial:
-    """Members see the material from now on; the meeting keeps the earliest publication (T2)."""
+def meeting_material_publish(*, material: MeetingMaterial, by) -> MeetingMaterial:
+    """Members see the material from now on; the meeting keeps the earliest publication (T2).
+    (A committee's material is published by materials.services.material_publish.)"""
+    access.meeting.check_edit(by, Meeting.objects.select_related("cell").get(pk=material.meeting_id))
+    return _material_publish(material=material, by=by)
+
+
+def _material_publish(*, material: MeetingMaterial, by) -> MeetingMaterial:
     if material.published_at is not None:
         return material
     now = timezone.now()
@@ -228,8 +242,9 @@ def meeting_materials_visible(*, meeting: Meeting, at: dt.datetime) -> Meeting:
 
 
 @transaction.atomic
-def absence_report_submit(*, meeting: Meeting, member: Member, reason: str, by=None) -> AbsenceReport:
+def absence_report_submit(*, meeting: Meeting, member: Member, reason: str, by) -> AbsenceReport:
     """A member tells the cell in advance they cannot come; editable until the meeting opens."""
+    access.check_absence_report(by, meeting, member)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "Lý do: không được để trống."})
@@ -250,7 +265,8 @@ def absence_report_submit(*, meeting: Meeting, member: Member, reason: str, by=N
 
 
 @transaction.atomic
-def absence_report_withdraw(*, meeting: Meeting, member: Member, by=None) -> None:
+def absence_report_withdraw(*, meeting: Meeting, member: Member, by) -> None:
+    access.check_absence_report(by, meeting, member)
     if meeting.status != MeetingStatus.PLANNED:
         raise ValidationError("Buổi sinh hoạt đã bắt đầu: không rút báo vắng được nữa.")
     report = AbsenceReport.objects.filter(meeting=meeting, member=member).first()
@@ -265,7 +281,8 @@ def _new_token() -> str:
 
 
 @transaction.atomic
-def calendar_feed_get_or_create(*, member: Member, by=None) -> CalendarFeed:
+def calendar_feed_get_or_create(*, member: Member, by) -> CalendarFeed:
+    access.check_own_calendar(by, member)
     feed = CalendarFeed.objects.filter(member=member).first()
     if feed is None:
         # The token is a credential: feeds are not written to the audit log.
@@ -274,8 +291,9 @@ def calendar_feed_get_or_create(*, member: Member, by=None) -> CalendarFeed:
 
 
 @transaction.atomic
-def calendar_feed_regenerate(*, member: Member, by=None) -> CalendarFeed:
+def calendar_feed_regenerate(*, member: Member, by) -> CalendarFeed:
     """A new secret: the old address stops working at once."""
+    access.check_own_calendar(by, member)
     feed = CalendarFeed.objects.filter(member=member).first()
     if feed is None:
         return calendar_feed_get_or_create(member=member, by=by)
@@ -285,7 +303,8 @@ def calendar_feed_regenerate(*, member: Member, by=None) -> CalendarFeed:
 
 
 @transaction.atomic
-def calendar_feed_revoke(*, member: Member, by=None) -> None:
+def calendar_feed_revoke(*, member: Member, by) -> None:
+    access.check_own_calendar(by, member)
     feed = CalendarFeed.objects.filter(member=member).first()
     if feed is not None:
         feed.delete()

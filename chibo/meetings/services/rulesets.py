@@ -15,6 +15,7 @@ from django.utils import timezone
 from chibo.audit.models import Action
 from chibo.audit.services import audit_log, snapshot
 from chibo.common.dates import fmt
+from chibo.meetings import access
 from chibo.meetings.models import Meeting, MeetingStatus, RuleSet, RuleStep, ScoringCriterion, ScoringSheet
 from chibo.orgs.models import Organisation, in_ancestors_q
 
@@ -70,9 +71,10 @@ def ruleset_copy(
     name: str,
     valid_from: dt.date,
     valid_until: dt.date | None = None,
-    by=None,
+    by,
 ) -> RuleSet:
     """A committee's own copy of `source` (steps, durations, deadlines, sheets) for its subtree."""
+    access.require_copy_rule_set_to(by, source, owner)
     code = (code or "").strip()
     if RuleSet.objects.filter(code=code).exists():
         raise ValidationError({"code": f"Mã bộ quy định “{code}” đã được dùng."})
@@ -165,9 +167,10 @@ RULESET_FIELDS = (
 
 
 @transaction.atomic
-def ruleset_update(*, rule_set: RuleSet, by=None, **fields) -> RuleSet:
+def ruleset_update(*, rule_set: RuleSet, by, **fields) -> RuleSet:
     """Name, validity, durations and deadlines of a committee's own rule set."""
     _check_editable(rule_set)
+    access.rule_set.check_edit(by, rule_set)
     unknown = set(fields) - set(RULESET_FIELDS)
     if unknown:
         raise TypeError(f"unknown fields {sorted(unknown)}")
@@ -186,8 +189,9 @@ def ruleset_update(*, rule_set: RuleSet, by=None, **fields) -> RuleSet:
 
 
 @transaction.atomic
-def rulestep_update(*, step: RuleStep, order: int, title: str, mandatory: bool, by=None) -> RuleStep:
+def rulestep_update(*, step: RuleStep, order: int, title: str, mandatory: bool, by) -> RuleStep:
     _check_editable(step.rule_set)
+    access.rule_set.check_edit(by, step.rule_set)
     title = (title or "").strip()
     if not title:
         raise ValidationError({"title": "Nội dung bước: không được để trống."})
@@ -200,9 +204,10 @@ def rulestep_update(*, step: RuleStep, order: int, title: str, mandatory: bool, 
 
 @transaction.atomic
 def rulestep_add(
-    *, rule_set: RuleSet, meeting_kind: str, title: str, mandatory: bool, phase: str = "content", by=None
+    *, rule_set: RuleSet, meeting_kind: str, title: str, mandatory: bool, phase: str = "content", by
 ) -> RuleStep:
     _check_editable(rule_set)
+    access.rule_set.check_edit(by, rule_set)
     title = (title or "").strip()
     if not title:
         raise ValidationError({"title": "Nội dung bước: không được để trống."})
@@ -228,9 +233,10 @@ def rulestep_add(
 
 @transaction.atomic
 def criterion_update(
-    *, criterion: ScoringCriterion, title: str, max_points: int, full_marks_for_good: bool, by=None
+    *, criterion: ScoringCriterion, title: str, max_points: int, full_marks_for_good: bool, by
 ) -> ScoringCriterion:
     _check_editable(criterion.sheet.rule_set)
+    access.rule_set.check_edit(by, criterion.sheet.rule_set)
     title = (title or "").strip()
     if not title:
         raise ValidationError({"title": "Tiêu chí: không được để trống."})
@@ -258,8 +264,9 @@ def sheet_total(sheet: ScoringSheet) -> int:
 
 
 @transaction.atomic
-def rulesets_switch(*, on: dt.date, by=None) -> tuple[RuleSet, RuleSet]:
+def rulesets_switch(*, on: dt.date, by) -> tuple[RuleSet, RuleSet]:
     """Move the boundary between the shipped defaults: HD 12 until `on` (exclusive), HD 42 from `on`."""
+    access.require_switch_default_rule_sets(by)
     old = RuleSet.objects.select_for_update().filter(code=DEFAULT_OLD_CODE, owner__isnull=True).first()
     new = RuleSet.objects.select_for_update().filter(code=DEFAULT_NEW_CODE, owner__isnull=True).first()
     if old is None or new is None:

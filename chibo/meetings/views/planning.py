@@ -416,7 +416,7 @@ def material_add_view(request, pk: int):
 def material_publish_view(request, pk: int):
     material = get_object_or_404(MeetingMaterial.objects.select_related("meeting"), pk=pk)
     meeting = access.meeting.get_for_user(request.user, material.meeting_id, write=True)
-    prep.material_publish(material=material, by=request.user)
+    prep.meeting_material_publish(material=material, by=request.user)
     messages.success(request, f"Đã gửi tài liệu “{material.title}” cho đảng viên.")
     return redirect("meetings:prepare", meeting.pk)
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from chibo.api.models import ApiToken
 from chibo.api.services import token_create, token_revoke
+from chibo.common.access import SYSTEM
 
 
 def _when(value) -> str:
@@ -39,7 +40,7 @@ class Command(BaseCommand):
 
     def _create(self, *, username, name, **_):
         try:
-            token, raw = token_create(user=self._user(username), name=name)
+            token, raw = token_create(user=self._user(username), name=name, by=SYSTEM)
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
         self.stdout.write(f"Đã tạo khóa #{token.pk} «{token.name}» cho {username}.")
@@ -65,5 +66,5 @@ class Command(BaseCommand):
         if not token.is_active:
             self.stdout.write(f"Khóa #{token_id} đã bị thu hồi trước đó.")
             return
-        token_revoke(token=token)
+        token_revoke(token=token, by=SYSTEM)
         self.stdout.write(f"Đã thu hồi khóa #{token_id} «{token.name}» của {token.user}.")

@@ -3,6 +3,7 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from chibo.common.access import SYSTEM
 from chibo.meetings.models import RuleSet
 from chibo.meetings.services.rulesets import rulesets_switch
 
@@ -31,7 +32,7 @@ class Command(BaseCommand):
         except ValueError as exc:
             raise CommandError(f"Ngày «{options['date']}» không hợp lệ; hãy nhập dạng dd/mm/yyyy.") from exc
         try:
-            old, new = rulesets_switch(on=day)
+            old, new = rulesets_switch(on=day, by=SYSTEM)  # the command line is trusted
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
         self.stdout.write(
