@@ -119,7 +119,7 @@ def compute_cell_facts(month: dt.date, cell_ids=None) -> dict[int, dict]:
         if kind == MeetingKind.REGULAR:
             stats = per_cell[cell_id]
             stats["regular"] += 1
-            stats["materials"] += published is not None and published <= moment - dt.timedelta(hours=24)
+            stats["materials"] += meeting_rules.materials_on_time(published_at=published, starts_at=moment)
             stats["steps"] += pk in full_procedure
     for cell_id, stats in per_cell.items():
         row = out[cell_id]

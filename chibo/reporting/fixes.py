@@ -44,7 +44,7 @@ from chibo.reporting.periods import Period
 from chibo.resolutions.models import Task
 from chibo.training import rules as training_rules
 
-MATERIALS_BEFORE = dt.timedelta(hours=24)
+MATERIALS_BEFORE = meeting_rules.MATERIALS_BEFORE  # the SQL form below; a test proves it agrees
 NO_STEPS_TEXT = "chưa ghi các bước sinh hoạt"
 POSITION_RANK = {PositionKind.SECRETARY: 0, PositionKind.DEPUTY: 1, PositionKind.COMMITTEE: 2}
 
@@ -282,7 +282,7 @@ def meetings_missing_steps_or_materials(org: Organisation, period: Period) -> li
                 steps_recorded=procedure.recorded,
                 missing_steps=procedure.missing if procedure.recorded else (),
                 materials_published_at=timezone.localtime(published) if published else None,
-                materials_late=published is None or published > m.moment - MATERIALS_BEFORE,
+                materials_late=not meeting_rules.materials_on_time(published_at=published, starts_at=m.moment),
             )
         )
     return out

@@ -189,3 +189,28 @@ def test_a_held_meeting_without_step_records_is_not_a_full_procedure(ward, rules
     _copy(silent, rules)
     facts.rebuild_month(MARCH)
     assert CellMonthFact.objects.get(month=MARCH, cell=bare).procedure_ok == 1
+
+
+def test_the_materials_rule_and_its_sql_form_agree_at_the_24_hour_edge(ward, rules):
+    """T2 (DOMAIN §8) is meetings.rules.materials_on_time; the "what to fix" list filters it in SQL."""
+    offsets = {"none": None, "day_minus_a_minute": 24 * 60 - 1, "exactly_a_day": 24 * 60, "two_days": 48 * 60}
+    cells = {}
+    for day, (name, minutes) in enumerate(offsets.items(), start=1):
+        cell = cells[name] = make_org(f"Chi bộ {name}", parent=ward)
+        meeting = _meeting(cell, rules, day=day)
+        _copy(meeting, rules)
+        if minutes is not None:
+            meeting.materials_published_at = meeting.started_at - dt.timedelta(minutes=minutes)
+            meeting.save(update_fields=["materials_published_at"])
+    facts.rebuild_month(MARCH)
+    on_time = {
+        name for name, cell in cells.items() if CellMonthFact.objects.get(month=MARCH, cell=cell).materials_ok
+    }
+    listed = {
+        name
+        for gap in fixes.meetings_missing_steps_or_materials(ward, periods.month(2025, 3))
+        for name, cell in cells.items()
+        if gap.cell == cell and gap.materials_late
+    }
+    assert on_time == {"exactly_a_day", "two_days"}
+    assert listed == set(offsets) - on_time
