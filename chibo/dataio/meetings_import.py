@@ -673,13 +673,20 @@ def _steps_actions(checker, plan, number, entry: Entry, v, values, rule_set_id) 
             by_key[fold(code)] = obj
 
     def resolve(tokens: list[str], attr: str, allow_all: bool):
-        found, everything = [], False
-        for token in tokens:
-            key = fold(token)
-            if key == ALL_STEPS and allow_all:
+        found, everything, i = [], False, 0
+        while i < len(tokens):
+            token = tokens[i]
+            if fold(token) == ALL_STEPS and allow_all:
                 everything = True
+                i += 1
                 continue
-            obj = by_key.get(key)
+            # Some titles hold a ";" themselves (HD 12's `report`, both `purpose`): the longest run of
+            # pieces that names a step.
+            obj, j = None, len(tokens)
+            while j > i and obj is None:
+                obj = by_key.get(fold("; ".join(tokens[i:j])))
+                j -= 1
+            i = j + 1
             if obj is None:
                 codes = ", ".join(code or title for _, code, title in universe)
                 checker._err(

@@ -143,6 +143,23 @@ def test_a_corrected_paper_row_updates_steps_minutes_and_materials(people, cast,
     }
 
 
+def test_steps_named_by_titles_that_hold_a_semicolon(people, cast):  # noqa: F811
+    """";" separates the steps, yet two shipped titles hold one (docs/rule-sets.md): named in full, as the
+    rule set writes them, they are one step each, not two unknown halves."""
+    done = (
+        "Nêu mục đích, yêu cầu buổi sinh hoạt; giới thiệu đại biểu, khách mời; roll_call;"
+        "đánh giá kết quả thực hiện nhiệm vụ tháng;xác định nhiệm vụ tháng tới"
+    )
+    result = run_csv("meetings", [feb(cast, steps_done=done)])
+    assert result.written, [str(e) for e in result.errors]
+    steps = Meeting.objects.get().steps.select_related("rule_step")
+    assert sorted(s.rule_step.code for s in steps if s.done) == ["purpose", "report", "roll_call"]
+    bad = run_csv("meetings", [feb(cast, day="16/02/2024", steps_done="Nêu mục đích, yêu cầu buổi sinh hoạt; vote")])
+    [(row, column, message)] = messages(bad)
+    assert (row, column) == (2, "Các bước đã thực hiện")
+    assert message.startswith("Không có bước «Nêu mục đích, yêu cầu buổi sinh hoạt» trong bộ quy định")
+
+
 def test_bad_values_of_the_new_columns_are_named_by_row_and_column(people, cast, watcher):  # noqa: F811
     rows = [
         feb(cast, steps_missed="đảng phí"),

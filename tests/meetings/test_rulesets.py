@@ -158,3 +158,15 @@ def test_the_list_command_names_both_defaults(db, capsys):
     call_command("rulesets", "list")
     out = capsys.readouterr().out
     assert "HD12\t06/07/2018 – 28/10/2025" in out and "HD42\t28/10/2025 – nay" in out
+
+
+def test_docs_rule_sets_lists_every_shipped_step_with_its_code_title_and_mandatory_flag(db):
+    """A paper minutes book is imported by step code or title (docs/import-formats.md §9), read from
+    docs/rule-sets.md: its tables must be the shipped steps, HD 12's too (meetings before the switch)."""
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "rule-sets.md").read_text(encoding="utf-8")
+    for rule_set in RuleSet.objects.filter(code__in=["HD12", "HD42"]):
+        for step in rule_set.steps.all():
+            line = f"| `{step.code}` | {step.title} | {'có' if step.mandatory else 'không'} |"
+            assert line in doc, (rule_set.code, step.meeting_kind, line)
