@@ -80,6 +80,8 @@ class ViFormMixin:
         for field in self.fields.values():
             label = str(field.label or "")
             field.error_messages["required"] = f"{label}: không được để trống."
+            if isinstance(field, forms.BooleanField) and field.label_suffix is None:
+                field.label_suffix = ""  # a checkbox's label is a sentence beside the box, not "Name:"
             if isinstance(field, forms.DateField):
                 field.widget = DateInput(field.widget.attrs)
                 field.input_formats = [DATE_FORMAT]

@@ -17,3 +17,17 @@ def test_no_template_comment_spans_lines():
             if "{#" in line and "#}" not in line[line.index("{#") :]:
                 broken.append(f"{path.relative_to(TEMPLATES)}:{number}")
     assert not broken, broken
+
+
+def test_a_checkbox_label_is_a_sentence_without_a_colon_and_other_labels_keep_theirs():
+    from django import forms as django_forms
+
+    from chibo.common.forms import Form
+
+    class Sample(Form):
+        name = django_forms.CharField(label="Họ và tên")
+        agree = django_forms.BooleanField(label="Tôi xác nhận biên bản đã được đọc lại", required=False)
+
+    html = str(Sample())
+    assert "Tôi xác nhận biên bản đã được đọc lại</label>" in html
+    assert "Họ và tên:</label>" in html
