@@ -155,7 +155,9 @@ def step_accounts(args) -> dict:
         [m for m in roster_on(cell, day).select_related("user")[:4] if m.pk != sec.pk]
         for cell, sec in zip(cells, secretaries, strict=True)
     ]
-    for member, cell in ((r[i], c) for i in range(2) for r, c in zip(rosters, cells, strict=True) if len(r) > i):
+    for member, cell in (
+        (r[i], c) for i in range(2) for r, c in zip(rosters, cells, strict=True) if len(r) > i
+    ):
         if len(plan["members"]) == needed(top, "member"):
             break
         if member.user is None:
@@ -185,7 +187,9 @@ def step_accounts(args) -> dict:
     count = 0
     for i, secretary in enumerate(plan["secretaries"]):
         cell = cells[i]
-        taken = set(Meeting.objects.filter(cell=cell, kind=MeetingKind.REGULAR).values_list("scheduled_at", flat=True))
+        taken = set(
+            Meeting.objects.filter(cell=cell, kind=MeetingKind.REGULAR).values_list("scheduled_at", flat=True)
+        )
         moments = (m for k in range(24 * 60) if (m := base - dt.timedelta(minutes=k)) not in taken)
         pools = []
         for users in args.users:
@@ -201,7 +205,9 @@ def step_accounts(args) -> dict:
                         by=SYSTEM,
                     )
                     count += 1
-                    pool.append({"pk": meeting.pk, "day": moment.strftime(DATE_FORMAT), "start": f"{moment:%H:%M}"})
+                    pool.append(
+                        {"pk": meeting.pk, "day": moment.strftime(DATE_FORMAT), "start": f"{moment:%H:%M}"}
+                    )
             pools.append(pool)
         secretary["pools"] = pools
     print(
@@ -455,7 +461,12 @@ def verdicts(result: dict) -> list[tuple[str, bool]]:
     out = []
     ratio = mix["Aggregated"]["rps"] / floor["rps"] if floor["rps"] else 0.0
     if users in RATIO_TARGETS:
-        out.append((f"throughput ≥ {RATIO_TARGETS[users]} of the floor (is {ratio:.2f})", ratio >= RATIO_TARGETS[users]))
+        out.append(
+            (
+                f"throughput ≥ {RATIO_TARGETS[users]} of the floor (is {ratio:.2f})",
+                ratio >= RATIO_TARGETS[users],
+            )
+        )
     limit = P95_TIMES_FLOOR * floor["p95"]
     worst = max((k for k in mix if k != "Aggregated"), key=lambda k: mix[k]["p95"])
     out.append(
@@ -513,7 +524,9 @@ def report(result: dict) -> list[str]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--small", action="store_true", help="20 cells, 10 users, 20 s: cheap enough for CI")
     parser.add_argument("--cells", type=int, default=2000)
     parser.add_argument("--members-per-cell", type=int, default=seed_hanoi.FULL_MEMBERS_PER_CELL)
@@ -521,7 +534,9 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=2021)
     parser.add_argument("--users", default="25,50,200", help="concurrencies, comma-separated")
     parser.add_argument("--duration", type=int, default=30, help="seconds of each floor and each mix")
-    parser.add_argument("--meetings-per-cell", type=int, default=4, help="tonight's meetings a secretary has per step")
+    parser.add_argument(
+        "--meetings-per-cell", type=int, default=4, help="tonight's meetings a secretary has per step"
+    )
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (gthread)")
     parser.add_argument("--threads", type=int, default=8, help="threads per gunicorn worker")
     parser.add_argument("--server", default=os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432"))

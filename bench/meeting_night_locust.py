@@ -134,7 +134,9 @@ else:
             while page not in seen:
                 seen.add(page)
                 html = self.get(f"{base}/diem-danh/?trang={page}", "secretary: roll call page")
-                lines += [int(line) for m, line in LINE.findall(html) if int(m) == pk and int(line) not in lines]
+                lines += [
+                    int(line) for m, line in LINE.findall(html) if int(m) == pk and int(line) not in lines
+                ]
                 later = [int(p) for p in NEXT_PAGE.findall(html) if int(p) > page]
                 page = min(later) if later else page
             present = 0
@@ -142,8 +144,13 @@ else:
                 if random.random() < 0.9:
                     status, data = "present", {"status": "present"}
                 else:
-                    status, data = "excused", {"status": "excused", "reason": "Đi công tác", "accepted_by": ""}
-                if self.post(f"{base}/diem-danh/{line}/", "secretary: mark a line", data, htmx=True, expect=200):
+                    status, data = (
+                        "excused",
+                        {"status": "excused", "reason": "Đi công tác", "accepted_by": ""},
+                    )
+                if self.post(
+                    f"{base}/diem-danh/{line}/", "secretary: mark a line", data, htmx=True, expect=200
+                ):
                     ACKS.append({"kind": "attendance", "meeting": pk, "line": line, "status": status})
                     present += status == "present"
             # The steps, each ticked done.
@@ -163,7 +170,13 @@ else:
             if self.post(
                 f"{base}/bieu-quyet/",
                 "secretary: vote",
-                {"kind": "resolution", "motion": motion, "in_favour": max(1, present * 2 // 3), "against": 0, "abstain": 0},
+                {
+                    "kind": "resolution",
+                    "motion": motion,
+                    "in_favour": max(1, present * 2 // 3),
+                    "against": 0,
+                    "abstain": 0,
+                },
             ):
                 ACKS.append({"kind": "vote", "meeting": pk, "motion": motion})
             now = dt.datetime.now(TZ)
