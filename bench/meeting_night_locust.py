@@ -58,7 +58,8 @@ class Signed(HttpUser):
     def get(self, path: str, name: str) -> str:
         with self.client.get(path, name=name, catch_response=True, allow_redirects=False) as response:
             if response.status_code != 200:
-                response.failure(f"{path}: {response.status_code}")
+                # Status 0: no answer at all (the connection was refused, reset or timed out).
+                response.failure(f"{path}: {response.status_code} {response.error or ''}".strip())
                 return ""
             return response.text
 
