@@ -8,6 +8,7 @@ from chibo.security import views as security_views
 
 urlpatterns = [
     path("", site_views.home, name="home"),
+    path("suc-khoe/", site_views.alive, name="alive"),
     path("dang-nhap/", security_views.login_view, name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("to-chuc/", include("chibo.orgs.urls")),

@@ -1,3 +1,4 @@
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from chibo.orgs.access import orgs_visible_to
@@ -12,3 +13,9 @@ def home(request):
     if own is not None:
         return redirect("members:detail", pk=own.pk)
     return render(request, "home.html")
+
+
+def alive(request):
+    """A signed-in user's cheapest page: the session, the user and every middleware, no query of ours.
+    Monitoring checks it, and bench/meeting_night.py measures it as the floor of the other pages."""
+    return HttpResponse("ok", content_type="text/plain; charset=utf-8")
