@@ -50,6 +50,8 @@ def setup_django(server: str, db: str) -> None:
     os.environ["DATABASE_URL"] = f"{server}/{db}"
     os.environ["DJANGO_SETTINGS_MODULE"] = "chibo.settings"
     os.environ.setdefault("CHIBO_DATA_DIR", tempfile.mkdtemp(prefix="chibo-bench-"))
+    # A PostgreSQL start needs an explicit key (chibo/settings.py); the bench's processes share this one.
+    os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-not-for-production-0123456789")
 
     import django
 

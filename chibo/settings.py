@@ -51,6 +51,17 @@ def _secret_key() -> str:
     key = env_str("SECRET_KEY")
     if key:
         return key
+    # A server database is shared by several app processes and machines (README, production): each would
+    # generate its own key here and refuse the others' sessions, reset links and address hashes. So on a
+    # server database (DATABASE_URL not SQLite) only development (DEBUG=1) may go without the variable.
+    url = env_str("DATABASE_URL").strip()
+    if url and not url.startswith("sqlite") and not env_bool("DEBUG", False):
+        raise ImproperlyConfigured(
+            "Biến môi trường SECRET_KEY chưa được đặt. Với cơ sở dữ liệu máy chủ (DATABASE_URL), mọi tiến "
+            "trình web và tiến trình nền phải dùng chung một khóa bí mật: khóa tự sinh riêng trên từng máy "
+            "làm mất phiên đăng nhập khi yêu cầu sang máy khác. Tạo một khóa bằng lệnh python3 -c "
+            "'import secrets; print(secrets.token_urlsafe(50))' và đặt cùng một giá trị SECRET_KEY cho mọi máy."
+        )
     key_file = DATA_DIR / "secret_key"
     if key_file.exists():
         return key_file.read_text().strip()
@@ -168,6 +179,35 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+
+# --- Scale out (issue 14 §4): a streaming replica for the reporting pages ---------------------------------
+# DATABASE_REPLICA_URL names a hot standby of the primary (pg_basebackup -R); dashboards and "what to fix"
+# read it, everything else (and every write) uses the primary: chibo/common/replica.py. Unset: one database.
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL").strip()
+if DATABASE_REPLICA_URL:
+    _replica = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))
+    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql" or _replica["ENGINE"] != (
+        "django.db.backends.postgresql"
+    ):
+        raise ImproperlyConfigured(
+            "Biến môi trường DATABASE_REPLICA_URL chỉ dùng được khi DATABASE_URL và DATABASE_REPLICA_URL "
+            "đều là PostgreSQL (postgres://…): bản sao là một máy chủ dự phòng nhận dòng WAL của máy chính."
+        )
+    from psycopg import IsolationLevel
+
+    _replica["OPTIONS"] = {
+        **DATABASES["default"].get("OPTIONS", {}),
+        **_replica.get("OPTIONS", {}),
+        # One snapshot per page: the figures and the time they were computed at are read together.
+        "isolation_level": IsolationLevel.REPEATABLE_READ,
+    }
+    _replica["TEST"] = {"MIRROR": "default"}
+    DATABASES["replica"] = _replica
+DATABASE_ROUTERS = ["chibo.common.replica.ReplicaRouter"]
+# Nothing shared between app processes lives in Django's cache (per process, in memory): sessions are in
+# the database, so are login lockouts (django-axes' database handler), the portal's rate limits and the
+# second factor's throttling. tests/scale/test_shared_state.py keeps it so.
+# --- end scale out ------------------------------------------------------------------------------------------
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

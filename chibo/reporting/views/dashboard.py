@@ -7,6 +7,7 @@ from django.urls import path, reverse
 
 from chibo.common.dates import today
 from chibo.common.paging import paginate
+from chibo.common.replica import reporting_read
 from chibo.orgs.access import can_read_members_of, get_org_for_user, orgs_visible_to, visible_ancestors
 from chibo.reporting import charts, engine, targets
 from chibo.reporting import dashboard as data
@@ -22,6 +23,7 @@ def home(request):
     return redirect("reporting:dashboard", pk=top.pk)
 
 
+@reporting_read  # the replica when configured (chibo/common/replica.py)
 def dashboard(request, pk: int):
     org = get_org_for_user(request.user, pk)
     period, problem = data.resolve_period(request.GET.get("ky"))

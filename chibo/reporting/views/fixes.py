@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch, path, reverse
 
 from chibo.common.dates import add_months, today
+from chibo.common.replica import reporting_read
 from chibo.orgs.access import can_read_members_of, get_org_for_user, visible_ancestors
 from chibo.reporting import engine, fixes, periods
 from chibo.reporting.access import can_read_people_lists, require_people_lists
@@ -100,6 +101,7 @@ def _context(request, org, period, error) -> dict:
     }
 
 
+@reporting_read  # the replica when configured (chibo/common/replica.py)
 def fixes_view(request, pk: int):
     org = get_org_for_user(request.user, pk)
     period, error = _period(request)
@@ -115,6 +117,7 @@ def fixes_view(request, pk: int):
     return render(request, "reporting/fixes.html", context)
 
 
+@reporting_read  # the replica when configured (chibo/common/replica.py)
 def fix_list_view(request, pk: int, code: str):
     fix = fixes.LISTS.get(code)
     org = get_org_for_user(request.user, pk)
