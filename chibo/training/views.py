@@ -183,7 +183,11 @@ def _gap_day(request):
 
 
 def gap_list(request, org_pk: int):
-    org = get_org_for_user(request.user, org_pk, read_members=True)
+    return _gap_page(request, get_org_for_user(request.user, org_pk, read_members=True))
+
+
+def _gap_page(request, org, *, enrol_form=None, scope="all", chosen=()):
+    """The gap list; a refused enrolment is shown as it was asked: its course, scope and ticked names."""
     form, day = _gap_day(request)
     summary = selectors.gap_summary(org, day)
     page = Paginator(summary.cell_ids, 20).get_page(request.GET.get("trang"))
@@ -202,7 +206,9 @@ def gap_list(request, org_pk: int):
             "page": page,
             "cells": selectors.cell_gaps(list(page), day),
             "can_enrol": access.can_enrol_from(request.user, org),
-            "enrol_form": EnrolMissingForm(courses=courses),
+            "enrol_form": enrol_form or EnrolMissingForm(courses=courses),
+            "scope": scope,
+            "chosen": set(chosen),
         },
     )
 
@@ -218,27 +224,25 @@ def gap_enrol(request, org_pk: int):
     back = reverse("training:gaps", args=[org.pk]) + (
         f"?ngay={day:%d/%m/%Y}" if "ngay" in request.GET else ""
     )
-    if not form.is_valid():
-        messages.error(request, "Khóa bồi dưỡng: hãy chọn một khóa chưa kết thúc.")
-        return redirect(back)
-    chosen = request.POST.getlist("member") if request.POST.get("scope") == "selected" else None
-    if chosen is not None and not chosen:
-        messages.error(request, "Hãy đánh dấu ít nhất một người, hoặc chọn «tất cả người chưa bồi dưỡng».")
-        return redirect(back)
-    try:
-        member_ids = [int(x) for x in chosen] if chosen is not None else None
-    except ValueError:
-        member_ids = []
-    try:
-        created, skipped, outside = services.enrol_missing(
-            course=form.cleaned_data["course"], org=org, day=day, member_ids=member_ids, by=request.user
-        )
-    except ValidationError as error:
-        for text in error.messages:
-            messages.error(request, text)
-        return redirect(back)
-    text = f"Đã ghi danh {len(created)} người vào khóa; {skipped} người đã có trong khóa."
-    if outside:
-        text += f" {outside} người thuộc chi bộ ngoài phạm vi của cấp ủy tổ chức khóa, không ghi danh."
-    messages.success(request, text)
-    return redirect(back)
+    scope = "selected" if request.POST.get("scope") == "selected" else "all"
+    ticked = [int(x) for x in request.POST.getlist("member") if x.isdigit()]
+    if scope == "selected" and not ticked:
+        form.add_error(None, "Hãy đánh dấu ít nhất một người, hoặc chọn «tất cả người chưa bồi dưỡng».")
+    if form.is_valid():
+        try:
+            created, skipped, outside = services.enrol_missing(
+                course=form.cleaned_data["course"],
+                org=org,
+                day=day,
+                member_ids=ticked if scope == "selected" else None,
+                by=request.user,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            text = f"Đã ghi danh {len(created)} người vào khóa; {skipped} người đã có trong khóa."
+            if outside:
+                text += f" {outside} người thuộc chi bộ ngoài phạm vi của cấp ủy tổ chức khóa, không ghi danh."
+            messages.success(request, text)
+            return redirect(back)
+    return _gap_page(request, org, enrol_form=form, scope=scope, chosen=ticked)

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import io
+import re
 
 import pytest
 from django.db import connection
@@ -217,6 +218,24 @@ def test_gap_page_selected_only(client, cast, scene, make_course):
         {"course": course.pk, "scope": "selected", "member": [scene.secretary2.pk]},
     )
     assert list(Participation.objects.values_list("member", flat=True)) == [scene.secretary2.pk]
+
+
+def test_a_refused_gap_enrolment_keeps_the_course_scope_and_ticks(client, cast, scene, make_course):
+    course = make_course()
+    url = reverse("training:gap_enrol", args=[cast.ward.pk])
+    login(client, cast.staff)
+    nobody = client.post(url, {"course": course.pk, "scope": "selected"})
+    assert nobody.status_code == 200
+    form = _form_of(nobody.content.decode(), url)
+    assert "Hãy đánh dấu ít nhất một người" in form
+    assert f'<option value="{course.pk}" selected>' in form
+    assert re.search(r'<input type="radio" name="scope" value="selected"[^>]* checked>', form)
+    no_course = client.post(url, {"course": "", "scope": "selected", "member": [scene.secretary2.pk]})
+    form = _form_of(no_course.content.decode(), url)
+    assert "Khóa bồi dưỡng: không được để trống." in form
+    assert re.search(rf'value="{scene.secretary2.pk}"[^>]* checked>', form)
+    assert not re.search(rf'value="{scene.deputy.pk}"[^>]* checked>', form)
+    assert not Participation.objects.exists()
 
 
 def test_gap_page_and_enrol_are_404_for_the_sibling(client, cast, scene, make_course):
