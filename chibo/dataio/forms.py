@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django import forms
 
+from chibo.common.forms import Form
 from chibo.dataio.formats import ALL, KIND_CHOICES
 
 
@@ -22,7 +23,7 @@ class ImportForm(forms.Form):
         return data
 
 
-class ExportForm(forms.Form):
+class ExportForm(Form):
     kind = forms.ChoiceField(label="Loại dữ liệu", choices=KIND_CHOICES)
     org = forms.CharField(label="Mã tổ chức", max_length=40)
     format = forms.ChoiceField(label="Định dạng", choices=[("xlsx", "Excel (.xlsx)"), ("csv", "CSV")])

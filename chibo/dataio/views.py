@@ -31,7 +31,6 @@ CONTENT_TYPES = {
 
 def index(request):
     require_data_manager(request.user)
-    roots = list(root_orgs_for(request.user)[:20])
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         job = import_job_create(
@@ -39,7 +38,13 @@ def index(request):
         )
         import_job_start(job)
         return redirect(job)
-    export_form = ExportForm(
+    return _index_page(request, form)
+
+
+def _index_page(request, form, export_form=None):
+    """The import and export page; `export_form` is an export just asked for and refused, shown as chosen."""
+    roots = list(root_orgs_for(request.user)[:20])
+    export_form = export_form or ExportForm(
         initial={"org": roots[0].code if roots else "", "format": "xlsx"}, auto_id="export_%s"
     )
     import_jobs_expire(ImportJob.objects.filter(user=request.user))
@@ -132,10 +137,9 @@ def job_confirm(request, pk: int):
 
 def export(request):
     require_data_manager(request.user)
-    form = ExportForm(request.GET)
+    form = ExportForm(request.GET, auto_id="export_%s")
     if not form.is_valid():
-        messages.error(request, "; ".join(e for errors in form.errors.values() for e in errors))
-        return redirect("dataio:index")
+        return _index_page(request, ImportForm(), export_form=form)
     org = get_export_org_for_user(request.user, form.cleaned_data["org"])
     kind, suffix = form.cleaned_data["kind"], form.cleaned_data["format"]
     filename = f"chibo-{kind}-{org.code}-{today():%Y%m%d}.{suffix}"

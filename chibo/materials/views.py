@@ -129,6 +129,11 @@ def _attach_candidates(user, material: Material):
 def detail(request, pk: int):
     material = access.material.get_for_user(request.user, pk)
     services.material_open(material=material, user=request.user)
+    return _detail_page(request, material)
+
+
+def _detail_page(request, material: Material, *, attach_form=None):
+    """The material's page; `attach_form` is an attachment just asked for and refused, shown as chosen."""
     meetings = _attach_candidates(request.user, material)
     attachments = (
         MaterialAttachment.objects.filter(
@@ -147,7 +152,7 @@ def detail(request, pk: int):
             "files": material.files.all(),
             "units": material.unit_rows.select_related("organisation").order_by("organisation__path"),
             "attachments": attachments,
-            "attach_form": AttachForm(meetings=meetings) if meetings else None,
+            "attach_form": attach_form or (AttachForm(meetings=meetings) if meetings else None),
             "files_form": FilesForm() if can_edit else None,
             "can_see_opens": can_see_opens,
             "opens_total": selectors.opens_total(material) if can_see_opens else None,
@@ -186,17 +191,18 @@ def attach(request, pk: int):
     material = access.material.get_for_user(request.user, pk)
     meetings = _attach_candidates(request.user, material)
     form = AttachForm(request.POST, meetings=Meeting.objects.filter(pk__in=[m.pk for m in meetings]))
-    if not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-        return redirect(material)
-    meeting = get_meeting_for_user(request.user, form.cleaned_data["meeting"].pk, write=True)
-    try:
-        services.material_attach(material=material, meeting=meeting, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect(material)
-    messages.success(request, f"Đã gắn tài liệu vào buổi sinh hoạt ngày {meeting.scheduled_at:%d/%m/%Y}.")
-    return redirect(material)
+    if form.is_valid():
+        meeting = get_meeting_for_user(request.user, form.cleaned_data["meeting"].pk, write=True)
+        try:
+            services.material_attach(material=material, meeting=meeting, by=request.user)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request, f"Đã gắn tài liệu vào buổi sinh hoạt ngày {meeting.scheduled_at:%d/%m/%Y}."
+            )
+            return redirect(material)
+    return _detail_page(request, material, attach_form=form)
 
 
 @require_POST

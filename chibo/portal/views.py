@@ -207,9 +207,17 @@ def article_edit(request, pk: int):
         success="Đã lưu bài viết.",
         then=request.path,
     )
-    if done:
-        return done
-    context = {"form": form, "article": article, "images": article.images.all(), "image_form": ImageForm()}
+    return done or _edit_page(request, article, form)
+
+
+def _edit_page(request, article, form, image_form=None):
+    """The article's edit page; `image_form` is an image just sent and refused, its caption kept."""
+    context = {
+        "form": form,
+        "article": article,
+        "images": article.images.all(),
+        "image_form": image_form or ImageForm(),
+    }
     return render(request, "portal/article_form.html", context)
 
 
@@ -230,10 +238,8 @@ def article_image_add(request, pk: int):
         else:
             messages.success(request, "Đã tải ảnh lên; chép đường dẫn ảnh vào nội dung để chèn ảnh.")
             return redirect("portal:edit", article.pk)
-    for errors in form.errors.values():
-        for error in errors:
-            messages.error(request, error)
-    return redirect("portal:edit", article.pk)
+    article_form = ArticleForm(instance=article, publishers=publishers_for(request.user))
+    return _edit_page(request, article, article_form, image_form=form)
 
 
 @require_POST

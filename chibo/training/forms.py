@@ -65,6 +65,7 @@ class EnrolMissingForm(Form):
     def __init__(self, *args, courses=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["course"].queryset = courses
+        self.fields["course"].error_messages["invalid_choice"] = "Khóa bồi dưỡng: hãy chọn một khóa chưa kết thúc."
         self.fields["course"].label_from_instance = lambda c: (
             f"{c.title} ({c.starts_on:%d/%m/%Y}–{c.ends_on:%d/%m/%Y}, {c.organiser_label})"
         )

@@ -88,11 +88,22 @@ def course_edit(request, pk: int):
 
 
 def course_detail(request, pk: int):
-    course = access.course.get_for_user(request.user, pk)
+    return _course_page(request, access.course.get_for_user(request.user, pk))
+
+
+def _course_page(request, course, *, enrol_form=None, bound=None):
+    """The course's page. A form just posted and refused is shown as it was filled in, with its errors:
+    `enrol_form`, or `bound`, the (participation, status form) of one row."""
     rows = access.participation.in_course(request.user, course).select_related("member", "cell")
     page = paginate(request, rows.order_by("member__sort_name", "pk"))
-    for p in page:
+    shown = list(page)
+    if bound and all(p.pk != bound[0].pk for p in shown):
+        shown.insert(0, bound[0])  # posted from another page of the list
+    for p in shown:
         p.can_write = access.participation.can_edit(request.user, p)
+        if bound and bound[0].pk == p.pk:
+            p.form = bound[1]
+            continue
         p.form = StatusForm(
             initial={
                 "status": p.status,
@@ -110,10 +121,11 @@ def course_detail(request, pk: int):
         {
             "course": course,
             "page": page,
+            "participations": shown,
             "counts": [(label, counts[value]) for value, label in ParticipationStatus.choices],
             "can_edit": access.course.can_edit(request.user, course),
             "can_enrol": course.ends_on >= today() and access.course.can_enrol(request.user, course),
-            "enrol_form": EnrolForm(),
+            "enrol_form": enrol_form or EnrolForm(),
         },
     )
 
@@ -123,28 +135,26 @@ def course_enrol(request, pk: int):
     course = access.course.get_for_user(request.user, pk)
     form = EnrolForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Số thẻ đảng viên: không được để trống.")
-        return redirect(course)
+        return _course_page(request, course, enrol_form=form)
     members = {m.card_number: m for m in Member.objects.filter(card_number__in=form.numbers())}
-    people, problems = [], []
+    people = []
     for number in form.numbers():
         member = members.get(number)
         membership = current_membership(member, today()) if member else None
         if membership is None or not access.can_enrol_from(request.user, membership.cell):
-            problems.append(f"Số thẻ {number}: không có đảng viên này trong chi bộ bạn quản lý.")
+            form.add_error(
+                "card_numbers", f"Số thẻ {number}: không có đảng viên này trong chi bộ bạn quản lý."
+            )
         else:
             people.append((member, membership.cell))
-    if problems:
-        for text in problems:
-            messages.error(request, text)
-        return redirect(course)
+    if form.errors:  # nobody is enrolled until every number is right: the list is shown again to fix
+        return _course_page(request, course, enrol_form=form)
     try:
         created, skipped = services.participations_enrol(course=course, people=people, by=request.user)
     except ValidationError as error:
-        for text in error.messages:
-            messages.error(request, text)
-    else:
-        messages.success(request, f"Đã ghi danh {len(created)} người; {skipped} người đã có trong lớp.")
+        add_service_errors(form, error)
+        return _course_page(request, course, enrol_form=form)
+    messages.success(request, f"Đã ghi danh {len(created)} người; {skipped} người đã có trong lớp.")
     return redirect(course)
 
 
@@ -159,13 +169,11 @@ def participation_status(request, pk: int):
             )
         except ValidationError as error:
             add_service_errors(form, error)
-    if form.errors:
-        for errors in form.errors.values():
-            for text in errors:
-                messages.error(request, f"{participation.member.full_name}: {text}")
-    else:
-        messages.success(request, f"Đã cập nhật {participation.member.full_name}.")
-    return redirect(participation.course)
+        else:
+            messages.success(request, f"Đã cập nhật {participation.member.full_name}.")
+            return redirect(participation.course)
+    # Refused: the page again with this row's form as it was filled in, and its errors.
+    return _course_page(request, participation.course, bound=(participation, form))
 
 
 def _gap_day(request):
@@ -175,7 +183,11 @@ def _gap_day(request):
 
 
 def gap_list(request, org_pk: int):
-    org = get_org_for_user(request.user, org_pk, read_members=True)
+    return _gap_page(request, get_org_for_user(request.user, org_pk, read_members=True))
+
+
+def _gap_page(request, org, *, enrol_form=None, scope="all", chosen=()):
+    """The gap list; a refused enrolment is shown as it was asked: its course, scope and ticked names."""
     form, day = _gap_day(request)
     summary = selectors.gap_summary(org, day)
     page = Paginator(summary.cell_ids, 20).get_page(request.GET.get("trang"))
@@ -194,7 +206,9 @@ def gap_list(request, org_pk: int):
             "page": page,
             "cells": selectors.cell_gaps(list(page), day),
             "can_enrol": access.can_enrol_from(request.user, org),
-            "enrol_form": EnrolMissingForm(courses=courses),
+            "enrol_form": enrol_form or EnrolMissingForm(courses=courses),
+            "scope": scope,
+            "chosen": set(chosen),
         },
     )
 
@@ -210,27 +224,25 @@ def gap_enrol(request, org_pk: int):
     back = reverse("training:gaps", args=[org.pk]) + (
         f"?ngay={day:%d/%m/%Y}" if "ngay" in request.GET else ""
     )
-    if not form.is_valid():
-        messages.error(request, "Khóa bồi dưỡng: hãy chọn một khóa chưa kết thúc.")
-        return redirect(back)
-    chosen = request.POST.getlist("member") if request.POST.get("scope") == "selected" else None
-    if chosen is not None and not chosen:
-        messages.error(request, "Hãy đánh dấu ít nhất một người, hoặc chọn «tất cả người chưa bồi dưỡng».")
-        return redirect(back)
-    try:
-        member_ids = [int(x) for x in chosen] if chosen is not None else None
-    except ValueError:
-        member_ids = []
-    try:
-        created, skipped, outside = services.enrol_missing(
-            course=form.cleaned_data["course"], org=org, day=day, member_ids=member_ids, by=request.user
-        )
-    except ValidationError as error:
-        for text in error.messages:
-            messages.error(request, text)
-        return redirect(back)
-    text = f"Đã ghi danh {len(created)} người vào khóa; {skipped} người đã có trong khóa."
-    if outside:
-        text += f" {outside} người thuộc chi bộ ngoài phạm vi của cấp ủy tổ chức khóa, không ghi danh."
-    messages.success(request, text)
-    return redirect(back)
+    scope = "selected" if request.POST.get("scope") == "selected" else "all"
+    ticked = [int(x) for x in request.POST.getlist("member") if x.isdigit()]
+    if scope == "selected" and not ticked:
+        form.add_error(None, "Hãy đánh dấu ít nhất một người, hoặc chọn «tất cả người chưa bồi dưỡng».")
+    if form.is_valid():
+        try:
+            created, skipped, outside = services.enrol_missing(
+                course=form.cleaned_data["course"],
+                org=org,
+                day=day,
+                member_ids=ticked if scope == "selected" else None,
+                by=request.user,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            text = f"Đã ghi danh {len(created)} người vào khóa; {skipped} người đã có trong khóa."
+            if outside:
+                text += f" {outside} người thuộc chi bộ ngoài phạm vi của cấp ủy tổ chức khóa, không ghi danh."
+            messages.success(request, text)
+            return redirect(back)
+    return _gap_page(request, org, enrol_form=form, scope=scope, chosen=ticked)

@@ -171,6 +171,25 @@ def test_export_is_refused_outside_the_users_organisations(client, cast):
     assert AuditEntry.objects.filter(action=Action.EXPORT).count() == 1
 
 
+def test_a_refused_export_shows_the_page_again_as_chosen(client, cast):
+    client.force_login(cast.staff)
+    response = export(client, kind="all", org="BD-01", fmt="csv")
+    # Not a redirect to the default choices: the organisation typed and the options chosen are kept.
+    assert response.status_code == 200
+    html = response.content.decode()
+    form = html[html.index(f'action="{reverse("dataio:export")}"') :]
+    form = form[: form.index("</form>")]
+    assert "Xuất tất cả các loại dữ liệu cần định dạng Excel (.xlsx)." in form
+    assert 'name="org" value="BD-01"' in form
+    assert '<option value="all" selected>' in form and '<option value="csv" selected>' in form
+    missing = export(client, kind="members", org="", fmt="xlsx").content.decode()
+    assert "Mã tổ chức: không được để trống." in missing and '<option value="members" selected>' in missing
+    assert not AuditEntry.objects.filter(action=Action.EXPORT).exists()
+    client.force_login(cast.outsider)
+    assert export(client, kind="all", org="BD", fmt="csv").status_code == 200  # the form's own error first
+    assert export(client, org="BD").status_code == 404
+
+
 def test_with_the_database_queue_the_worker_does_the_check(client, cast, settings, monkeypatch):
     # Production's backend: the upload only queues the job; `chibo db_worker` picks it up.
     from django.core.management import call_command

@@ -101,6 +101,30 @@ def test_attach_from_the_material_page(client, cast, meeting):
     assert client.post(f"/tai-lieu/{material.pk}/gan/", {"meeting": meeting.pk}).status_code == 404
 
 
+def test_a_refused_attachment_shows_the_material_page_again_with_the_meeting_chosen(client, cast, meeting, monkeypatch):
+    material = publish(cast.ward, by=cast.staff)
+    client.force_login(cast.leader_user)
+    url = f"/tai-lieu/{material.pk}/gan/"
+    empty = client.post(url, {"meeting": ""})
+    assert empty.status_code == 200 and "Buổi sinh hoạt: không được để trống." in empty.content.decode()
+    # Refused by the service (the minutes approved meanwhile, say): the choice stays selected, the reason beside it.
+    refused = "Biên bản buổi sinh hoạt đã được thông qua: không ghi thêm tài liệu được."
+
+    def approved_meanwhile(**kwargs):
+        raise ValidationError({"meeting": refused})
+
+    monkeypatch.setattr(services, "material_attach", approved_meanwhile)
+    response = client.post(url, {"meeting": meeting.pk})
+    assert response.status_code == 200
+    html = response.content.decode()
+    form = html[html.index(f'action="{url}"') :]
+    form = form[: form.index("</form>")]
+    assert f'<option value="{meeting.pk}" selected>' in form and refused in form
+    assert not MaterialAttachment.objects.exists()
+    # A refused post is not an opening of the material: only its page and its files count.
+    assert not MaterialOpen.objects.filter(material=material, user=cast.leader_user).exists()
+
+
 def test_opening_is_recorded_once_per_user_with_a_count(client, cast, media):
     material = publish(cast.ward, by=cast.staff, uploads=[upload("tl.docx", docx_bytes("Nội dung"))])
     client.force_login(cast.member_user)

@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 
 import pytest
 from django.core import mail
@@ -320,6 +321,26 @@ def test_staff_edit_steps_durations_and_criteria(cast, ward_rules, as_user):
         reverse("meetings:ruleset_edit", args=[ward_rules.pk]), {**data, "valid_until": "01/01/2025"}
     )
     assert "valid_until" in bad.context["form"].errors
+
+
+def test_a_refused_new_step_is_shown_again_as_typed_and_chosen(cast, ward_rules, as_user):
+    url = reverse("meetings:rulestep_add", args=[ward_rules.pk])
+    title = "Sinh hoạt văn nghệ chào mừng " + "rất dài " * 40
+    steps = ward_rules.steps.count()
+    response = as_user(cast.staff).post(url, {"meeting_kind": "thematic", "title": title, "mandatory": "on"})
+    # The page again, not a redirect to an empty form: the title, the kind and the tick are still there.
+    assert response.status_code == 200
+    html = response.content.decode()
+    form = html[html.index(f'action="{url}"') :]
+    form = form[: form.index("</form>")]
+    assert f'value="{title}"' in form
+    assert '<option value="thematic" selected>' in form
+    assert re.search(r'<input type="checkbox" name="mandatory"[^>]* checked', form)
+    assert "tối đa 255 kí tự" in form and "has-error" in form
+    assert ward_rules.steps.count() == steps
+    # A sibling ward's staff still cannot add a step here.
+    refused = as_user(cast.sibling_leader).post(url, {"meeting_kind": "regular", "title": "Thêm"})
+    assert refused.status_code == 404 and ward_rules.steps.count() == steps
 
 
 def test_the_default_rule_sets_are_not_edited_in_place(cast, as_user):

@@ -157,6 +157,57 @@ def test_absent_with_reason_without_a_reason_is_refused_on_the_line(cast, run_ru
     assert line.status == ""
 
 
+def _line_form(html: str, meeting, line) -> str:
+    start = html.index(f'action="{u("attendance", meeting.pk, line.pk)}"')
+    return html[start : html.index("</form>", start)]
+
+
+def test_a_refused_line_without_javascript_shows_the_roll_call_as_typed(cast, run_rules, as_user):
+    meeting = opened(cast, run_rules)
+    line = meeting.attendances.get(member=cast.member)
+    other = meeting.attendances.exclude(pk=line.pk).get()
+    data = {"status": "present", "reason": "Đi công tác về muộn", "accepted_by": "Bí thư", "arrived": "19h7x"}
+    response = as_user(cast.leader_user).post(u("attendance", meeting.pk, line.pk), data)
+    # The roll call again, not a redirect: the line keeps what was typed, with the error on it.
+    assert response.status_code == 200
+    form = _line_form(response.text, meeting, line)
+    assert "Đến muộn lúc: giờ không hợp lệ" in form
+    assert 'name="arrived"' in form and 'value="19h7x"' in form
+    assert 'value="Đi công tác về muộn"' in form and 'value="Bí thư"' in form
+    assert "giờ không hợp lệ" not in _line_form(response.text, meeting, other)
+    line.refresh_from_db()
+    assert line.status == "" and line.reason == ""
+    # With htmx the line alone comes back, also as typed.
+    partial = as_user(cast.leader_user).post(u("attendance", meeting.pk, line.pk), data, HTTP_HX_REQUEST="true")
+    assert 'value="19h7x"' in partial.text and "<html" not in partial.text
+
+
+def test_a_refused_step_note_without_javascript_is_shown_again_as_typed(cast, meeting, as_user, monkeypatch):
+    from django.core.exceptions import ValidationError
+
+    refused = "Biên bản đã được thông qua: không sửa được nữa."
+
+    def locked(**kwargs):
+        raise ValidationError(refused)
+
+    monkeypatch.setattr("chibo.meetings.views.running.step_update", locked)
+    step = meeting.objs["step"]
+    notes = "Chi bộ thống nhất 3 nội dung trọng tâm"
+    response = as_user(cast.leader_user).post(u("step", meeting.pk, step.pk), {"notes": notes})
+    assert response.status_code == 200
+    html = response.text
+    start = html.index(f'id="buoc-{step.order}"')
+    item = html[start : html.index("</li>", start)]
+    assert refused in item and f"{notes}</textarea>" in item
+    assert html.count(refused) == 1  # on that step only
+    partial = as_user(cast.leader_user).post(
+        u("step", meeting.pk, step.pk), {"notes": notes}, HTTP_HX_REQUEST="true"
+    )
+    assert refused in partial.text and f"{notes}</textarea>" in partial.text
+    step.refresh_from_db()
+    assert step.notes == ""
+
+
 def test_one_tap_marks_everyone_present_and_the_page_shows_the_rate(cast, run_rules, as_user):
     meeting = opened(cast, run_rules)
     client = as_user(cast.leader_user)

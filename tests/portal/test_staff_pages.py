@@ -50,6 +50,26 @@ def test_a_rejected_image_gets_a_clear_message(client, cast):
     assert "Ảnh: không đọc được tệp ảnh" in response.content.decode() and not article.images.exists()
 
 
+def test_a_refused_image_keeps_the_caption_typed(client, cast):
+    article = make_article(cast.ward)
+    client.force_login(cast.staff)
+    caption = "Toàn cảnh buổi sinh hoạt chi bộ tháng 5"
+    response = client.post(
+        url("image_add", article.pk), {"file": SimpleUploadedFile("a.png", b"%PDF-1.4 nope"), "caption": caption}
+    )
+    # The edit page again, not a redirect to an empty form: the caption is still in its box.
+    assert response.status_code == 200
+    html = response.content.decode()
+    form = html[html.index(f'action="{url("image_add", article.pk)}"') :]
+    form = form[: form.index("</form>")]
+    assert f'name="caption" value="{caption}"' in form
+    assert "Ảnh: không đọc được tệp ảnh" in form and "hãy chọn lại tệp ảnh" in form
+    assert f'value="{article.title}"' in html  # the article's own form is the saved article
+    without = client.post(url("image_add", article.pk), {"caption": caption}).content.decode()
+    assert "Ảnh: không được để trống." in without and f'value="{caption}"' in without
+    assert not article.images.exists()
+
+
 def test_staff_cannot_publish_for_a_sibling_committee(client, cast):
     client.force_login(cast.outsider)
     response = client.post(url("new"), {"publisher": cast.ward.pk, "title": "x", "body": "y"})

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import io
+import re
 
 import pytest
 from django.db import connection
@@ -138,11 +139,46 @@ def test_enrol_by_card_number_and_record_completion(client, cast, scene, course)
     p.refresh_from_db()
     assert p.status == ParticipationStatus.COMPLETED and p.record is not None
     # A card of the sibling ward is refused with a message naming it.
-    response = client.post(
-        reverse("training:course_enrol", args=[course.pk]), {"card_numbers": "01000005"}, follow=True
-    )
-    assert "Số thẻ 01000005" in response.content.decode()
+    response = client.post(reverse("training:course_enrol", args=[course.pk]), {"card_numbers": "01000005"})
+    assert response.status_code == 200 and "Số thẻ 01000005" in response.content.decode()
     assert Participation.objects.filter(course=course).count() == 1
+
+
+def _form_of(html: str, action: str) -> str:
+    start = html.index(f'action="{action}"')
+    return html[start : html.index("</form>", start)]
+
+
+def test_a_refused_enrolment_keeps_the_card_numbers_typed(client, cast, scene, course):
+    url = reverse("training:course_enrol", args=[course.pk])
+    typed = "01000002\n01000005\n0999"
+    response = login(client, cast.leader_user).post(url, {"card_numbers": typed})
+    # The page again with the list as typed, each wrong number named: nobody is enrolled until it is fixed.
+    assert response.status_code == 200
+    form = _form_of(response.content.decode(), url)
+    assert "01000002\n01000005\n0999</textarea>" in form
+    assert "Số thẻ 01000005: không có đảng viên này" in form and "Số thẻ 0999: không có đảng viên này" in form
+    assert "Số thẻ 01000002" not in form.split("</textarea>")[1]
+    assert not Participation.objects.exists()
+    empty = _form_of(client.post(url, {"card_numbers": "  "}).content.decode(), url)
+    assert "Số thẻ đảng viên: không được để trống." in empty
+
+
+def test_a_refused_status_keeps_the_rows_choice_and_typed_values(client, cast, scene, make_course):
+    later = make_course(starts_in=5)  # not started: completion cannot be recorded yet
+    (p,), _ = services.participations_enrol(by=SYSTEM, course=later, people=[(scene.deputy, cast.cell)])
+    url = reverse("training:participation_status", args=[p.pk])
+    data = {f"p{p.pk}-status": "completed", f"p{p.pk}-certificate_number": "77/CC", f"p{p.pk}-completed_on": ""}
+    response = login(client, cast.leader_user).post(url, data)
+    assert response.status_code == 200
+    form = _form_of(response.content.decode(), url)
+    assert "Lớp chưa khai giảng, chưa thể ghi hoàn thành." in form
+    assert '<option value="completed" selected>' in form and 'value="77/CC"' in form
+    bad_day = client.post(url, {**data, f"p{p.pk}-completed_on": "31/02/2026"})
+    form = _form_of(bad_day.content.decode(), url)
+    assert "Ngày hoàn thành: ngày không hợp lệ" in form and 'value="31/02/2026"' in form
+    p.refresh_from_db()
+    assert p.status == ParticipationStatus.ENROLLED and p.certificate_number == ""
 
 
 def test_status_change_is_404_for_the_sibling(client, cast, scene, course):
@@ -182,6 +218,24 @@ def test_gap_page_selected_only(client, cast, scene, make_course):
         {"course": course.pk, "scope": "selected", "member": [scene.secretary2.pk]},
     )
     assert list(Participation.objects.values_list("member", flat=True)) == [scene.secretary2.pk]
+
+
+def test_a_refused_gap_enrolment_keeps_the_course_scope_and_ticks(client, cast, scene, make_course):
+    course = make_course()
+    url = reverse("training:gap_enrol", args=[cast.ward.pk])
+    login(client, cast.staff)
+    nobody = client.post(url, {"course": course.pk, "scope": "selected"})
+    assert nobody.status_code == 200
+    form = _form_of(nobody.content.decode(), url)
+    assert "Hãy đánh dấu ít nhất một người" in form
+    assert f'<option value="{course.pk}" selected>' in form
+    assert re.search(r'<input type="radio" name="scope" value="selected"[^>]* checked>', form)
+    no_course = client.post(url, {"course": "", "scope": "selected", "member": [scene.secretary2.pk]})
+    form = _form_of(no_course.content.decode(), url)
+    assert "Khóa bồi dưỡng: không được để trống." in form
+    assert re.search(rf'value="{scene.secretary2.pk}"[^>]* checked>', form)
+    assert not re.search(rf'value="{scene.deputy.pk}"[^>]* checked>', form)
+    assert not Participation.objects.exists()
 
 
 def test_gap_page_and_enrol_are_404_for_the_sibling(client, cast, scene, make_course):

@@ -30,7 +30,11 @@ def ruleset_list(request):
 
 
 def ruleset_detail(request, pk: int):
-    rule_set = access.rule_set.get_for_user(request.user, pk)
+    return _detail_page(request, access.rule_set.get_for_user(request.user, pk))
+
+
+def _detail_page(request, rule_set, *, add_form=None):
+    """The rule set's page; `add_form` is a new step just posted and refused, shown as it was filled in."""
     can_edit = access.rule_set.can_edit(request.user, rule_set)
     steps = list(rule_set.steps.all())
     sheets = list(rule_set.sheets.prefetch_related("criteria"))
@@ -46,7 +50,7 @@ def ruleset_detail(request, pk: int):
             "sheets": sheets,
             "can_edit": can_edit,
             "can_copy": access.can_copy_rule_set(request.user),
-            "add_form": RuleStepAddForm(),
+            "add_form": add_form or RuleStepAddForm(),
         },
     )
 
@@ -130,12 +134,11 @@ def rulestep_add_view(request, pk: int):
         try:
             rs_services.rulestep_add(rule_set=rule_set, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            add_service_errors(form, error)
         else:
             messages.success(request, "Đã thêm bước sinh hoạt.")
-    else:
-        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
-    return redirect("meetings:ruleset", rule_set.pk)
+            return redirect("meetings:ruleset", rule_set.pk)
+    return _detail_page(request, rule_set, add_form=form)
 
 
 def criterion_edit(request, pk: int):

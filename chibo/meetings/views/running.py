@@ -101,13 +101,6 @@ def qr_svg(url: str) -> str:
     return segno.make(url, error="m").svg_inline(scale=6, border=2, dark="#000", light="#fff", omitsize=True)
 
 
-def _flash_errors(request, form, prefix: str = "") -> None:
-    """Forms posted from a section of a bigger screen: their errors come back as messages on it."""
-    for errors in form.errors.values():
-        for message in errors:
-            messages.error(request, prefix + message)
-
-
 def _roster_members(meeting: Meeting):
     if meeting.status == MeetingStatus.PLANNED:
         return roster_on(meeting.cell, meeting_day(meeting))
@@ -160,7 +153,7 @@ def run(request, pk: int):
     return _run_page(request, _meeting(request, pk))
 
 
-def _run_page(request, meeting: Meeting, *, officers_form=None, speech_form=None):
+def _run_page(request, meeting: Meeting, *, officers_form=None, speech_form=None, refused_step=None):
     """The step-by-step screen; a form just posted and refused is shown as it was filled in, with its
     errors, in place of a fresh one."""
     members = _roster_members(meeting)
@@ -182,7 +175,10 @@ def _run_page(request, meeting: Meeting, *, officers_form=None, speech_form=None
                 members=members,
                 initial={"chair": meeting.chair_id, "minute_taker": meeting.minute_taker_id},
             ),
-            steps=meeting.steps.select_related("rule_step").prefetch_related("speeches").all(),
+            steps=[
+                refused_step if refused_step and s.pk == refused_step.pk else s
+                for s in meeting.steps.select_related("rule_step").prefetch_related("speeches")
+            ],
             speeches=meeting.speeches.select_related("member", "guest", "step"),
             speech_form=speech_form or SpeechForm(meeting=meeting),
             close_form=_close_form(meeting),
@@ -328,12 +324,17 @@ def step_view(request, pk: int, step_pk: int):
             step = step_update(step=step, done=done, notes=form.cleaned_data["notes"], by=request.user)
         except ValidationError as e:
             error = " ".join(e.messages)
+    else:
+        error = " ".join(m for errors in form.errors.values() for m in errors)
+    if error:
+        step.notes = request.POST.get("notes", step.notes)  # shown as typed, not saved
+        step.error = error
     if request.htmx:
         return render(
             request, "meetings/running/_step.html", {"meeting": meeting, "step": step, "error": error}
         )
     if error:
-        messages.error(request, error)
+        return _run_page(request, meeting, refused_step=step)
     return redirect(_run_url(meeting, f"buoc-{step.order}"))
 
 
@@ -381,19 +382,29 @@ def roll_call(request, pk: int):
     return _roll_call_page(request, _meeting(request, pk))
 
 
-def _roll_call_page(request, meeting: Meeting, *, guest_form=None):
+def _roll_call_page(request, meeting: Meeting, *, guest_form=None, refused_line=None):
+    """The roll call; `refused_line` is (line, form) for a line refused by a plain post, shown as filled in."""
     if meeting.status == MeetingStatus.PLANNED:
         messages.error(
             request, "Buổi sinh hoạt chưa bắt đầu: bấm “Bắt đầu buổi sinh hoạt” để lập danh sách điểm danh."
         )
         return redirect(_run_url(meeting))
     lines = meeting.attendances.select_related("member").order_by(*name_order("member__"))
+    page = paginate(request, lines)
+    shown = list(page)
+    if refused_line:
+        line, form = refused_line
+        line.form = form
+        shown = [line if x.pk == line.pk else x for x in shown]
+        if line not in shown:
+            shown.insert(0, line)  # posted from another page of the list
     return render(
         request,
         "meetings/running/roll_call.html",
         {
             "meeting": meeting,
-            "page": paginate(request, lines),
+            "page": page,
+            "lines": shown,
             "summary": attendance_summary(meeting),
             "guests": meeting.guests.all(),
             "guest_form": guest_form or GuestForm(),
@@ -427,7 +438,7 @@ def attendance_view(request, pk: int, line_pk: int):
         context = _line_context(meeting, line, None if ok else form, attendance_summary(meeting))
         return render(request, "meetings/running/_line.html", {**context, "oob": True})
     if not ok:
-        _flash_errors(request, form, prefix=f"{line.member.full_name}: ")
+        return _roll_call_page(request, meeting, refused_line=(line, form))
     return redirect(reverse("meetings:roll_call", args=[meeting.pk]) + f"#dd-{line.pk}")
 
 
