@@ -1,18 +1,10 @@
-"""What to fix (cần khắc phục): for an organisation and a period, the cells, meetings and people behind
-each indicator that fell short (DOMAIN §8).
-
-Every function reads with a fixed number of queries whatever the number of cells or members (a few per
-month of the period at most) and returns small dataclasses for a page or a spreadsheet. The rules are
-those of facts.py, so for a month a list's length is the gap in the indicator it explains. A quarter or
-a year covers each of its months up to the current one; the removal list covers the period's year.
-Cell-level lists read the fact tables (call engine.ensure_fresh first); the others read base tables.
-"""
+"""The reference twin of reporting/fixes.py: each "what to fix" list computed in full, in Python, as it
+was before the lists became one counted and sliced query each (issue 14). tests/reporting/
+test_fixes_paged.py checks that the lists' counts and pages give exactly these lists. The row types are
+those of chibo.reporting.fixes, so rows compare equal."""
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable
-from dataclasses import dataclass, replace
-from decimal import Decimal
 from typing import NamedTuple
 
 from django.db.models import F, Q
@@ -27,126 +19,27 @@ from chibo.meetings.scoring_rules import ATTENDANCE_TARGET
 from chibo.meetings.selectors import full_procedure_q, procedures_of
 from chibo.meetings.warnings import RemovalCase, removal_cases
 from chibo.members.models import (
-    Exemption,
     Member,
-    Membership,
     Position,
     PositionKind,
     TrainingKind,
     TrainingRecord,
-    WorkStatus,
 )
 from chibo.orgs.models import Organisation, OrgKind, in_subtree_q
 from chibo.reporting import facts, progress
-from chibo.reporting.indicators import Indicator, fmt_percent
+from chibo.reporting.fixes import (  # noqa: E402  (the rows compare equal only as the same classes)
+    MATERIALS_BEFORE,
+    POSITION_RANK,
+    CellMonth,
+    LateMinutes,
+    LowAttendance,
+    MeetingGap,
+    TaskGap,
+    UntrainedLeader,
+)
 from chibo.reporting.models import CellMonthFact
 from chibo.reporting.periods import Period
-from chibo.resolutions.models import Task
 from chibo.training import rules as training_rules
-
-MATERIALS_BEFORE = dt.timedelta(hours=24)
-NO_STEPS_TEXT = "chưa ghi các bước sinh hoạt"
-POSITION_RANK = {PositionKind.SECRETARY: 0, PositionKind.DEPUTY: 1, PositionKind.COMMITTEE: 2}
-
-
-# --- rows -------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CellMonth:
-    """A cell without a regular meeting held in the month."""
-
-    cell: Organisation
-    month: dt.date
-    in_progress: bool = False  # the current month: the cell has no meeting scheduled from today on
-    overdue_on: dt.date | None = None  # …and its meeting was scheduled on this past day, not held
-
-    @property
-    def note(self) -> str:
-        if not self.in_progress:
-            return ""
-        if self.overdue_on:
-            return f"Dự kiến họp {self.overdue_on:%d/%m/%Y}, chưa họp"
-        return "Chưa có lịch sinh hoạt thường kỳ trong tháng"
-
-
-@dataclass(frozen=True)
-class LowAttendance:
-    cell: Organisation
-    month: dt.date
-    present: int
-    required: int
-
-    @property
-    def percent(self) -> Decimal | None:
-        return Indicator("attendance_rate", self.present, self.required).percent
-
-    @property
-    def percent_text(self) -> str:
-        return fmt_percent(self.percent)
-
-
-@dataclass(frozen=True)
-class MeetingGap:
-    """A regular meeting without the full procedure, or no material 24 h before it began."""
-
-    meeting: Meeting  # with its cell
-    held_at: dt.datetime  # local time
-    steps_recorded: bool  # False: no step records at all, so not a full procedure (DOMAIN §4)
-    missing_steps: tuple[str, ...]  # mandatory steps not done (empty when none were recorded)
-    materials_published_at: dt.datetime | None  # local time
-    materials_late: bool
-
-    @property
-    def cell(self) -> Organisation:
-        return self.meeting.cell
-
-    @property
-    def steps_text(self) -> str:
-        if not self.steps_recorded:
-            return NO_STEPS_TEXT
-        return "; ".join(self.missing_steps)
-
-
-@dataclass(frozen=True)
-class TaskGap:
-    """A cell with working, non-exempt members without a task from the month's meetings. `members` is
-    None until with_member_names() fills it."""
-
-    cell: Organisation
-    month: dt.date
-    without_task: int
-    counted: int  # working, non-exempt members on the roster at the month's end
-    members: tuple[Member, ...] | None = None
-
-
-@dataclass(frozen=True)
-class UntrainedLeader:
-    member: Member
-    cell: Organisation
-    positions: tuple[str, ...]  # Vietnamese labels, highest first
-    last_training: dt.date | None  # last completed party-work training, however old
-    months: tuple[dt.date, ...]  # the months of the period at whose end they were untrained
-
-
-@dataclass(frozen=True)
-class LateMinutes:
-    meeting: Meeting  # with its cell
-    held_at: dt.datetime  # local time
-    deadline: dt.date
-    approved_on: dt.date | None  # None: not approved yet
-
-    @property
-    def cell(self) -> Organisation:
-        return self.meeting.cell
-
-    @property
-    def status_text(self) -> str:
-        if self.approved_on is None:
-            return "chưa thông qua"
-        late = (self.approved_on - self.deadline).days
-        return f"thông qua {self.approved_on:%d/%m/%Y}, trễ {late} ngày"
-
 
 # --- shared pieces ----------------------------------------------------------------------------------
 
@@ -304,45 +197,6 @@ def members_without_task(org: Organisation, period: Period) -> list[TaskGap]:
     ]
 
 
-def with_member_names(rows: list[TaskGap]) -> list[TaskGap]:
-    """The rows with `members` filled: the working, non-exempt members on each cell's roster at the month's
-    end without a task from that cell's meetings held in the month (facts._task_coverage's rule, for
-    these cells only). Four queries per distinct month, whatever the number of rows."""
-    by_month = defaultdict(set)
-    for row in rows:
-        by_month[row.month].add(row.cell.pk)
-    gaps = {}
-    for month, cell_ids in by_month.items():
-        last = _last_day(month)
-        ids = sorted(cell_ids)
-        roster = facts.roster_at(last, ids)
-        here = Membership.objects.valid_on(last).filter(cell_id__in=ids).values("member_id")
-        members = Member.objects.filter(pk__in=here).only(
-            "pk", "full_name", "given_name", "sort_name", "work_status"
-        )
-        members = {m.pk: m for m in members}
-        exempt = set(
-            Exemption.objects.valid_on(last).filter(member_id__in=here).values_list("member_id", flat=True)
-        )
-        held = (
-            Meeting.objects.filter(status=MeetingStatus.HELD, cell_id__in=ids)
-            .annotate(moment=Coalesce("started_at", "scheduled_at"))
-            .filter(moment__gte=local_midnight(month), moment__lt=local_midnight(last + dt.timedelta(days=1)))
-        )
-        tasked = set(Task.objects.filter(meeting__in=held.values("pk")).values_list("cell_id", "member_id"))
-        for cell_id in ids:
-            people = [
-                members[m]
-                for m in roster.get(cell_id, ())
-                if m in members
-                and m not in exempt
-                and members[m].work_status == WorkStatus.WORKING
-                and (cell_id, m) not in tasked
-            ]
-            gaps[(cell_id, month)] = tuple(sorted(people, key=_by_name))
-    return [replace(row, members=gaps.get((row.cell.pk, row.month), ())) for row in rows]
-
-
 def untrained_leaders(org: Organisation, period: Period) -> list[UntrainedLeader]:
     """T6: people holding a secretary, deputy or committee position in a cell of the subtree on a month's
     last day without a completed party-work training within the validity window before that day. One row
@@ -452,80 +306,3 @@ def late_minutes(org: Organisation, period: Period) -> list[LateMinutes]:
 def removal_risks(org: Organisation, period: Period) -> list[RemovalCase]:
     """Members absent without reason in 3 different months of the period's year (DOMAIN §5)."""
     return removal_cases(org=org, year=period.first.year)
-
-
-# --- the catalogue ----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class FixList:
-    code: str  # in URLs
-    title: str
-    rule: str  # one sentence saying what is listed
-    build: Callable[[Organisation, Period], list]
-    personal: bool  # rows are people: their names need can_read_members_of
-
-
-LISTS: dict[str, FixList] = {
-    f.code: f
-    for f in (
-        FixList(
-            "chua-sinh-hoat",
-            "Chi bộ chưa sinh hoạt thường kỳ",
-            "Chi bộ đang hoạt động đến cuối tháng nhưng không có buổi sinh hoạt thường kỳ nào đã tổ chức "
-            "trong tháng (T1). Tháng đang diễn ra: chỉ chi bộ đã quá ngày dự kiến hoặc không có lịch họp từ "
-            "hôm nay đến cuối tháng.",
-            cells_without_regular_meeting,
-            False,
-        ),
-        FixList(
-            "du-hop-duoi-90",
-            "Chi bộ có tỷ lệ dự sinh hoạt dưới 90%",
-            "Tổng số đảng viên có mặt chia cho tổng số phải dự các buổi sinh hoạt thường kỳ trong tháng "
-            "(không tính người được miễn) dưới 90% (T4).",
-            cells_below_attendance,
-            False,
-        ),
-        FixList(
-            "thieu-buoc-tai-lieu",
-            "Buổi sinh hoạt thiếu bước bắt buộc hoặc tài liệu gửi muộn",
-            "Buổi sinh hoạt thường kỳ còn bước bắt buộc chưa thực hiện (T3), hoặc tài liệu không được gửi "
-            "đến đảng viên trước ít nhất 24 giờ (T2).",
-            meetings_missing_steps_or_materials,
-            False,
-        ),
-        FixList(
-            "chua-giao-nhiem-vu",
-            "Đảng viên đang công tác chưa được phân công nhiệm vụ",
-            "Đảng viên đang công tác, không được miễn sinh hoạt, có tên ở chi bộ ngày cuối tháng nhưng "
-            "không nhận nhiệm vụ nào từ các buổi sinh hoạt của chi bộ trong tháng (T5). Tháng đang diễn ra: "
-            "chưa tính chi bộ đã lên lịch sinh hoạt thường kỳ từ hôm nay đến cuối tháng.",
-            members_without_task,
-            False,  # cells and counts; the names are shown only to those who may read members
-        ),
-        FixList(
-            "chua-boi-duong",
-            "Bí thư, phó bí thư, chi ủy viên chưa được bồi dưỡng",
-            "Người giữ chức vụ ngày cuối tháng chưa hoàn thành lớp bồi dưỡng nghiệp vụ công tác Đảng "
-            "trong thời hạn hiệu lực (T6).",
-            untrained_leaders,
-            True,
-        ),
-        FixList(
-            "bien-ban-tre-han",
-            "Biên bản chưa thông qua đúng hạn",
-            "Buổi sinh hoạt đã tổ chức trong tháng có biên bản không được thông qua trong thời hạn quy định "
-            "sau buổi sinh hoạt (biên bản chưa đến hạn thông qua thì chưa tính).",
-            late_minutes,
-            False,
-        ),
-        FixList(
-            "xoa-ten",
-            "Đảng viên vắng không lý do 3 tháng trong năm",
-            "Đảng viên vắng sinh hoạt không có lý do trong 3 tháng khác nhau của năm: trường hợp xem xét "
-            "xóa tên.",
-            removal_risks,
-            True,
-        ),
-    )
-}

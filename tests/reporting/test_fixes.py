@@ -221,9 +221,9 @@ def _count_queries(fn):
     return len(ctx.captured_queries)
 
 
-def _add_cells(cast, rule_set, n):
+def _add_cells(cast, rule_set, n, first=0):
     """n more cells, each with a leader, members without tasks and a flawed meeting with late minutes."""
-    for i in range(n):
+    for i in range(first, first + n):
         cell = make_org(
             f"Chi bộ thêm {i}", parent=cast.ward, code=f"BD-X{i:02d}", founded_on=dt.date(2020, 1, 1)
         )
