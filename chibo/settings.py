@@ -179,6 +179,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No web query is JIT-compiled: PostgreSQL compiles any plan above jit_above_cost, which costs
+    # hundreds of milliseconds per call on queries that run in a few (a roster at city size), and a
+    # request runs none of the long analytical queries JIT pays off on. The background worker's
+    # connections (fact rebuilds) get the same setting.
+    DATABASES["default"]["OPTIONS"] = {**DATABASES["default"].get("OPTIONS", {}), "options": "-c jit=off"}
+    # Persistent connections (one per thread under gunicorn's gthread workers) are checked before reuse.
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 # --- Scale out (issue 14 §4): a streaming replica for the reporting pages ---------------------------------
 # DATABASE_REPLICA_URL names a hot standby of the primary (pg_basebackup -R); dashboards and "what to fix"

@@ -16,10 +16,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Count, QuerySet
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, ExtractMonth
 from django.utils import timezone
 
-from chibo.common.collation import sort_key
+from chibo.common.collation import name_order, sort_key
 from chibo.meetings.models import Attendance, AttendanceStatus, MeetingKind, MeetingStatus
 from chibo.members.models import Member
 from chibo.orgs.models import Organisation, in_subtree_q
@@ -80,13 +80,33 @@ def _by_name(member: Member):
     return (sort_key(member.given_name), sort_key(member.sort_name), member.pk)
 
 
-def removal_cases(*, org: Organisation, year: int) -> list[RemovalCase]:
-    """Members absent without reason in at least 3 different months of `year`, by name."""
-    rows = (
-        _held_lines(org, year)
-        .filter(status=AttendanceStatus.UNEXCUSED, is_exempt=False)
-        .values_list("member_id", "meeting_id", "meeting__cell_id", "at")
-        .order_by("member_id", "at", "meeting_id")
+def _unexcused_lines(org: Organisation, year: int) -> QuerySet:
+    return _held_lines(org, year).filter(status=AttendanceStatus.UNEXCUSED, is_exempt=False)
+
+
+def removal_members(*, org: Organisation, year: int) -> QuerySet:
+    """The members of removal_cases, by name, as one query: counted and sliced in the database (a page
+    of a city's list reads only its rows). The months are those of the meetings' local times."""
+    months = ExtractMonth("at", tzinfo=timezone.get_default_timezone())
+    cases = (
+        _unexcused_lines(org, year)
+        .order_by()
+        .values("member_id")
+        .annotate(months=Count(months, distinct=True))
+        .filter(months__gte=REMOVAL_MONTHS)
+        .values("member_id")
+    )
+    return Member.objects.filter(pk__in=cases).order_by(*name_order())
+
+
+def removal_cases(*, org: Organisation, year: int, member_ids=None) -> list[RemovalCase]:
+    """Members absent without reason in at least 3 different months of `year`, by name (only those of
+    `member_ids` when given: the rows of one page of removal_members)."""
+    lines = _unexcused_lines(org, year)
+    if member_ids is not None:
+        lines = lines.filter(member_id__in=list(member_ids))
+    rows = lines.values_list("member_id", "meeting_id", "meeting__cell_id", "at").order_by(
+        "member_id", "at", "meeting_id"
     )
     per_member = defaultdict(list)
     for member_id, meeting_id, cell_id, at in rows:

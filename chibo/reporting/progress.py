@@ -116,17 +116,18 @@ def _planned(org: Organisation, month: dt.date, *, from_day: dt.date | None, to_
     )
 
 
+def planned_ahead(org: Organisation, month: dt.date):
+    """Regular meetings of the subtree not held yet and scheduled from today to the end of `month` (the
+    month in progress): a cell with one still has its meeting ahead (see _scheduled_facts)."""
+    last = month_end(month.year, month.month)
+    return _planned(org, month, from_day=today(), to_day=last + dt.timedelta(days=1))
+
+
 def _scheduled_facts(org: Organisation, month: dt.date) -> dict[int, tuple[dt.date, dict]]:
     """Cells of `org`'s subtree counted in the month in progress, without a regular meeting held in it,
     with one scheduled from today to the month's end → (the first such day, the cell's fact row with
     its path). Two queries."""
-    last = month_end(month.year, month.month)
-    rows = (
-        _planned(org, month, from_day=today(), to_day=last + dt.timedelta(days=1))
-        .order_by()
-        .values("cell_id")
-        .annotate(first=Min("moment"))
-    )
+    rows = planned_ahead(org, month).order_by().values("cell_id").annotate(first=Min("moment"))
     first = {r["cell_id"]: timezone.localtime(r["first"]).date() for r in rows}
     if not first:
         return {}

@@ -7,8 +7,11 @@ import random
 
 import pytest
 
-from chibo.members.models import Exemption, Membership, MembershipKind
+from chibo.common.access import SYSTEM
+from chibo.common.dated import is_valid_on
+from chibo.members.models import Exemption, LeaveReason, Membership, MembershipKind
 from chibo.members.selectors import roster_on
+from chibo.members.services import member_leave, member_transfer
 from chibo.reporting import facts
 from tests.factories import make_member, make_org
 
@@ -61,7 +64,41 @@ def town():
         start = rng.choice(MONTH)
         end = rng.choice([None, start + dt.timedelta(days=rng.randint(1, 20))])
         Exemption.objects.create(member=member, valid_from=start, valid_until=end, reason="Sức khỏe")
+    # Through the services: a transfer on a day of the month, a member leaving the party mid-month
+    # (memberships and exemptions end that day), and a guest who leaves while away.
+    member_transfer(member=plain[1], to_cell=c, on=D(2025, 3, 18), by=SYSTEM)
+    member_leave(member=plain[4], on=D(2025, 3, 25), reason=LeaveReason.DEATH, by=SYSTEM)
+    away = make_member(c, joined_on=D(2020, 1, 1))
+    _membership(away, b, TEMPORARY, D(2025, 3, 2))
+    member_leave(member=away, on=D(2025, 3, 27), reason=LeaveReason.VOLUNTARY, by=SYSTEM)
     return cells
+
+
+def _plain_roster(cell, day, memberships, exemptions) -> tuple[set[int], set[int], set[int]]:
+    """DOMAIN §3 read straight from the rows in memory: (roster, its guests, its exempt members)."""
+    on = [m for m in memberships if is_valid_on(m.valid_from, m.valid_until, day)]
+    official_here = {m.member_id for m in on if m.cell_id == cell.pk and m.kind == OFFICIAL}
+    guests = {m.member_id for m in on if m.cell_id == cell.pk and m.kind == TEMPORARY}
+    away = {m.member_id for m in on if m.cell_id != cell.pk and m.kind == TEMPORARY}
+    roster = (official_here - away) | guests
+    exempt = {e.member_id for e in exemptions if is_valid_on(e.valid_from, e.valid_until, day)}
+    return roster, guests, roster & exempt
+
+
+def test_roster_on_equals_the_plain_reading_of_the_rows(town):
+    memberships, exemptions = list(Membership.objects.all()), list(Exemption.objects.all())
+    seen = set()
+    for day in [D(2025, 2, 28), *MONTH, D(2025, 4, 1)]:
+        for cell in town:
+            roster, guests, exempt = _plain_roster(cell, day, memberships, exemptions)
+            rows = list(roster_on(cell, day))
+            assert len(rows) == len({m.pk for m in rows}), (cell.name, day)  # nobody twice
+            assert {m.pk for m in rows} == roster, (cell.name, day)
+            assert {m.pk for m in rows if m.is_temporary} == guests, (cell.name, day)
+            assert {m.pk for m in rows if m.is_exempt} == exempt, (cell.name, day)
+            seen.add((bool(guests), bool(exempt)))
+    # The dataset has rosters with and without guests and exempt members.
+    assert {g for g, _e in seen} == {e for _g, e in seen} == {False, True}
 
 
 def test_roster_on_and_facts_roster_at_agree_every_day(town):

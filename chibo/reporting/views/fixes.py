@@ -5,12 +5,12 @@ can_read_members_of (a plain member sees counts only, and the lists of people an
 
 from dataclasses import dataclass
 
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import NoReverseMatch, path, reverse
 
 from chibo.common.dates import add_months, today
+from chibo.common.paging import paginate
 from chibo.common.replica import reporting_read
 from chibo.orgs.access import can_read_members_of, get_org_for_user, visible_ancestors
 from chibo.reporting import engine, fixes, periods
@@ -108,11 +108,13 @@ def fixes_view(request, pk: int):
     names = can_read_members_of(request.user, org)
     sections = []
     for fix in fixes.LISTS.values():
-        rows = fix.build(org, period)
-        shown = [] if fix.personal and not names else rows[:SHOWN]
-        if fix.code == "chua-giao-nhiem-vu" and names and (org.is_cell or len(rows) <= FEW_CELLS):
+        # Counted in the database; only the rows shown are fetched (a city's lists hold thousands).
+        listing = fix.listing(org, period)
+        total = listing.count()
+        shown = [] if (fix.personal and not names) or not total else listing[:SHOWN]
+        if fix.code == "chua-giao-nhiem-vu" and names and (org.is_cell or total <= FEW_CELLS):
             shown = fixes.with_member_names(shown)
-        sections.append(Section(fix=fix, rows=shown, total=len(rows), names=names))
+        sections.append(Section(fix=fix, rows=shown, total=total, names=names))
     context = _context(request, org, period, error) | {"sections": sections}
     return render(request, "reporting/fixes.html", context)
 
@@ -127,7 +129,7 @@ def fix_list_view(request, pk: int, code: str):
     if fix.personal:
         require_people_lists(request.user, org)
     period, error = _period(request)
-    page = Paginator(fix.build(org, period), PER_PAGE).get_page(request.GET.get("trang"))
+    page = paginate(request, fix.listing(org, period), PER_PAGE)
     if fix.code == "chua-giao-nhiem-vu" and names:
         page.object_list = fixes.with_member_names(list(page.object_list))
     section = Section(fix=fix, rows=list(page.object_list), total=page.paginator.count, names=names)
