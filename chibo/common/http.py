@@ -3,6 +3,7 @@
 import ipaddress
 
 from django.conf import settings
+from django.http import HttpResponseBadRequest, JsonResponse
 
 
 def client_address(request) -> str:
@@ -21,3 +22,24 @@ def client_address(request) -> str:
         # One subscriber usually holds a whole /64: count it as one sender.
         return str(ipaddress.ip_network(f"{ip}/64", strict=False).network_address)
     return str(ip)
+
+
+NUL_REFUSED = "Địa chỉ hoặc tham số chứa ký tự không hợp lệ (ký tự NUL). Hãy sửa lại rồi thử lại."
+
+
+class RefuseNulMiddleware:
+    """A NUL character in the path or a query parameter is answered 400 before any view runs: PostgreSQL
+    refuses NUL in text, so a search box or an API filter would otherwise end in a 500. Form fields have
+    Django's own check (ProhibitNullCharactersValidator)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path or any(
+            "\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists()
+        ):
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": NUL_REFUSED}, status=400)
+            return HttpResponseBadRequest(NUL_REFUSED, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)

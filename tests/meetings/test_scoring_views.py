@@ -240,3 +240,18 @@ def test_the_organisation_page_links_the_warnings_for_leaders_but_not_for_member
     assert warnings_url in client.get(reverse("orgs:detail", args=[cast.cell.pk])).content.decode()
     client.force_login(cast.member_user)
     assert warnings_url not in client.get(reverse("orgs:detail", args=[cast.cell.pk])).content.decode()
+
+
+@pytest.mark.parametrize("proposed_by_nobody", [False, True])
+def test_a_score_confirmed_with_nobody_named_still_shows(cast, as_user, meeting, sheet, proposed_by_nobody):
+    """A score confirmed by trusted code (an import, SYSTEM) names no account: the page says so, no 500."""
+    from django.utils import timezone
+
+    score_propose(meeting=meeting, points=points(sheet, FULL), by=cast.leader_user)
+    Score.objects.filter(meeting=meeting).update(
+        confirmed_by=None, confirmed_at=timezone.now(), **({"proposed_by": None} if proposed_by_nobody else {})
+    )
+    for user in (cast.leader_user, cast.staff):
+        response = as_user(user).get(url(meeting))
+        assert response.status_code == 200
+        assert "Xác nhận bởi —" in response.content.decode()
