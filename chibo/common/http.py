@@ -1,9 +1,10 @@
 """Request helpers that know nothing of Chibo's domain."""
 
 import ipaddress
+import logging
 
 from django.conf import settings
-from django.http import HttpResponseBadRequest, JsonResponse
+from django.http import Http404, HttpResponseBadRequest, JsonResponse
 
 
 def client_address(request) -> str:
@@ -43,3 +44,17 @@ class RefuseNulMiddleware:
                 return JsonResponse({"detail": NUL_REFUSED}, status=400)
             return HttpResponseBadRequest(NUL_REFUSED, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
+
+
+logger = logging.getLogger(__name__)
+FILE_MISSING = "Không tìm thấy tệp trên máy chủ (có thể đã bị xóa hoặc chưa khôi phục). Hãy báo quản trị hệ thống."
+
+
+def open_stored(field_file):
+    """A stored file opened for a download; one whose bytes are gone from the storage (a lost disk, a
+    restore without the media) is a 404 that says so, not a 500. The record itself stays."""
+    try:
+        return field_file.open("rb")
+    except (FileNotFoundError, IsADirectoryError, ValueError):
+        logger.warning("stored file missing: %s", getattr(field_file, "name", ""))
+        raise Http404(FILE_MISSING) from None

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from chibo.common.dates import local_midnight, today
 from chibo.common.forms import add_service_errors
+from chibo.common.http import open_stored
 from chibo.common.paging import paginate
 from chibo.materials import access, selectors, services
 from chibo.materials.access import can_publish_for, materials_received_by, recipients_q
@@ -163,10 +164,9 @@ def _detail_page(request, material: Material, *, attach_form=None):
 def download(request, pk: int, file_pk: int):
     material = access.material.get_for_user(request.user, pk)
     stored = get_object_or_404(MaterialFile, pk=file_pk, material=material)
+    handle = open_stored(stored.file)  # before counting the opening: a missing file was not read
     services.material_open(material=material, user=request.user)
-    response = FileResponse(
-        stored.file.open("rb"), as_attachment=True, filename=stored.name, content_type=stored.content_type
-    )
+    response = FileResponse(handle, as_attachment=True, filename=stored.name, content_type=stored.content_type)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response

@@ -16,7 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from chibo.common.forms import add_service_errors, submit_form
-from chibo.common.http import client_address
+from chibo.common.http import client_address, open_stored
 from chibo.common.paging import paginate
 from chibo.meetings.access import get_meeting_for_user
 from chibo.orgs.models import Organisation
@@ -139,7 +139,7 @@ def image(request, pk: int):
     content_type = mimetypes.guess_type(found.file.name)[0] or "application/octet-stream"
     if content_type not in rules.IMAGE_FORMATS.values():
         raise Http404("Không tìm thấy ảnh.")
-    response = FileResponse(found.file.open("rb"), content_type=content_type)
+    response = FileResponse(open_stored(found.file), content_type=content_type)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'"
     response["Content-Disposition"] = f'inline; filename="{Path(found.file.name).name}"'

@@ -140,3 +140,15 @@ def test_add_file_service_refuses_an_empty_list(cast):
     material = publish(cast.ward, by=cast.staff)
     with pytest.raises(ValidationError):
         services.material_file_add(material=material, uploads=[], by=cast.staff)
+
+
+def test_a_download_whose_file_is_gone_is_a_404_and_counts_no_opening(client, cast, media):
+    from chibo.materials.models import MaterialOpen
+
+    material = publish(cast.ward, by=cast.staff, uploads=[upload("Chỉ thị.pdf", pdf_bytes("Chỉ thị"))])
+    stored = material.files.get()
+    stored.file.storage.delete(stored.file.name)  # a lost disk, a restore without the media
+    client.force_login(cast.member_user)
+    response = client.get(f"/tai-lieu/{material.pk}/tep/{stored.pk}/")
+    assert response.status_code == 404
+    assert not MaterialOpen.objects.filter(material=material).exists()

@@ -387,3 +387,12 @@ def test_the_meeting_page_offers_the_secretary_screens_to_leaders_only(client, c
     client.force_login(cast.member_user)
     page = client.get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
     assert run_url not in page and minutes_url in page
+
+
+def test_a_meeting_material_whose_file_is_gone_is_a_404(cast, meeting, as_user):
+
+    upload = SimpleUploadedFile("du-thao.pdf", b"%PDF-1.4 test", content_type="application/pdf")
+    material = prep.material_add(meeting=meeting, title="Dự thảo", file=upload, by=SYSTEM)
+    material.file.storage.delete(material.file.name)
+    response = as_user(cast.leader_user).get(reverse("meetings:material", args=[material.pk]))
+    assert response.status_code == 404

@@ -121,3 +121,13 @@ def test_home_and_article_pages_run_a_fixed_number_of_queries(cast):
     for n in range(25):
         make_article(cast.city if n % 2 else cast.ward, title=f"Bài {n}")
     assert (count(url("home")), count(articles[3].get_absolute_url())) == few
+
+
+def test_an_image_whose_file_is_gone_is_a_404(client, cast):
+    article = make_article(cast.ward, publish=False)
+    image = services.article_image_add(
+        article=article, file=SimpleUploadedFile("anh.png", PNG), caption="Ảnh", by=SYSTEM
+    )
+    services.article_publish(article=article, by=SYSTEM)
+    image.file.storage.delete(image.file.name)
+    assert client.get(url("image", image.pk)).status_code == 404

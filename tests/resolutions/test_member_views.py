@@ -362,3 +362,11 @@ def test_done_with_a_last_word_is_noted_at_100_after_the_earlier_notes(cast, tas
     assert [n.progress for n in TaskNote.objects.filter(task=task).order_by("created_at", "pk")] == [40, 100]
     body = client.get(reverse("resolutions:task", args=[task.pk])).content.decode()
     assert body.index("Đã vận động 12 hộ") < body.index("Đã thu đủ 20 hộ")
+
+
+def test_a_note_whose_file_is_gone_is_a_404(cast, task, as_user):
+
+    note = services.task_report(task=task, by=cast.member_user, text="Ảnh", file=png("Ảnh.png"))
+    note.file.storage.delete(note.file.name)
+    response = as_user(cast.member_user).get(reverse("resolutions:note_file", args=[note.pk]))
+    assert response.status_code == 404

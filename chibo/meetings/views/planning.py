@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from chibo.common.dates import today
 from chibo.common.forms import add_service_errors, submit_form
+from chibo.common.http import open_stored
 from chibo.common.paging import paginate
 from chibo.meetings import access
 from chibo.meetings.calendar import feed_ics
@@ -432,7 +433,7 @@ def material_download(request, pk: int):
     if not material.file:
         raise Http404("Tài liệu không có tệp.")
     return FileResponse(
-        material.file.open("rb"),
+        open_stored(material.file),
         as_attachment=True,
         filename=material.file.name.rsplit("/", 1)[-1],
         content_type=prep.material_content_type(material),

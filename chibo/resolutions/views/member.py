@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from chibo.common.dates import today
 from chibo.common.forms import Form, add_service_errors
+from chibo.common.http import open_stored
 from chibo.common.paging import paginate
 from chibo.meetings.services.minutes import meeting_date, percent
 from chibo.members.access import get_member_for_user
@@ -178,7 +179,7 @@ def note_file(request, pk: int):
     name = Path(note.file.name).name
     content_type = rules.NOTE_EXTENSIONS.get(Path(name).suffix.lower(), "application/octet-stream")
     response = FileResponse(
-        note.file.open("rb"), as_attachment=True, filename=name, content_type=content_type
+        open_stored(note.file), as_attachment=True, filename=name, content_type=content_type
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response
