@@ -130,10 +130,13 @@ class Comment(models.Model):
 
 
 class UsedCaptcha(models.Model):
-    """A solved captcha's key: the unique key makes each captcha single-use across app processes."""
+    """A captcha's key once an answer was given: the unique key makes each captcha single-use across app
+    processes, and a key answered wrongly too often is spent as well (no guessing with one image)."""
 
     key = models.CharField(max_length=64, unique=True)
     used_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    solved = models.BooleanField(default=False)
+    wrong = models.PositiveSmallIntegerField("số lần nhập sai", default=0)
 
     class Meta:
         verbose_name = "mã xác nhận đã dùng"

@@ -86,6 +86,8 @@ def address_hash(address: str) -> str:
 CAPTCHA_LENGTH = 5
 CAPTCHA_MAX_AGE = dt.timedelta(minutes=30)
 CAPTCHA_SALT = "chibo.portal.captcha"
+# Wrong answers one image takes before it is spent: a person mistypes once or twice, a script guesses.
+CAPTCHA_MAX_WRONG = 3
 
 
 def captcha_new_key() -> str:

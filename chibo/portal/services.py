@@ -176,18 +176,32 @@ def article_viewed(*, article: Article) -> None:
 
 
 def captcha_use(*, token: str, typed: str) -> None:
-    """Check a captcha answer and spend it: a key is accepted once (the unique row), then refused."""
+    """Check a captcha answer and spend it: a key is accepted once, and refused for good after
+    CAPTCHA_MAX_WRONG wrong answers. The count is committed before the refusal is raised, so it must not
+    run inside a transaction that the refusal rolls back."""
     key = rules.captcha_key(token)
     if key is None:
         raise ValidationError({"captcha": "Mã xác nhận đã hết hạn; hãy nhập mã mới trong ảnh."})
     if not (typed or "").strip():
         raise ValidationError({"captcha": "Mã xác nhận: không được để trống."})
-    if not rules.captcha_matches(key, typed):
-        raise ValidationError({"captcha": "Mã xác nhận không đúng; hãy nhập lại các chữ số trong ảnh."})
     UsedCaptcha.objects.filter(used_at__lt=timezone.now() - 2 * rules.CAPTCHA_MAX_AGE).delete()
-    _, created = UsedCaptcha.objects.get_or_create(key=key)
-    if not created:
-        raise ValidationError({"captcha": "Mã xác nhận này đã được dùng; hãy nhập mã mới trong ảnh."})
+    with transaction.atomic():
+        UsedCaptcha.objects.get_or_create(key=key)
+        row = UsedCaptcha.objects.select_for_update().get(key=key)
+        if row.solved:
+            problem = "Mã xác nhận này đã được dùng; hãy nhập mã mới trong ảnh."
+        elif row.wrong >= rules.CAPTCHA_MAX_WRONG:
+            problem = "Mã xác nhận này đã bị nhập sai nhiều lần; hãy nhập mã mới trong ảnh."
+        elif not rules.captcha_matches(key, typed):
+            row.wrong += 1
+            row.save(update_fields=["wrong"])
+            problem = "Mã xác nhận không đúng; hãy nhập lại các chữ số trong ảnh."
+        else:
+            row.solved = True
+            row.save(update_fields=["solved"])
+            problem = ""
+    if problem:
+        raise ValidationError({"captcha": problem})
 
 
 class RateLimited(Exception):
@@ -202,7 +216,6 @@ def comment_counts(address_hash: str) -> list[int]:
     ]
 
 
-@transaction.atomic
 def comment_submit(
     *,
     article: Article,
@@ -239,11 +252,12 @@ def comment_submit(
     hashed = rules.address_hash(address)
     if rules.over_limit(comment_counts(hashed)):
         raise RateLimited(rules.RATE_LIMITED)
-    captcha_use(token=captcha_token, typed=captcha_answer)
-    comment = Comment.objects.create(
-        article=article, name=name, phone=phone, title=title, content=content, address_hash=hashed
-    )
-    audit_log(user=None, action=Action.CREATE, obj=comment, org_path=article.publisher.path)
+    captcha_use(token=captcha_token, typed=captcha_answer)  # outside the transaction: wrong answers count
+    with transaction.atomic():
+        comment = Comment.objects.create(
+            article=article, name=name, phone=phone, title=title, content=content, address_hash=hashed
+        )
+        audit_log(user=None, action=Action.CREATE, obj=comment, org_path=article.publisher.path)
     return comment
 
 

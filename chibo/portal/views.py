@@ -47,9 +47,14 @@ def home(request):
     articles = selectors.published_articles()
     publisher = None
     if request.GET.get("cap-uy", "").isdigit():
-        publisher = Organisation.objects.filter(pk=request.GET["cap-uy"]).first()
-        if publisher is not None:
-            articles = articles.filter(publisher=publisher)
+        # Only a committee that has published is named to an anonymous visitor: the filter must not
+        # read out the organisation tree by trying numbers.
+        publisher = Organisation.objects.filter(
+            pk=request.GET["cap-uy"], pk__in=articles.values("publisher")
+        ).first()
+        if publisher is None:
+            raise Http404("Không tìm thấy cấp ủy này trên cổng thông tin.")
+        articles = articles.filter(publisher=publisher)
     newest = list(articles[:NEWEST])
     page = paginate(request, articles[NEWEST:] if newest else articles.none(), per_page=20)
     return render(request, "portal/home.html", {"newest": newest, "page": page, "publisher": publisher})

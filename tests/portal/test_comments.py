@@ -63,6 +63,29 @@ def test_a_captcha_is_used_once(client, ward_article):
     assert Comment.objects.count() == 1
 
 
+def test_one_captcha_takes_a_few_wrong_answers_then_must_be_replaced(client, ward_article):
+    """A script cannot guess with one image: after CAPTCHA_MAX_WRONG wrong answers even the right one is
+    refused, and the page offers a new image each time."""
+    data = comment_data(client, ward_article)
+    right = data["captcha"]
+    wrong = [f"{n:05d}" for n in range(10) if f"{n:05d}" != right]
+    for guess in wrong[: rules.CAPTCHA_MAX_WRONG]:
+        page = client.post(ward_article.get_absolute_url(), {**data, "captcha": guess}).content.decode()
+        assert "Mã xác nhận không đúng" in page
+    refused = client.post(ward_article.get_absolute_url(), data).content.decode()
+    assert "đã bị nhập sai nhiều lần" in refused
+    assert not Comment.objects.exists()
+    # A fresh image is accepted as before.
+    assert client.post(ward_article.get_absolute_url(), comment_data(client, ward_article)).status_code == 302
+
+
+def test_a_wrong_answer_below_the_limit_does_not_spend_the_captcha(client, ward_article):
+    data = comment_data(client, ward_article)
+    wrong = "00000" if data["captcha"] != "00000" else "11111"
+    client.post(ward_article.get_absolute_url(), {**data, "captcha": wrong})
+    assert client.post(ward_article.get_absolute_url(), data).status_code == 302
+
+
 def test_the_captcha_image_is_drawn_locally_as_a_png(client, ward_article):
     data = comment_data(client, ward_article)
     response = client.get(url("captcha", data["captcha_token"]))

@@ -32,6 +32,18 @@ def test_home_lists_the_newest_and_pages_the_older_articles_without_login(client
     assert "Bài số 00" in only_ward and "Bài số 01" not in only_ward
 
 
+
+def test_the_committee_filter_names_only_committees_that_have_published(client, cast):
+    make_article(cast.ward, title="Bài của phường")
+    make_article(cast.ward2, title="Bản nháp phường khác", publish=False)
+    assert client.get(url("home"), {"cap-uy": cast.ward.pk}).status_code == 200
+    # A unit with only a draft, a cell that never publishes, a number that is no unit: all the same 404,
+    # and none of their names is on the page.
+    for pk in (cast.ward2.pk, cast.cell.pk, 999999):
+        response = client.get(url("home"), {"cap-uy": pk})
+        assert response.status_code == 404
+    assert cast.ward2.name not in client.get(url("home"), {"cap-uy": cast.ward2.pk}).content.decode()
+
 def test_the_article_page_shows_title_summary_body_author_date_and_views(client, cast):
     article = make_article(cast.ward, title="Đề án 11 và sinh hoạt chi bộ", body="Đoạn một.\n\nĐoạn **hai**.")
     response = client.get(article.get_absolute_url())
