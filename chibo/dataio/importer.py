@@ -37,6 +37,7 @@ from chibo.dataio.formats import (
 )
 from chibo.dataio.readers import Table
 from chibo.members import rules
+from chibo.members.access import member as member_policy
 from chibo.members.access import writable_member_ids
 from chibo.members.models import (
     Exemption,
@@ -159,6 +160,15 @@ class Context:
         }
         self._writable_asked.update(pks.values())
         self._writable_cards.update(pks[pk] for pk in writable_member_ids(self.user, pks, self.today))
+
+    def visible_cards(self, cards) -> set[str]:
+        """The cards, among these, of members the user may read (members.access `member`): an error about
+        any other existing member reads exactly as if the card or citizen id were unknown."""
+        cards = {c for c in cards if c}
+        if self.superuser or not cards:
+            return cards
+        seen = fetch_in(member_policy.visible_qs(self.user).only("card_number"), "card_number", cards)
+        return {m.card_number for m in seen} | (cards & self.new_members)
 
     def can_write_member(self, card: str) -> bool:
         """The web's rule (members.access `member.can_edit`: a membership valid today in a cell the user
@@ -438,6 +448,9 @@ class Checker:
 
     def _member(self, plan: Plan, number: int, card: str, *, scoped: bool = True) -> Member | None:
         member = self.ctx.members.get(card)
+        if member is not None and scoped and not self.ctx.can_write_member(card):
+            if card not in self.ctx.visible_cards([card]):
+                member = None  # someone else's member: answered as an unknown card
         if member is None:
             self._err(
                 plan,
@@ -563,6 +576,7 @@ class Checker:
             m.citizen_id: m.card_number
             for m in fetch_in(Member.objects.only("citizen_id", "card_number"), "citizen_id", cids)
         }
+        visible_owners = ctx.visible_cards(owner.values())
         seen_card: dict[str, int] = {}
         seen_cid: dict[str, int] = {}
         for number, v in rows:
@@ -579,11 +593,15 @@ class Checker:
                     self._err(plan, number, "citizen_id", f"Số CCCD «{cid}» trùng với dòng {seen_cid[cid]}.")
                     ok = False
                 elif owner.get(cid, card) != card:
+                    # The owner is named only to someone who may read that member's record.
+                    named = owner[cid] in visible_owners
                     self._err(
                         plan,
                         number,
                         "citizen_id",
-                        f"Số CCCD «{cid}» đã được dùng cho đảng viên có số thẻ «{owner[cid]}».",
+                        f"Số CCCD «{cid}» đã được dùng cho đảng viên có số thẻ «{owner[cid]}»."
+                        if named
+                        else f"Số CCCD «{cid}» đã có trong hồ sơ của một đảng viên khác; hãy kiểm tra lại.",
                     )
                     ok = False
                 seen_cid.setdefault(cid, number)

@@ -211,8 +211,23 @@ def test_a_user_imports_only_into_organisations_they_may_write(cast):
     result = run_csv("members", [row], user=cast.sibling_leader)
     assert _has(result, 2, "Số thẻ đảng viên", "Bạn không có quyền sửa dữ liệu của đảng viên")
     assert run_csv("members", [row], user=cast.leader_user).ok  # the member's own cell leader may
+    # Another ward's staff cannot read this member: the card is answered exactly as an unknown one.
     result = run_csv("exemptions", [[card, "01/01/2024", "", "Sức khỏe", ""]], user=cast.outsider)
-    assert _has(result, 2, "Số thẻ đảng viên", "Bạn không có quyền sửa dữ liệu của đảng viên")
+    unknown = run_csv("exemptions", [["99999999", "01/01/2024", "", "Sức khỏe", ""]], user=cast.outsider)
+    assert [(e.row, e.column, e.message.replace(card, "X")) for e in result.errors] == [
+        (e.row, e.column, e.message.replace("99999999", "X")) for e in unknown.errors
+    ]
+    assert _has(result, 2, "Số thẻ đảng viên", "Không tìm thấy đảng viên có số thẻ")
+
+
+def test_a_citizen_id_of_someone_out_of_scope_names_nobody(cast):
+    theirs = make_member(cast.other_cell, full_name="Đỗ Văn Khác", card_number="53207432", citizen_id="001099000111")
+    row = ["88880001", "Lê Văn Mới", "Nam", "", theirs.citizen_id, "", "", "01/01/2010", "01/01/2011", ""]
+    refused = run_csv("members", [row], user=cast.leader_user)
+    [error] = [e for e in refused.errors if e.column == "Số CCCD"]
+    assert "53207432" not in error.message and "đã có trong hồ sơ của một đảng viên khác" in error.message
+    # Staff who may read that member are told whose it is.
+    assert any("53207432" in e.message for e in run_csv("members", [row], user=cast.outsider).errors)
 
 
 def test_a_duplicate_of_a_row_that_has_other_errors_is_still_reported(cast):
