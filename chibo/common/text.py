@@ -24,3 +24,15 @@ def sort_name(full_name: str) -> str:
     if len(parts) < 2:
         return parts[0] if parts else ""
     return " ".join([parts[-1], *parts[:-1]])
+
+
+NAME_MESSAGE = "Họ và tên phải bắt đầu bằng một chữ cái (không bắt đầu bằng =, +, -, @ hay dấu cách)."
+
+
+def name_error(full_name: str) -> str | None:
+    """A person's name starts with a letter. Anything else is a typo or a spreadsheet formula
+    (`=HYPERLINK(…)`) that would come alive when a roster is opened in Excel."""
+    value = (full_name or "").lstrip(" ")
+    if value and not value[0].isalpha():
+        return NAME_MESSAGE
+    return None

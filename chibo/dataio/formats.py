@@ -70,7 +70,7 @@ class Column:
     header: str
     attr: str
     required: bool = False
-    type: str = "text"  # text, date, time, datetime, bool, choice, citizen_id, int
+    type: str = "text"  # text, name, date, time, datetime, bool, choice, citizen_id, int
     choice: Choice | None = None
     max_length: int | None = None
 
@@ -117,7 +117,7 @@ FORMATS: dict[str, Format] = {
             "Đảng viên",
             (
                 CARD,
-                Column("Họ và tên", "full_name", required=True, max_length=120),
+                Column("Họ và tên", "full_name", required=True, type="name", max_length=120),
                 Column("Giới tính", "gender", required=True, type="choice", choice=GENDER),
                 Column("Ngày sinh", "birth_date", type="date"),
                 Column("Số CCCD", "citizen_id", type="citizen_id"),
@@ -275,7 +275,7 @@ FORMATS: dict[str, Format] = {
                 Column("Trực tuyến", "online", type="bool"),
                 Column("Số giờ", "hours", type="int"),
                 CARD,
-                Column("Họ và tên", "full_name", max_length=120),
+                Column("Họ và tên", "full_name", type="name", max_length=120),
                 Column("Trạng thái", "status", type="choice", choice=PARTICIPATION_STATUS),
                 Column("Số chứng chỉ", "certificate_number", max_length=60),
                 Column("Ngày hoàn thành", "completed_on", type="date"),

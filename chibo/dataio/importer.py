@@ -19,7 +19,7 @@ from django.db import IntegrityError, connection, transaction
 from chibo.audit.models import Action
 from chibo.audit.services import audit_bulk, snapshot
 from chibo.common.dates import fmt, today
-from chibo.common.text import clean_name, fold
+from chibo.common.text import clean_name, fold, name_error
 from chibo.dataio.bulk import copy_audit, copy_members, new_member, use_copy
 from chibo.dataio.formats import (
     FORMATS,
@@ -313,6 +313,8 @@ def _reader(column: Column) -> Callable:
         value = raw.strip() if raw.__class__ is str else text_of(raw)
         if limit and len(value) > limit:
             raise CellError(f"Dài quá {limit} ký tự.")
+        if column.type == "name" and (problem := name_error(value)):
+            raise CellError(problem)
         if column.type == "email":
             try:
                 validate_email(value)

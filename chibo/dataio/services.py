@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from chibo.audit.models import Action, AuditEntry
 from chibo.audit.services import user_row
+from chibo.common.spreadsheet import csv_row, xlsx_text
 from chibo.dataio.changes import notify_import
 from chibo.dataio.formats import ALL, FORMATS, KINDS, format_value
 from chibo.dataio.importer import Checker, Context, ImportRejected, Plan, RowError, write_plans
@@ -350,7 +351,7 @@ def _write_csv(kind: str, org, out: io.BytesIO) -> int:
     writer.writerow(fmt_.headers)
     n = 0
     for row in _iter_rows(kind, org):
-        writer.writerow([format_value(v, c, for_xlsx=False) for v, c in zip(row, fmt_.columns, strict=True)])
+        writer.writerow(csv_row(format_value(v, c, for_xlsx=False) for v, c in zip(row, fmt_.columns, strict=True)))
         n += 1
     # The BOM tells Excel the file is UTF-8, so Vietnamese opens correctly on double-click.
     out.write(text.getvalue().encode("utf-8-sig"))
@@ -371,6 +372,7 @@ def _write_xlsx(kinds: list[str], org, out: io.BytesIO) -> int:
             cells = []
             for value, column in zip(row, fmt_.columns, strict=True):
                 cell = WriteOnlyCell(ws, value=format_value(value, column, for_xlsx=True))
+                xlsx_text(cell)
                 if column.type == "date" and value is not None:
                     cell.number_format = "DD/MM/YYYY"
                 cells.append(cell)

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from chibo.common.dates import today
+from chibo.common.spreadsheet import csv_row
 from chibo.dataio.access import get_export_org_for_user, get_job_for_user, require_data_manager, root_orgs_for
 from chibo.dataio.formats import ALL, FORMATS, KINDS
 from chibo.dataio.forms import ExportForm, ImportForm
@@ -105,7 +106,7 @@ def job_errors(request, pk: int):
     out = io.StringIO(newline="")
     writer = csv.writer(out)
     writer.writerow(["Trang", "Dòng", "Cột", "Lỗi"])
-    writer.writerows([e.get("sheet", ""), e["row"], e["column"], e["message"]] for e in job.errors)
+    writer.writerows(csv_row([e.get("sheet", ""), e["row"], e["column"], e["message"]]) for e in job.errors)
     response = HttpResponse(out.getvalue().encode("utf-8-sig"), content_type=CONTENT_TYPES["csv"])
     response["Content-Disposition"] = f'attachment; filename="loi-nhap-{job.pk}.csv"'
     return response

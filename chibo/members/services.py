@@ -9,7 +9,7 @@ from chibo.audit.models import Action
 from chibo.audit.services import audit_log, snapshot
 from chibo.common.dates import fmt, today
 from chibo.common.signals import cells_changed
-from chibo.common.text import clean_name, fold, sort_name
+from chibo.common.text import clean_name, fold, name_error, sort_name
 from chibo.members import access
 from chibo.members.models import (
     Exemption,
@@ -47,6 +47,8 @@ def _raise(problem) -> None:
 
 
 def _check_member(member: Member) -> None:
+    if problem := name_error(member.full_name):
+        raise ValidationError({"full_name": problem})
     _raise(
         member_dates_problem(
             birth_date=member.birth_date,

@@ -16,6 +16,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from chibo.common.dates import fmt, month_end, today
+from chibo.common.spreadsheet import xlsx_sheet_text
 from chibo.orgs.access import orgs_visible_to
 from chibo.orgs.models import Organisation, OrgKind
 from chibo.reporting import engine, facts, fixes, targets
@@ -475,6 +476,8 @@ def render_xlsx(data: ReportData) -> bytes:
     _children_sheet(wb.create_sheet("Đơn vị trực thuộc"), data)
     for fix in data.fixes:
         _fix_sheet(wb.create_sheet(fix.sheet[:31]), fix)
+    for ws in wb.worksheets:
+        xlsx_sheet_text(ws)
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()

@@ -291,3 +291,14 @@ def test_text_is_trimmed_and_an_empty_citizen_id_means_none(cast, api_as):
         client, "/api/v1/members", new_member(cast.cell, full_name="   ", card_number="093")
     )
     assert blank_name.json()["errors"] == [{"field": "full_name", "message": "Không được để trống."}]
+
+
+def test_a_formula_is_not_a_name(cast, api_as):
+    from chibo.common.text import NAME_MESSAGE
+
+    url = f"/api/v1/members/{cast.member.pk}"
+    response = patch_json(api_as(cast.staff), url, {"full_name": '=HYPERLINK("http://x.example/","Bấm")'})
+    assert response.status_code == 422
+    assert response.json()["errors"] == [{"field": "full_name", "message": NAME_MESSAGE}]
+    cast.member.refresh_from_db()
+    assert not cast.member.full_name.startswith("=")
