@@ -281,6 +281,11 @@ TASKS = {
 
 # Imports above this many rows are checked and written by the background worker.
 CHIBO_IMPORT_BACKGROUND_ROWS = env_int("CHIBO_IMPORT_BACKGROUND_ROWS", 2000)
+# Limits on an import file, checked before it is parsed: a 1 MB workbook can inflate to gigabytes of XML.
+# The upload limit is the web form's; the unzipped size and the row count apply to `chibo import-data` too.
+CHIBO_IMPORT_MAX_UPLOAD_MB = env_int("CHIBO_IMPORT_MAX_UPLOAD_MB", 50)
+CHIBO_IMPORT_MAX_UNZIPPED_MB = env_int("CHIBO_IMPORT_MAX_UNZIPPED_MB", 400)
+CHIBO_IMPORT_MAX_ROWS = env_int("CHIBO_IMPORT_MAX_ROWS", 1_000_000)
 # Imports changing more rows than this get one audit entry for the whole file, not one per row.
 CHIBO_IMPORT_AUDIT_ROWS_MAX = env_int("CHIBO_IMPORT_AUDIT_ROWS_MAX", 50000)
 CHIBO_PAGE_SIZE = 50

@@ -1,6 +1,7 @@
 from pathlib import Path
 
 from django import forms
+from django.conf import settings
 
 from chibo.common.forms import Form
 from chibo.dataio.formats import ALL, KIND_CHOICES
@@ -16,7 +17,14 @@ class ImportForm(forms.Form):
         if upload is None:
             return data
         suffix = Path(upload.name).suffix.lower()
-        if suffix not in (".csv", ".xlsx"):
+        limit = settings.CHIBO_IMPORT_MAX_UPLOAD_MB
+        if upload.size > limit * 1024 * 1024:
+            self.add_error(
+                "file",
+                f"Tệp lớn hơn {limit} MB, quá giới hạn tải lên. Hãy chia tệp, hoặc nhờ quản trị hệ thống "
+                "nhập bằng lệnh chibo import-data.",
+            )
+        elif suffix not in (".csv", ".xlsx"):
             self.add_error("file", "Chỉ nhận tệp .csv hoặc .xlsx.")
         elif kind == ALL and suffix != ".xlsx":
             self.add_error("file", "Nhập tất cả các loại dữ liệu cần một tệp .xlsx có mỗi loại một trang.")
