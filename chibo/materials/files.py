@@ -7,15 +7,14 @@ read for the search.
 
 import io
 import logging
-import zipfile
 from pathlib import Path
 
+from chibo.common.files import content_matches, mismatch_words
 from chibo.meetings.services.preparation import MATERIAL_EXTENSIONS, MATERIAL_MAX_BYTES
 
 logger = logging.getLogger(__name__)
 
 ALLOWED = "PDF, DOCX hoặc ảnh (JPG, PNG, WEBP)"
-IMAGE_FORMATS = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG", ".webp": "WEBP"}
 # Text beyond this is not searched: a 20 MB PDF of scanned text would otherwise fill the table.
 MAX_TEXT = 500_000
 
@@ -33,38 +32,13 @@ def file_problem(name: str, data: bytes, size: int | None = None) -> str | None:
     if size > MATERIAL_MAX_BYTES:
         mb = MATERIAL_MAX_BYTES // (1024 * 1024)
         return f"{label}: dung lượng tối đa {mb} MB; tệp này {size / (1024 * 1024):.1f} MB."
-    if ext == ".pdf" and not data.startswith(b"%PDF-"):
-        return f"{label}: nội dung không phải tệp PDF."
-    if ext == ".docx" and not _is_docx(data):
-        return f"{label}: nội dung không phải tệp Word (DOCX)."
-    if ext in IMAGE_FORMATS and not _is_image(data, IMAGE_FORMATS[ext]):
-        return f"{label}: nội dung không phải ảnh {ext[1:].upper()} hợp lệ."
+    if not content_matches(ext, data):
+        return f"{label}: {mismatch_words(ext)}."
     return None
 
 
 def content_type(name: str) -> str:
     return MATERIAL_EXTENSIONS.get(Path(name).suffix.lower(), "application/octet-stream")
-
-
-def _is_docx(data: bytes) -> bool:
-    if not data.startswith(b"PK"):
-        return False
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            return "word/document.xml" in archive.namelist()
-    except zipfile.BadZipFile:
-        return False
-
-
-def _is_image(data: bytes, expected: str) -> bool:
-    from PIL import Image, UnidentifiedImageError
-
-    try:
-        with Image.open(io.BytesIO(data)) as image:
-            image.verify()
-            return image.format == expected
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
-        return False
 
 
 def extract_text(name: str, data: bytes) -> str:

@@ -5,6 +5,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from chibo.common.files import content_matches, mismatch_words
 from chibo.members.models import WorkStatus
 from chibo.resolutions.models import ACTIVE_STATUSES, ResolutionKind, TaskStatus
 
@@ -81,7 +82,8 @@ def progress_problem(progress) -> str | None:
     return None
 
 
-def note_file_problem(name: str, size: int) -> str | None:
+def note_file_problem(name: str, size: int, data: bytes | None = None) -> str | None:
+    """`data`, when given, must be what the extension says (chibo.common.files)."""
     ext = ("." + name.rsplit(".", 1)[-1].lower()) if "." in (name or "") else ""
     if ext not in NOTE_EXTENSIONS:
         return "Tệp đính kèm: chỉ nhận PDF, DOCX, XLSX hoặc ảnh (JPG, PNG, WEBP)."
@@ -92,6 +94,8 @@ def note_file_problem(name: str, size: int) -> str | None:
             f"Tệp đính kèm: dung lượng tối đa {NOTE_MAX_BYTES // (1024 * 1024)} MB; "
             f"tệp này {size / (1024 * 1024):.1f} MB."
         )
+    if data is not None and not content_matches(ext, data):
+        return f"Tệp đính kèm: {mismatch_words(ext)}."
     return None
 
 

@@ -13,6 +13,7 @@ from chibo.audit.models import Action
 from chibo.audit.services import audit_log, snapshot
 from chibo.common.collation import name_order
 from chibo.common.dates import fmt
+from chibo.common.files import read_upload
 from chibo.common.signals import cells_changed
 from chibo.meetings.models import Attendance, Meeting, MeetingKind, MeetingStatus, MotionKind, Vote
 from chibo.meetings.services.minutes import attendance_counts, local_dt, meeting_date, percent
@@ -374,7 +375,9 @@ def task_report(
     if problem:
         raise ValidationError({"progress": problem})
     if file is not None:
-        problem = rules.note_file_problem(file.name, file.size)
+        problem = rules.note_file_problem(file.name, file.size) or rules.note_file_problem(
+            file.name, file.size, read_upload(file)
+        )
         if problem:
             raise ValidationError({"file": problem})
     if not text and file is None and progress is None and not mark_done:

@@ -10,6 +10,7 @@ from chibo.meetings.models import AbsenceReport, CalendarFeed, Meeting, MeetingK
 from chibo.meetings.services import preparation as prep
 from chibo.meetings.services.planning import meeting_create
 from chibo.members.services import membership_open
+from tests.files import docx
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +43,7 @@ def test_a_member_sees_upcoming_meetings_and_only_published_materials(cast, upco
     published = prep.material_add(
         meeting=upcoming,
         title="Tài liệu học tập",
-        file=SimpleUploadedFile("hoc-tap.docx", b"PK docx"),
+        file=SimpleUploadedFile("hoc-tap.docx", docx()),
         publish=True,
         by=SYSTEM,
     )

@@ -123,6 +123,29 @@ def test_materials_are_pdf_docx_or_images_within_the_size_limit(meeting, name, s
     assert message in err.value.message_dict["file"][0]
 
 
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("trang.pdf", b"<html><script>alert(1)</script></html>", "Tệp: nội dung không phải tệp PDF."),
+        ("anh.png", b'<svg xmlns="http://www.w3.org/2000/svg"><script>x()</script></svg>', "ảnh PNG hợp lệ"),
+        ("van-ban.docx", b"PK\x03\x04 not a document", "nội dung không phải tệp Word (DOCX)"),
+    ],
+)
+def test_a_material_is_checked_by_its_content_not_its_name(meeting, name, data, message):
+    with pytest.raises(ValidationError) as err:
+        prep.material_add(meeting=meeting, title="Tệp", file=SimpleUploadedFile(name, data), by=SYSTEM)
+    assert message in err.value.message_dict["file"][0]
+    assert not meeting.materials.exists()
+
+
+def test_real_files_of_each_type_are_accepted(meeting):
+    from tests.files import PDF, PNG, docx
+
+    for name, data in [("a.pdf", PDF), ("b.png", PNG), ("c.docx", docx())]:
+        prep.material_add(meeting=meeting, title=name, file=SimpleUploadedFile(name, data), by=SYSTEM)
+    assert meeting.materials.count() == 3
+
+
 def test_a_member_reports_an_absence_and_edits_it_until_the_meeting_opens(cast, meeting):
     prep.absence_report_submit(meeting=meeting, member=cast.member, reason="Đi khám bệnh", by=SYSTEM)
     prep.absence_report_submit(meeting=meeting, member=cast.member, reason="Đi khám bệnh ở Bạch Mai", by=SYSTEM)

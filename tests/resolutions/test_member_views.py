@@ -11,15 +11,11 @@ from chibo.orgs.models import RoleKind
 from chibo.resolutions import rules, services
 from chibo.resolutions.models import Task, TaskNote, TaskStatus
 from tests.factories import make_member, make_user
+from tests.files import PNG
 from tests.resolutions.conftest import hold_meeting, local
 
 pytestmark = pytest.mark.django_db
 
-PNG = (
-    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4"
-    b"\x89\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\xa7\x35\x81\x84\x00\x00\x00\x00IEND"
-    b"\xaeB`\x82"
-)
 
 
 @pytest.fixture

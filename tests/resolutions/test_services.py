@@ -13,6 +13,7 @@ from chibo.resolutions import services
 from chibo.resolutions.models import Resolution, ResolutionKind, ResolutionStatus, Task, TaskNote, TaskStatus
 from chibo.resolutions.selectors import review_tasks
 from tests.factories import make_member
+from tests.files import PNG
 from tests.resolutions.conftest import hold_meeting, local, open_meeting
 
 
@@ -88,7 +89,7 @@ class TestMemberReport:
             by=cast.member_user,
             text="Đã vận động 12/20 hộ",
             progress=60,
-            file=SimpleUploadedFile("anh.png", b"\x89PNG fake", content_type="image/png"),
+            file=SimpleUploadedFile("anh.png", PNG, content_type="image/png"),
         )
         task.refresh_from_db()
         assert (task.status, task.progress) == (TaskStatus.IN_PROGRESS, 60)
@@ -104,11 +105,15 @@ class TestMemberReport:
             ("virus.exe", 10, "chỉ nhận"),
             ("rong.pdf", 0, "tệp rỗng"),
             ("to.pdf", 11 * 1024 * 1024, "tối đa 10 MB"),
+            # Checked by content: a web page saved as .pdf, an SVG (it can hold script) saved as .png.
+            ("trang.pdf", b"<html><script>alert(1)</script></html>", "nội dung không phải tệp PDF"),
+            ("anh.png", b'<svg xmlns="http://www.w3.org/2000/svg"><script>x()</script></svg>', "ảnh PNG"),
+            ("bang.xlsx", b"PK\x03\x04 not a workbook", "nội dung không phải tệp Excel (XLSX)"),
         ],
     )
     def test_rejected_files_store_nothing(self, cast, held, name, size, message):
         (task,) = assign(held, [cast.member], cast.leader_user)
-        upload = SimpleUploadedFile(name, b"x" * size)
+        upload = SimpleUploadedFile(name, size if isinstance(size, bytes) else b"x" * size)
         with pytest.raises(ValidationError) as err:
             services.task_report(task=task, by=cast.member_user, text="Kèm tệp", file=upload)
         assert message in err.value.message_dict["file"][0]

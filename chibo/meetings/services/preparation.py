@@ -16,6 +16,7 @@ from chibo.audit.models import Action
 from chibo.audit.services import audit_log, snapshot
 from chibo.common.access import is_system
 from chibo.common.dates import local_midnight, today
+from chibo.common.files import content_matches, mismatch_words, read_upload
 from chibo.meetings import access
 from chibo.meetings.calendar import invitation_ics
 from chibo.meetings.models import (
@@ -160,7 +161,8 @@ def _change_count(meeting: Meeting) -> int:
 # --- materials --------------------------------------------------------------------------------------------
 
 
-def material_problem(name: str, size: int) -> str | None:
+def material_problem(name: str, size: int, data: bytes | None = None) -> str | None:
+    """`data`, when given, must be what the extension says (chibo.common.files)."""
     ext = Path(name or "").suffix.lower()
     if ext not in MATERIAL_EXTENSIONS:
         return "Tệp: chỉ nhận tài liệu PDF, DOCX hoặc ảnh (JPG, PNG, WEBP)."
@@ -168,6 +170,8 @@ def material_problem(name: str, size: int) -> str | None:
         return f"Tệp: dung lượng tối đa {MATERIAL_MAX_BYTES // (1024 * 1024)} MB; tệp này {size / (1024 * 1024):.1f} MB."
     if size == 0:
         return "Tệp: tệp rỗng."
+    if data is not None and not content_matches(ext, data):
+        return f"Tệp: {mismatch_words(ext)}."
     return None
 
 
@@ -190,7 +194,9 @@ def material_add(*, meeting: Meeting, title: str, file, publish: bool = False, b
         raise ValidationError({"title": "Tên tài liệu: không được để trống."})
     if file is None:
         raise ValidationError({"file": "Tệp: hãy chọn tệp tài liệu."})
-    problem = material_problem(file.name, file.size)
+    problem = material_problem(file.name, file.size) or material_problem(
+        file.name, file.size, read_upload(file)
+    )
     if problem:
         raise ValidationError({"file": problem})
     material = MeetingMaterial(meeting=meeting, title=title, uploaded_by=_account(by))
