@@ -65,7 +65,7 @@ def _secret_key() -> str:
     key_file = DATA_DIR / "secret_key"
     if key_file.exists():
         return key_file.read_text().strip()
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    DATA_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
     key = secrets.token_urlsafe(50)
     key_file.write_text(key)
     key_file.chmod(0o600)
@@ -259,6 +259,9 @@ STATIC_ROOT = Path(env_str("STATIC_ROOT", str(DATA_DIR / "static")))
 # chibo/ itself is not an app, so its static/ folder must be named for finders and collectstatic.
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(DATA_DIR / "media")))
+# Uploaded and generated files hold personal data (Decree 13/2023): readable by the server's account only.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 MEDIA_URL = "media/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -286,6 +289,9 @@ CHIBO_IMPORT_BACKGROUND_ROWS = env_int("CHIBO_IMPORT_BACKGROUND_ROWS", 2000)
 CHIBO_IMPORT_MAX_UPLOAD_MB = env_int("CHIBO_IMPORT_MAX_UPLOAD_MB", 50)
 CHIBO_IMPORT_MAX_UNZIPPED_MB = env_int("CHIBO_IMPORT_MAX_UNZIPPED_MB", 400)
 CHIBO_IMPORT_MAX_ROWS = env_int("CHIBO_IMPORT_MAX_ROWS", 1_000_000)
+# Stored import files that were refused, failed or never confirmed are deleted after this many hours
+# by `chibo imports-cleanup` (they hold personal data).
+CHIBO_IMPORT_FILES_KEEP_HOURS = env_int("CHIBO_IMPORT_FILES_KEEP_HOURS", 72)
 # Imports changing more rows than this get one audit entry for the whole file, not one per row.
 CHIBO_IMPORT_AUDIT_ROWS_MAX = env_int("CHIBO_IMPORT_AUDIT_ROWS_MAX", 50000)
 CHIBO_PAGE_SIZE = 50

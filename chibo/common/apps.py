@@ -10,5 +10,7 @@ class CommonConfig(AppConfig):
         from django.db.backends.signals import connection_created
 
         from chibo.common.collation import register_sqlite_collation
+        from chibo.common.files import make_sqlite_private
 
         connection_created.connect(register_sqlite_collation)
+        connection_created.connect(make_sqlite_private)

@@ -57,3 +57,31 @@ def _is_image(data: bytes, expected: str) -> bool:
             return image.format == expected
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError):
         return False
+
+
+def write_private(path, content: bytes) -> None:
+    """Write a file only its owner can read: exports, reports and slips list members by name."""
+    import os
+
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as out:
+        os.fchmod(out.fileno(), 0o600)  # an existing file keeps its mode otherwise
+        out.write(content)
+
+
+_private_databases: set[str] = set()
+
+
+def make_sqlite_private(sender, connection, **kwargs) -> None:
+    """connection_created: the SQLite file (and so its -wal and -shm, which SQLite creates with the same
+    mode) readable by its owner only, once per process."""
+    import os
+
+    if connection.vendor != "sqlite":
+        return
+    name = str(connection.settings_dict.get("NAME") or "")
+    if not name or name in _private_databases or name == ":memory:" or name.startswith("file:"):
+        return
+    if os.path.exists(name):
+        os.chmod(name, 0o600)
+        _private_databases.add(name)

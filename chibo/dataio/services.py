@@ -191,6 +191,39 @@ def import_jobs_expire(jobs=None, *, now=None) -> int:
     )
 
 
+FILE_REMOVED_MESSAGE = (
+    "Tệp đã được xóa vì chờ xác nhận quá {} giờ (tệp có dữ liệu cá nhân, không giữ lâu hơn cần thiết). "
+    "Chưa ghi dòng nào; hãy tải tệp lên lại."
+)
+
+
+def import_files_cleanup(*, hours: int | None = None, now=None) -> int:
+    """Delete the stored files of import jobs older than `hours` that no one is working on: refused or
+    failed files, and checked files never confirmed (those jobs can no longer be confirmed and say why).
+    Personal data (Decree 13/2023) is kept no longer than the import needs it. Returns files deleted."""
+    hours = settings.CHIBO_IMPORT_FILES_KEEP_HOURS if hours is None else hours
+    now = now or timezone.now()
+    old = (
+        ImportJob.objects.filter(created_at__lt=now - dt.timedelta(hours=hours))
+        .exclude(status__in=RUNNING_STATUSES)
+        .exclude(file="")
+    )
+    deleted = 0
+    for job in old.iterator():
+        job.file.delete(save=False)  # a file already gone is not an error
+        ImportJob.objects.filter(pk=job.pk).update(file="")
+        deleted += 1
+    old_checked = ImportJob.objects.filter(
+        created_at__lt=now - dt.timedelta(hours=hours), status=JobStatus.CHECKED, file=""
+    )
+    old_checked.update(
+        status=JobStatus.FAILED,
+        errors=[RowError(0, "", FILE_REMOVED_MESSAGE.format(hours)).as_dict()],
+        finished_at=now,
+    )
+    return deleted
+
+
 def import_job_confirm(*, job: ImportJob) -> bool:
     """The user confirmed a clean check. Only the first confirm moves the job on: a re-posted form
     finds it no longer CHECKED, so the file is never written twice."""

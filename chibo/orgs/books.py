@@ -7,6 +7,7 @@ from django.core.management.base import CommandError
 
 from chibo.audit.models import Action
 from chibo.audit.services import audit_log
+from chibo.common.files import write_private
 from chibo.orgs.models import Organisation
 
 
@@ -34,7 +35,7 @@ def book_target(cell_code: str, year: int, output: str, formats) -> tuple[Organi
 
 def write_book(output: str, content: bytes, cell: Organisation) -> None:
     try:
-        Path(output).write_bytes(content)
+        write_private(Path(output), content)
     except OSError as exc:
         raise CommandError(f"Không ghi được tệp {output}: {exc.strerror}.") from exc
     # A book names members (absence reasons, tasks): the export is logged like any other.

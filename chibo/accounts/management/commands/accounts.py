@@ -13,6 +13,7 @@ from chibo.accounts import services
 from chibo.accounts.access import can_issue_slip, can_manage_accounts
 from chibo.accounts.slips import render_slips_pdf
 from chibo.common.access import SYSTEM
+from chibo.common.files import write_private
 from chibo.members.models import Member
 from chibo.orgs.models import Organisation
 
@@ -56,7 +57,7 @@ class Command(BaseCommand):
         return org
 
     def _write(self, path, slips):
-        Path(path).write_bytes(render_slips_pdf(slips))
+        write_private(Path(path), render_slips_pdf(slips))
         self.stdout.write(f"Đã ghi {len(slips)} phiếu vào {path}.")
 
     def _create(self, *, org_code, slips=None, by, **_):

@@ -3,6 +3,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from chibo.common.files import write_private
 from chibo.dataio.formats import ALL, KINDS
 from chibo.dataio.services import export_data
 from chibo.orgs.models import Organisation
@@ -30,5 +31,5 @@ class Command(BaseCommand):
             content, rows = export_data(kind=kind, filename=file, org=scope, user=account)
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
-        Path(file).write_bytes(content)
+        write_private(Path(file), content)
         self.stdout.write(f"Đã xuất {rows} dòng vào {file}.")

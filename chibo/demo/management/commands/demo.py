@@ -131,7 +131,7 @@ class Command(BaseCommand):
         host, port = options["host"], options["port"]
         if not options["no_serve"] and not _port_is_free(host, port):
             raise CommandError(f"Cổng {port} đang được dùng. Hãy chạy lại với --port {port + 1}.")
-        settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
+        settings.DATA_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
         db = settings.DATABASES["default"]
         where = (
             db["NAME"]

@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from chibo.common.files import write_private
 from chibo.orgs.models import Organisation
 from chibo.reporting import periods, reports
 
@@ -30,5 +31,5 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         path = Path(output or reports.filename(org, parsed, format))
         # Run from the server by an operator: every direct unit is shown (no user to scope by).
-        path.write_bytes(reports.build(org, parsed, format))
+        write_private(path, reports.build(org, parsed, format))
         self.stdout.write(f"Đã ghi {path} ({org.name}, {parsed.label}).")
