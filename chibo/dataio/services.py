@@ -391,6 +391,25 @@ def _write_csv(kind: str, org, out: io.BytesIO) -> int:
     return n
 
 
+# Wide enough that a date is not '###' and a name is read whole.
+_WIDTH_BY_TYPE = {"date": 12, "datetime": 17, "time": 8, "bool": 8, "name": 28, "citizen_id": 14}
+
+
+def _column_width(column) -> int:
+    wide = column.max_length and column.max_length >= 200
+    base = _WIDTH_BY_TYPE.get(column.type, 40 if wide else 16)
+    return max(base, min(len(column.header) + 2, 30))
+
+
+def _sheet_layout(ws, fmt_) -> None:
+    """Column widths and a frozen header row, set before a write-only sheet gets its rows."""
+    from openpyxl.utils import get_column_letter
+
+    for index, column in enumerate(fmt_.columns, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = _column_width(column)
+    ws.freeze_panes = "A2"
+
+
 def _write_xlsx(kinds: list[str], org, out: io.BytesIO) -> int:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
@@ -400,6 +419,7 @@ def _write_xlsx(kinds: list[str], org, out: io.BytesIO) -> int:
     for kind in kinds:
         fmt_ = FORMATS[kind]
         ws = book.create_sheet(fmt_.title)
+        _sheet_layout(ws, fmt_)
         ws.append(fmt_.headers)
         for row in _iter_rows(kind, org):
             cells = []

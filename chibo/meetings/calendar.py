@@ -50,12 +50,18 @@ def _calendar(method: str | None = None) -> Calendar:
 
 def _event(meeting: Meeting, *, sequence: int = 0) -> Event:
     zone = zoneinfo.ZoneInfo(settings.TIME_ZONE)
-    start = meeting.scheduled_at.astimezone(zone)
+    # A meeting that was held shows when it really began and ended; a planned one, its plan.
+    if meeting.started_at and meeting.ended_at:
+        start = meeting.started_at.astimezone(zone)
+        end = meeting.ended_at.astimezone(zone)
+    else:
+        start = meeting.scheduled_at.astimezone(zone)
+        end = start + duration_of(meeting)
     event = Event()
     event.add("uid", uid_of(meeting))
     event.add("dtstamp", timezone.now().astimezone(dt.UTC))
     event.add("dtstart", start)
-    event.add("dtend", start + duration_of(meeting))
+    event.add("dtend", end)
     event.add("summary", summary_of(meeting))
     if meeting.place:
         event.add("location", meeting.place)

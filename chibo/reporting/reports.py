@@ -352,6 +352,21 @@ def _sheet_setup(ws, widths: list[int], header_row: int) -> None:
         cell.alignment = Alignment(wrap_text=True, vertical="center")
 
 
+def _print_setup(ws, title_rows: str) -> None:
+    """A4 landscape, as wide as one page and as many pages down as needed, the header on every page:
+    a committee prints these sheets for its meeting."""
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.print_title_rows = title_rows
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+
+
 def _indicator_sheet(ws, data: ReportData) -> None:
     from openpyxl.styles import Font
 
@@ -401,6 +416,7 @@ def _indicator_sheet(ws, data: ReportData) -> None:
         if cell.column == 1:
             cell.font = Font(bold=True)
     ws.freeze_panes = f"A{header + 1}"
+    _print_setup(ws, f"{header}:{header}")
 
 
 def _children_sheet(ws, data: ReportData) -> None:
@@ -440,6 +456,7 @@ def _children_sheet(ws, data: ReportData) -> None:
             wrap_text=True, horizontal="center", vertical="center"
         )
     ws.freeze_panes = f"{get_column_letter(3)}3"
+    _print_setup(ws, "1:2")
 
 
 def _short(key: str) -> str:
@@ -466,6 +483,17 @@ def _fix_sheet(ws, fix: FixSheet) -> None:
         ws.append(["Không có."])
     _sheet_setup(ws, [_WIDTHS.get(h, max(12, min(30, len(h) + 2))) for h in fix.headers], 2)
     ws.freeze_panes = "A3"
+    _print_setup(ws, "1:2")
+
+
+def general_situation(org: Organisation, day: dt.date, cells: int, members: int, working: int) -> str:
+    """The report's first sentence, worded for the unit: a cell does not "have 1 cell"."""
+    people = (
+        f"{members} đảng viên (trong đó {working} đảng viên đang công tác, không được miễn sinh hoạt đảng)"
+    )
+    if org.kind == OrgKind.CELL:
+        return f"Đến ngày {fmt(day)}, {org.name} có {people}."
+    return f"Đến ngày {fmt(day)}, {org.name} có {cells} chi bộ, {people}."
 
 
 def render_xlsx(data: ReportData) -> bytes:
@@ -589,9 +617,7 @@ def render_docx(data: ReportData) -> bytes:
     _para(document, "I. TÌNH HÌNH CHUNG", bold=True, before=6)
     _para(
         document,
-        f"Đến ngày {fmt(_read_day(data.period))}, {org.name} có {data.cells} chi bộ, "
-        f"{data.members} đảng viên (trong đó {data.working} đảng viên đang công tác, không được miễn "
-        "sinh hoạt đảng).",
+        general_situation(org, _read_day(data.period), data.cells, data.members, data.working),
         align="justify",
     )
     if data.plan is not None:

@@ -120,3 +120,14 @@ def test_the_error_list_of_an_import_is_neutralised(client, cast):
     client.force_login(cast.staff)
     response = client.get(reverse("dataio:errors", args=[job.pk]))
     assert_no_formula_in_csv(response.content.decode("utf-8-sig"), ["=A1", "@x"])
+
+
+def test_a_data_workbook_has_a_frozen_header_and_columns_wide_enough_for_dates(cast, tmp_path):
+    path = tmp_path / "tat-ca.xlsx"
+    call_command("export_data", "all", str(path), "--org", "BD")
+    book = load_workbook(path)
+    ws = book["Đảng viên"]
+    assert ws.freeze_panes == "A2"
+    widths = {ws.cell(1, i).value: ws.column_dimensions[ws.cell(1, i).column_letter].width for i in range(1, 11)}
+    assert widths["Ngày sinh"] >= 12 and widths["Họ và tên"] >= 28
+    assert all(ws_.freeze_panes == "A2" for ws_ in book.worksheets)

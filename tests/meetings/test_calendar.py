@@ -69,3 +69,18 @@ def test_a_wrong_or_revoked_token_gets_404(cast, client):
 def test_an_empty_feed_is_still_a_calendar(cast):
     cal = icalendar.Calendar.from_ical(feed_ics([], name="Trống"))
     assert cal.walk("VEVENT") == []
+
+
+def test_a_held_meeting_shows_when_it_really_began_and_ended(cast):
+    from chibo.meetings.models import Meeting, MeetingStatus
+
+    meeting = meeting_create(cell=cast.cell, kind=MeetingKind.REGULAR, scheduled_at=at(2026, 6, 2), by=SYSTEM)
+    planned = icalendar.Calendar.from_ical(feed_ics([meeting], name="Lịch")).walk("VEVENT")[0]
+    assert planned.decoded("dtstart") == at(2026, 6, 2)
+    Meeting.objects.filter(pk=meeting.pk).update(
+        status=MeetingStatus.HELD, started_at=at(2026, 6, 2, 19, 45), ended_at=at(2026, 6, 2, 22, 5)
+    )
+    meeting.refresh_from_db()
+    event = icalendar.Calendar.from_ical(feed_ics([meeting], name="Lịch")).walk("VEVENT")[0]
+    assert event.decoded("dtstart") == at(2026, 6, 2, 19, 45)
+    assert event.decoded("dtend") == at(2026, 6, 2, 22, 5)

@@ -174,3 +174,19 @@ def test_the_report_command_writes_the_workbook(cast, scenario, tmp_path):
     assert "tháng 3/2025" in out.getvalue()
     rows = {r[1]: r for r in rows_of(load_workbook(target)["Chỉ tiêu"], 8)}
     assert rows[KEYS["attendance_rate"][2]][2:4] == [10, 12]
+
+
+def test_a_cells_word_draft_does_not_say_it_has_one_cell(cast, scenario):
+    content = reports.build(cast.cell, PERIOD, reports.DOCX, user=cast.staff)
+    text = "\n".join(p.text for p in Document(io.BytesIO(content)).paragraphs)
+    assert f"{cast.cell.name} có " in text
+    assert f"{cast.cell.name} có 1 chi bộ" not in text and " chi bộ, " not in text.split("I. TÌNH HÌNH CHUNG")[1][:200]
+
+
+def test_the_indicator_workbook_prints_on_landscape_pages_fit_to_width_with_repeated_titles(cast, scenario):
+    wb = workbook(cast)
+    for ws in wb.worksheets:
+        assert ws.page_setup.orientation == "landscape", ws.title
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1, ws.title
+        assert ws.page_setup.fitToHeight == 0, ws.title  # as many pages down as needed
+        assert ws.print_title_rows, ws.title
