@@ -13,11 +13,12 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from chibo.audit.models import Action, AuditEntry
 from chibo.audit.services import user_row
+from chibo.common.dates import today
 from chibo.common.spreadsheet import csv_row, xlsx_text
 from chibo.dataio.changes import notify_import
 from chibo.dataio.formats import ALL, FORMATS, KINDS, format_value
@@ -25,7 +26,7 @@ from chibo.dataio.importer import Checker, Context, ImportRejected, Plan, RowErr
 from chibo.dataio.models import RUNNING_STATUSES, ImportJob, JobStatus
 from chibo.dataio.readers import FileProblem, read_tables
 from chibo.members.models import Exemption, Member, Membership, Position, TrainingRecord
-from chibo.members.selectors import unplaced_registered_by_q
+from chibo.members.selectors import belongs_now_q, unplaced_registered_by_q
 from chibo.orgs.models import Organisation
 
 logger = logging.getLogger(__name__)
@@ -298,11 +299,10 @@ def _member_scope(org: Organisation | None):
     members = Member.objects.all()
     if org is not None:
         cells = Organisation.objects.subtree_of(org).values("pk")
-        # Members not yet in a cell go with the organisation that registered them (members.access).
-        members = members.filter(
-            Exists(Membership.objects.filter(member=OuterRef("pk"), cell__in=cells))
-            | unplaced_registered_by_q(cells)
-        )
+        # Those who belong to the subtree now; members not yet in a cell go with the organisation that
+        # registered them (members.access). Someone who moved away keeps only their memberships and
+        # positions here, in those sheets: not their personal data, exemptions or training since.
+        members = members.filter(belongs_now_q(cells, today()) | unplaced_registered_by_q(cells))
     return members
 
 

@@ -18,7 +18,7 @@ from django.http import Http404
 from chibo.common.access import SYSTEM, Policy, deny, is_system
 from chibo.common.dates import today
 from chibo.members.models import Exemption, Member, Membership, Position, TrainingRecord
-from chibo.members.selectors import unplaced_registered_by_q
+from chibo.members.selectors import belongs_now_q, unplaced_registered_by_q
 from chibo.orgs.access import (
     can_read_members_of,
     can_see_org,
@@ -35,6 +35,7 @@ __all__ = [
     "position",
     "exemption",
     "members_visible_to",
+    "members_current_to",
     "can_write_member",
     "get_member_for_user",
     "get_position_for_user",
@@ -68,6 +69,27 @@ class MemberPolicy(Policy[Member]):
         if own is not None:
             qs = qs | Member.objects.filter(pk=own.pk)
         return qs
+
+    def current_qs(self, user) -> QuerySet:
+        """Members whose whole record (personal data, every cell) the user sees: those who belong now to
+        an organisation the user reads (a membership valid today there, or, with none valid today, their
+        last membership was there), those not yet placed that it registered, and the user's own record.
+        The others of `visible_qs` left the user's organisations: only their history there is shown."""
+        if getattr(user, "is_superuser", False) or is_system(user):
+            return Member.objects.all()
+        readable = orgs_readable_in_full(user).values("pk")
+        qs = Member.objects.filter(belongs_now_q(readable, today()) | unplaced_registered_by_q(readable))
+        own = getattr(user, "member", None) if getattr(user, "is_authenticated", False) else None
+        if own is not None:
+            qs = qs | Member.objects.filter(pk=own.pk)
+        return qs
+
+    def shows_current(self, user, obj: Member) -> bool:
+        return self.current_qs(user).filter(pk=obj.pk).exists()
+
+    def history_orgs(self, user) -> QuerySet:
+        """The organisations whose part of a former member's history the user sees."""
+        return orgs_readable_in_full(user)
 
     def writable_qs(self, user, day: dt.date | None = None) -> QuerySet:
         """Members the user may change on `day` (today): a membership valid that day in a writable cell."""
@@ -149,6 +171,7 @@ exemption = ExemptionPolicy()
 
 # The names the rest of the code has always used.
 members_visible_to = member.visible_qs
+members_current_to = member.current_qs
 can_write_member = member.can_edit
 get_member_for_user = member.get_for_user
 get_position_for_user = position.get_for_user

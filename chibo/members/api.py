@@ -25,6 +25,7 @@ from chibo.members.access import (
     get_roster_org_for_user,
     members_visible_to,
 )
+from chibo.members.access import member as member_policy
 from chibo.members.models import (
     Exemption,
     Gender,
@@ -35,7 +36,7 @@ from chibo.members.models import (
     TrainingKind,
     WorkStatus,
 )
-from chibo.members.selectors import current_membership, members_of, roster_on, search_members
+from chibo.members.selectors import current_membership, member_history, members_of, roster_on, search_members
 from chibo.orgs.models import Organisation
 
 router = Router()
@@ -56,6 +57,21 @@ class MemberOut(Schema):
     official_on: dt.date | None
     work_status: WorkStatus
     cell_id: int | None = Field(None, description="Chi bộ sinh hoạt chính thức hôm nay.")
+
+    # A member who left the caller's organisations is listed without their birth date or new cell.
+    @staticmethod
+    def resolve_birth_date(obj):
+        return _present(obj, "birth_date")
+
+    @staticmethod
+    def resolve_cell_id(obj):
+        return _present(obj, "cell_id")
+
+
+def _present(obj, field: str):
+    if isinstance(obj, dict):
+        return obj.get(field)
+    return getattr(obj, field, None) if getattr(obj, "is_current", True) else None
 
 
 class MembershipOut(Schema):
@@ -187,16 +203,19 @@ def _with_cell(qs):
     return qs.annotate(cell_id=Subquery(official_here.values("cell_id")[:1]))
 
 
+# Shown only to those who read the member's organisation now (members.access.MemberPolicy.current_qs).
+PRESENT_FIELDS = ("birth_date", "citizen_id", "phone", "email", "cell_id")
+
+
 def _detail(request, member: Member) -> dict:
     member = _with_cell(Member.objects.filter(pk=member.pk)).get()
-    return {
-        **{f: getattr(member, f) for f in MemberDetailOut.model_fields if hasattr(member, f)},
-        "memberships": member.memberships.select_related("cell").order_by("-valid_from", "-pk"),
-        "positions": member.positions.select_related("cell").order_by("-valid_from", "-pk"),
-        "exemptions": member.exemptions.order_by("-valid_from", "-pk"),
-        "trainings": member.trainings.order_by("-started_on", "-pk"),
-        "can_write": can_write_member(request.user, member),
-    }
+    full = member_policy.shows_current(request.user, member)
+    data = {f: getattr(member, f) for f in MemberDetailOut.model_fields if hasattr(member, f)}
+    if not full:
+        # A member who left the caller's organisations: their history there, nothing of now.
+        data.update({f: None for f in PRESENT_FIELDS}, phone="", email="")
+    history = member_history(member, None if full else member_policy.history_orgs(request.user))
+    return {**data, **history, "can_write": can_write_member(request.user, member)}
 
 
 # ---------------------------------------------------------------- members
@@ -209,8 +228,13 @@ def member_list(request, q: Text | None = None):
 
     `q` finds names without diacritics ("nguyen van an" finds "Nguyễn Văn An"), or an exact party card
     number or citizen ID."""
-    members = search_members(members_visible_to(request.user), q or "")
-    return _with_cell(members).order_by(*name_order())
+    current = member_policy.current_qs(request.user)
+    members = search_members(members_visible_to(request.user), q or "", identity_within=current)
+    return (
+        _with_cell(members)
+        .annotate(is_current=Exists(current.filter(pk=OuterRef("pk"))))
+        .order_by(*name_order())
+    )
 
 
 @router.get("/{member_id}", response={200: MemberDetailOut, **READ_ERRORS})

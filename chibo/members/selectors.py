@@ -3,6 +3,7 @@ import datetime as dt
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from chibo.common.collation import name_order
+from chibo.common.dated import overlapping_q
 from chibo.common.text import fold
 from chibo.members.models import Exemption, Member, Membership, MembershipKind, Position
 from chibo.orgs.models import Organisation
@@ -64,13 +65,18 @@ def members_of(org: Organisation, day: dt.date) -> QuerySet:
     return Member.objects.filter(Exists(_memberships_on(day).filter(member=OuterRef("pk"), cell__in=cells)))
 
 
-def search_members(qs: QuerySet, text: str) -> QuerySet:
-    """Accent-free, case-free search on the name, or an exact card number / citizen id."""
+def search_members(qs: QuerySet, text: str, *, identity_within: QuerySet | None = None) -> QuerySet:
+    """Accent-free, case-free search on the name, or an exact card number / citizen id. The citizen id
+    finds only members of `identity_within` (those whose personal data the searcher sees): a search
+    must not confirm the CCCD of someone who has left."""
     text = (text or "").strip()
     if not text:
         return qs
     key = fold(text)
-    return qs.filter(Q(search_name__contains=key) | Q(card_number=text) | Q(citizen_id=text))
+    by_id = Q(citizen_id=text)
+    if identity_within is not None:
+        by_id &= Q(pk__in=identity_within.values("pk"))
+    return qs.filter(Q(search_name__contains=key) | Q(card_number=text) | by_id)
 
 
 def current_membership(member: Member, day: dt.date) -> Membership | None:
@@ -84,3 +90,35 @@ def current_membership(member: Member, day: dt.date) -> Membership | None:
 
 def positions_on(cell: Organisation, day: dt.date) -> QuerySet:
     return Position.objects.valid_on(day).filter(cell=cell).select_related("member")
+
+
+def member_history(member: Member, orgs: QuerySet | None = None) -> dict[str, QuerySet]:
+    """A member's memberships, positions, exemptions and training records, newest first. With `orgs`
+    (for someone who reads a cell the member has left, members.access.MemberPolicy.current_qs): only
+    the memberships and positions in those organisations, and the exemptions and training records that
+    fall within those memberships — not where the member went, nor what happened there."""
+    memberships = member.memberships.select_related("cell").order_by("-valid_from", "-pk")
+    positions = member.positions.select_related("cell").order_by("-valid_from", "-pk")
+    exemptions = member.exemptions.order_by("-valid_from", "-pk")
+    trainings = member.trainings.order_by("-started_on", "-pk")
+    if orgs is not None:
+        memberships = memberships.filter(cell__in=orgs.values("pk"))
+        positions = positions.filter(cell__in=orgs.values("pk"))
+        spans = list(memberships.values_list("valid_from", "valid_until"))
+        exempt_q, training_q = Q(pk__in=[]), Q(pk__in=[])
+        for start, end in spans:
+            exempt_q |= overlapping_q(start, end)
+            training_q |= Q(started_on__gte=start, **({"started_on__lt": end} if end else {}))
+        exemptions = exemptions.filter(exempt_q)
+        trainings = trainings.filter(training_q)
+    return {"memberships": memberships, "positions": positions, "exemptions": exemptions, "trainings": trainings}
+
+
+def belongs_now_q(orgs, day: dt.date) -> Q:
+    """Members who belong on `day` to one of `orgs` (a queryset of organisation pks): a membership valid
+    that day there, or, with none valid that day (they left the party, or are between cells), their
+    last membership was there. Someone who moved on belongs to the new cell only."""
+    valid = Membership.objects.valid_on(day).filter(member=OuterRef("pk"))
+    later = Membership.objects.filter(member=OuterRef("member"), valid_from__gt=OuterRef("valid_from"))
+    last_here = Membership.objects.filter(member=OuterRef("pk"), cell__in=orgs).filter(~Exists(later))
+    return Exists(valid.filter(cell__in=orgs)) | (~Exists(valid) & Exists(last_here))

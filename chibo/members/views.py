@@ -18,6 +18,7 @@ from chibo.members.access import (
     get_position_for_user,
     members_visible_to,
 )
+from chibo.members.access import member as member_policy
 from chibo.members.forms import (
     EndForm,
     ExemptionFilterForm,
@@ -42,6 +43,7 @@ from chibo.members.models import (
 )
 from chibo.members.selectors import (
     current_membership,
+    member_history,
     members_of,
     official_count_on,
     positions_on,
@@ -73,7 +75,12 @@ from chibo.orgs.access import (
 
 def member_list(request):
     q = request.GET.get("q", "").strip()
-    members = search_members(members_visible_to(request.user), q).order_by(*name_order())
+    current = member_policy.current_qs(request.user)
+    members = (
+        search_members(members_visible_to(request.user), q, identity_within=current)
+        .annotate(is_current=Exists(current.filter(pk=OuterRef("pk"))))
+        .order_by(*name_order())
+    )
     return render(request, "members/list.html", {"page": paginate(request, members), "q": q})
 
 
@@ -162,17 +169,14 @@ def _member_context(request, member: Member) -> dict:
 
 def member_detail(request, pk: int):
     member = get_member_for_user(request.user, pk)
+    if member_policy.shows_current(request.user, member):
+        context = {**_member_context(request, member), **member_history(member), "full": True}
+    else:
+        # The member left the user's organisations: their history there, nothing of now (DOMAIN §3).
+        orgs = member_policy.history_orgs(request.user)
+        context = {"member": member, "cell": None, "ancestors": [], **member_history(member, orgs), "full": False}
     return render(
-        request,
-        "members/detail.html",
-        {
-            **_member_context(request, member),
-            "memberships": member.memberships.select_related("cell").order_by("-valid_from"),
-            "positions": member.positions.select_related("cell").order_by("-valid_from"),
-            "exemptions": member.exemptions.order_by("-valid_from"),
-            "trainings": member.trainings.order_by("-started_on"),
-            "can_write": can_write_member(request.user, member),
-        },
+        request, "members/detail.html", {**context, "can_write": can_write_member(request.user, member)}
     )
 
 
