@@ -124,7 +124,7 @@ class GuestOut(Schema):
     is_upper_level: bool
 
 
-class MaterialOut(Schema):
+class MeetingMaterialOut(Schema):
     id: int
     title: str
     published_at: LocalTime | None
@@ -140,7 +140,7 @@ class MeetingDetailOut(MeetingOut):
     chair: PersonOut | None
     minute_taker: PersonOut | None
     materials_published_at: LocalTime | None = Field(description="Lúc tài liệu được gửi tới đảng viên.")
-    materials: list[MaterialOut] = Field(
+    materials: list[MeetingMaterialOut] = Field(
         alias="visible_materials", description="Người không có quyền ghi chỉ thấy tài liệu đã công bố."
     )
     steps: list[StepOut]
@@ -169,7 +169,7 @@ class OpenIn(InputSchema):
 CONFIRM_SHORT = "Bắt buộc `true` khi buổi sinh hoạt ngắn hơn thời lượng tối thiểu của bộ quy định."
 
 
-class CloseIn(InputSchema):
+class MeetingCloseIn(InputSchema):
     ended_at: Moment | None = Field(
         None,
         description="Mặc định: giờ bắt đầu (dự kiến, hoặc thực tế nếu muộn hơn) + thời lượng tối thiểu, "
@@ -282,7 +282,7 @@ class MinutesIn(InputSchema):
     number: Text = Field(None, max_length=40)
 
 
-class BuildIn(InputSchema):
+class MinutesBuildIn(InputSchema):
     rebuild: bool = Field(False, description="Lập lại dự thảo từ dữ liệu đã ghi (bỏ phần đã sửa tay).")
 
 
@@ -427,12 +427,12 @@ def meeting_open(request, meeting_id: PathId, payload: OpenIn = None):
 
 
 @router.post("/{meeting_id}/close", response={200: MeetingDetailOut, **WRITE_ERRORS})
-def meeting_close(request, meeting_id: PathId, payload: CloseIn = None):
+def meeting_close(request, meeting_id: PathId, payload: MeetingCloseIn = None):
     """End an open meeting at `ended_at` (after the start, not in the future; by default the start plus
     the rule set's minimum duration); every roster line must be marked first. Shorter than the minimum
     needs `confirm_short: true`."""
     meeting = _meeting(request, meeting_id, write=True)
-    payload = payload or CloseIn()
+    payload = payload or MeetingCloseIn()
     meeting = running.meeting_close(
         meeting=meeting, ended_at=payload.ended_at, confirm_short=payload.confirm_short, by=request.user
     )
@@ -536,7 +536,7 @@ def minutes_detail(request, meeting_id: PathId):
 
 
 @router.post("/{meeting_id}/minutes/build", response={200: MinutesOut, 201: MinutesOut, **WRITE_ERRORS})
-def minutes_build(request, meeting_id: PathId, payload: BuildIn = None):
+def minutes_build(request, meeting_id: PathId, payload: MinutesBuildIn = None):
     """Build the draft from what was recorded (201); an existing draft is returned as it is (200)
     unless `rebuild`. Approved minutes are never rebuilt."""
     meeting = _meeting(request, meeting_id, write=True)

@@ -97,7 +97,7 @@ class ResolutionIn(InputSchema):
     self_assessment: Text | None = None
 
 
-class BuildIn(InputSchema):
+class ResolutionBuildIn(InputSchema):
     rebuild: bool = Field(False, description="Lập lại các phần sinh từ dữ liệu (bỏ phần đã sửa tay).")
 
 
@@ -325,7 +325,7 @@ def resolution_approve(request, resolution_id: PathId):
 @meeting_router.post(
     "/{meeting_id}/resolution", response={200: ResolutionDetailOut, 201: ResolutionDetailOut, **WRITE_ERRORS}
 )
-def resolution_build(request, meeting_id: PathId, payload: BuildIn = None):
+def resolution_build(request, meeting_id: PathId, payload: ResolutionBuildIn = None):
     """Build the draft of an open or held meeting from what it recorded (201); an existing draft is
     returned as it is (200) unless `rebuild`. A regular meeting gives a resolution, a thematic one a
     conclusion."""
