@@ -24,8 +24,10 @@ from chibo.common.api.schemas import (
     MAX_ID,
     READ_ERRORS,
     WRITE_ERRORS,
+    Count,
     Day,
     ErrorOut,
+    Flag,
     Id,
     InputSchema,
     Pagination,
@@ -175,7 +177,7 @@ class MeetingCloseIn(InputSchema):
         description="Mặc định: giờ bắt đầu (dự kiến, hoặc thực tế nếu muộn hơn) + thời lượng tối thiểu, "
         "không quá bây giờ. Không được là giờ chưa tới.",
     )
-    confirm_short: bool = Field(False, description=CONFIRM_SHORT)
+    confirm_short: Flag = Field(False, description=CONFIRM_SHORT)
 
 
 class TimesIn(InputSchema):
@@ -183,11 +185,11 @@ class TimesIn(InputSchema):
     ended_at: Moment | None = Field(
         None, description="Giờ kết thúc đúng (buổi đã họp); không đổi nếu bỏ trống."
     )
-    confirm_short: bool = Field(False, description=CONFIRM_SHORT)
+    confirm_short: Flag = Field(False, description=CONFIRM_SHORT)
 
 
 class ApproveIn(InputSchema):
-    confirm: bool = Field(
+    confirm: Flag = Field(
         False,
         description="Bắt buộc `true`: thông qua thì biên bản bị khóa (người dùng đã được hỏi và đồng ý).",
     )
@@ -246,9 +248,9 @@ class VoteOut(Schema):
 class VoteIn(InputSchema):
     kind: MotionKind = MotionKind.RESOLUTION
     motion: Text = Field(min_length=1, max_length=255)
-    in_favour: int = Field(ge=0, le=32767)
-    against: int = Field(0, ge=0, le=32767)
-    abstain: int = Field(0, ge=0, le=32767)
+    in_favour: Count = Field(ge=0, le=32767)
+    against: Count = Field(0, ge=0, le=32767)
+    abstain: Count = Field(0, ge=0, le=32767)
 
 
 class AmendmentOut(Schema):
@@ -283,7 +285,7 @@ class MinutesIn(InputSchema):
 
 
 class MinutesBuildIn(InputSchema):
-    rebuild: bool = Field(False, description="Lập lại dự thảo từ dữ liệu đã ghi (bỏ phần đã sửa tay).")
+    rebuild: Flag = Field(False, description="Lập lại dự thảo từ dữ liệu đã ghi (bỏ phần đã sửa tay).")
 
 
 class AmendmentIn(InputSchema):

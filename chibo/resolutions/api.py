@@ -22,8 +22,10 @@ from chibo.common.api.schemas import (
     MAX_ID,
     READ_ERRORS,
     WRITE_ERRORS,
+    Count,
     Day,
     ErrorOut,
+    Flag,
     Id,
     InputSchema,
     Pagination,
@@ -98,7 +100,7 @@ class ResolutionIn(InputSchema):
 
 
 class ResolutionBuildIn(InputSchema):
-    rebuild: bool = Field(False, description="Lập lại các phần sinh từ dữ liệu (bỏ phần đã sửa tay).")
+    rebuild: Flag = Field(False, description="Lập lại các phần sinh từ dữ liệu (bỏ phần đã sửa tay).")
 
 
 class TaskOut(Schema):
@@ -179,8 +181,8 @@ class TaskUpdateIn(InputSchema):
 
 class TaskNoteIn(InputSchema):
     text: Text = ""
-    progress: int | None = Field(None, ge=0, le=100, description="Tiến độ (%).")
-    done: bool = Field(False, description="Báo hoàn thành (tiến độ 100%).")
+    progress: Count | None = Field(None, ge=0, le=100, description="Tiến độ (%).")
+    done: Flag = Field(False, description="Báo hoàn thành (tiến độ 100%).")
 
 
 class TaskEvaluateIn(InputSchema):
