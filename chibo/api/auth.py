@@ -1,18 +1,15 @@
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from ninja.security import HttpBearer
 from ninja.security.session import SessionAuth
 
+from chibo.api.access import require_token_allows
 from chibo.api.models import ApiToken, hash_token
 
 # Writing last_used_at on every call would turn each read into a write; once a minute is enough
 # to tell a user which tokens are still in use.
 LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
-
-SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
-READ_ONLY_REFUSED = "Khóa API này chỉ được đọc: không dùng được để thêm, sửa hay xóa dữ liệu."
 
 
 class TokenAuth(HttpBearer):
@@ -25,8 +22,7 @@ class TokenAuth(HttpBearer):
         found = ApiToken.objects.active().select_related("user").filter(key_hash=hash_token(token)).first()
         if found is None:
             return None
-        if found.read_only and request.method not in SAFE_METHODS:
-            raise PermissionDenied(READ_ONLY_REFUSED)
+        require_token_allows(found, request.method)
         now = timezone.now()
         if found.last_used_at is None or now - found.last_used_at > LAST_USED_RESOLUTION:
             ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
