@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "ninja",  # serves Swagger UI's files locally instead of from a CDN
     "django_htmx",
+    "csp",  # its system checks refuse the old CSP_* settings
     "django_tasks",
     "django_tasks_db",
     "axes",
@@ -118,6 +119,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "chibo.common.http.RefuseNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -320,3 +322,41 @@ if not DEBUG:
     SESSION_COOKIE_HTTPONLY = True
     SECURE_CONTENT_TYPE_NOSNIFF = True
     X_FRAME_OPTIONS = "DENY"
+
+# --- HTTPS (issue 15 §4): CHIBO_HTTPS=1 when the site is served over TLS (by Chibo's proxy) -------------------
+CHIBO_HTTPS = env_bool("CHIBO_HTTPS", False)
+if CHIBO_HTTPS:
+    SECURE_SSL_REDIRECT = env_bool("CHIBO_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = env_int("CHIBO_HSTS_SECONDS", 31536000)
+    # HSTS covers the names under Chibo's own host (chibo.example.vn covers *.chibo.example.vn, not its
+    # siblings); switch off when Chibo is served at a domain's apex that has plain-HTTP subdomains.
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("CHIBO_HSTS_INCLUDE_SUBDOMAINS", True)
+    # Only a signal: nothing is preloaded until the domain's owner submits it to hstspreload.org.
+    SECURE_HSTS_PRELOAD = env_bool("CHIBO_HSTS_PRELOAD", True)
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+if CHIBO_TRUSTED_PROXY:
+    # Our proxy terminates TLS and says so; it must set (not pass on) X-Forwarded-Proto, like X-Forwarded-For.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# --- Content-Security-Policy (django-csp 4): our own files only --------------------------------------------
+# No template has inline script, style or on* handlers (tests/web/test_csp.py keeps it so), and htmx's own
+# indicator <style> is switched off in base.html (htmx-config), its rules live in chibo.css. img-src allows
+# data: for the icons Swagger UI draws inline. CHIBO_CSP_REPORT_ONLY=1 only reports (to try a new proxy or
+# page before enforcing); CHIBO_CSP_REPORT_URI collects the browsers' reports.
+_CSP_DIRECTIVES = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "frame-ancestors": ["'none'"],
+    "form-action": ["'self'"],
+}
+if env_str("CHIBO_CSP_REPORT_URI"):
+    _CSP_DIRECTIVES["report-uri"] = [env_str("CHIBO_CSP_REPORT_URI")]
+if env_bool("CHIBO_CSP_REPORT_ONLY", False):
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": _CSP_DIRECTIVES}
+else:
+    CONTENT_SECURITY_POLICY = {"DIRECTIVES": _CSP_DIRECTIVES}

@@ -13,6 +13,17 @@ def get_token_for_user(user, pk) -> ApiToken:
     return token
 
 
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+READ_ONLY_REFUSED = "Khóa API này chỉ được đọc: không dùng được để thêm, sửa hay xóa dữ liệu."
+
+
+def require_token_allows(token: ApiToken, method: str) -> None:
+    """A read-only token reads and nothing else: any other method is refused (403), whatever the
+    user behind it may do."""
+    if token.read_only and method.upper() not in SAFE_METHODS:
+        deny(READ_ONLY_REFUSED)
+
+
 def require_own_tokens(by, owner) -> None:
     """Tokens are created and revoked by their owner (the command line, trusted, passes SYSTEM)."""
     if is_system(by):

@@ -4,9 +4,8 @@ this module only authenticates, formats errors and mounts the routers."""
 from django.contrib.auth.decorators import login_not_required
 from ninja import NinjaAPI, Swagger
 from ninja.renderers import JSONRenderer
-from ninja.security import django_auth
 
-from chibo.api.auth import TokenAuth
+from chibo.api.auth import TokenAuth, session_auth
 from chibo.common.api import errors
 from chibo.common.api.params import reject_unknown_query
 from chibo.materials.api import router as materials_router
@@ -58,10 +57,10 @@ api = ChiboAPI(
     description=DESCRIPTION,
     # Tokens travel in a header that a browser never adds by itself, so a forged cross-site request
     # cannot carry one: token calls need no CSRF check. A session cookie is sent by the browser
-    # automatically, so django_auth (csrf=True) makes ninja run Django's CSRF check on unsafe methods:
+    # automatically, so session_auth runs Django's CSRF check on unsafe methods of a logged-in session:
     # a logged-in user may read from the browser and write from the docs page (which sends
-    # X-CSRFToken), while another site cannot make that browser write.
-    auth=[TokenAuth(), django_auth],
+    # X-CSRFToken), while another site cannot make that browser write. No credentials at all: 401.
+    auth=[TokenAuth(), session_auth],
     urls_namespace="api",
     renderer=Utf8JSONRenderer(),
     # Swagger UI would otherwise send the schema to validator.swagger.io for its badge: nothing may

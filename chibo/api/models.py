@@ -2,6 +2,8 @@ import hashlib
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 
 # Tokens start with this, so a leaked one is recognisable (secret scanners, logs) and the stored
 # `prefix` tells a user which of their tokens it is without keeping the token itself.
@@ -17,7 +19,11 @@ def hash_token(raw: str) -> str:
 
 class ApiTokenQuerySet(models.QuerySet):
     def active(self):
-        return self.filter(revoked_at__isnull=True, user__is_active=True)
+        return self.filter(
+            Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now()),
+            revoked_at__isnull=True,
+            user__is_active=True,
+        )
 
 
 class ApiToken(models.Model):
@@ -30,6 +36,10 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
     last_used_at = models.DateTimeField("dùng lần cuối", null=True, blank=True)
     revoked_at = models.DateTimeField("thu hồi lúc", null=True, blank=True)
+    # A token for a report spreadsheet only needs to read: if it leaks, nothing can be changed with it.
+    read_only = models.BooleanField("chỉ đọc", default=False)
+    # Empty: valid until revoked. A token given to a one-off job should end by itself.
+    expires_at = models.DateTimeField("hết hạn lúc", null=True, blank=True)
 
     objects = ApiTokenQuerySet.as_manager()
 
@@ -42,5 +52,9 @@ class ApiToken(models.Model):
         return f"{self.name} ({self.user})"
 
     @property
+    def is_expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= timezone.now()
+
+    @property
     def is_active(self) -> bool:
-        return self.revoked_at is None
+        return self.revoked_at is None and not self.is_expired

@@ -1,5 +1,6 @@
 """Issuing and revoking API tokens. The raw token is returned once and never stored."""
 
+import datetime as dt
 import secrets
 
 from django.core.exceptions import ValidationError
@@ -13,14 +14,32 @@ from chibo.audit.services import audit_log, snapshot
 from chibo.common.access import is_system
 
 
+def _end_of(day: dt.date) -> dt.datetime:
+    # "Valid until 31/12/2025" means through that whole day in Vietnam: it ends at the next midnight.
+    return timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time()))
+
+
 @transaction.atomic
-def token_create(*, user, name: str, by) -> tuple[ApiToken, str]:
+def token_create(
+    *, user, name: str, by, read_only: bool = False, last_day: dt.date | None = None
+) -> tuple[ApiToken, str]:
+    """Issue a token; `read_only` refuses every write made with it, `last_day` (inclusive, local
+    time) makes it stop by itself. The raw token is returned once."""
     require_own_tokens(by, user)
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": "Hãy đặt tên cho khóa (ví dụ: tên máy hoặc chương trình dùng nó)."})
+    if last_day is not None and last_day < timezone.localdate():
+        raise ValidationError({"last_day": "Ngày hết hạn đã qua; chọn hôm nay hoặc một ngày sau."})
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken(user=user, name=name, key_hash=hash_token(raw), prefix=raw[:PREFIX_LENGTH])
+    token = ApiToken(
+        user=user,
+        name=name,
+        key_hash=hash_token(raw),
+        prefix=raw[:PREFIX_LENGTH],
+        read_only=read_only,
+        expires_at=_end_of(last_day) if last_day is not None else None,
+    )
     token.full_clean()
     token.save()
     # Made on the command line (SYSTEM) for a user: the journal names that user, as it always has.

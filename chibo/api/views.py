@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from chibo.api.access import get_token_for_user
 from chibo.api.models import ApiToken
 from chibo.api.services import token_create, token_revoke
-from chibo.common.forms import Form, add_service_errors
+from chibo.common.forms import DateField, Form, add_service_errors
 from chibo.security.access import second_factor_gate
 
 
@@ -20,6 +20,16 @@ class TokenForm(Form):
         label="Tên khóa",
         max_length=80,
         help_text="Để nhận ra khóa sau này, ví dụ: «Bảng tính báo cáo tháng».",
+    )
+    read_only = forms.BooleanField(
+        label="Chỉ đọc",
+        required=False,
+        help_text="Khóa chỉ xem được dữ liệu, không thêm, sửa hay xóa được (nên chọn cho bảng tính, báo cáo).",
+    )
+    last_day = DateField(
+        label="Dùng đến hết ngày",
+        required=False,
+        help_text="Để trống: dùng đến khi thu hồi. Sau ngày này khóa tự hết hiệu lực.",
     )
 
 
@@ -38,7 +48,7 @@ def token_list(request):
         form = TokenForm(request.POST)
         if form.is_valid():
             try:
-                _, raw = token_create(user=request.user, name=form.cleaned_data["name"], by=request.user)
+                _, raw = token_create(user=request.user, by=request.user, **form.cleaned_data)
             except ValidationError as error:
                 add_service_errors(form, error)
             else:

@@ -24,8 +24,10 @@ from chibo.common.api.schemas import (
     MAX_ID,
     READ_ERRORS,
     WRITE_ERRORS,
+    Count,
     Day,
     ErrorOut,
+    Flag,
     Id,
     InputSchema,
     Pagination,
@@ -124,7 +126,7 @@ class GuestOut(Schema):
     is_upper_level: bool
 
 
-class MaterialOut(Schema):
+class MeetingMaterialOut(Schema):
     id: int
     title: str
     published_at: LocalTime | None
@@ -140,7 +142,7 @@ class MeetingDetailOut(MeetingOut):
     chair: PersonOut | None
     minute_taker: PersonOut | None
     materials_published_at: LocalTime | None = Field(description="Lúc tài liệu được gửi tới đảng viên.")
-    materials: list[MaterialOut] = Field(
+    materials: list[MeetingMaterialOut] = Field(
         alias="visible_materials", description="Người không có quyền ghi chỉ thấy tài liệu đã công bố."
     )
     steps: list[StepOut]
@@ -169,13 +171,13 @@ class OpenIn(InputSchema):
 CONFIRM_SHORT = "Bắt buộc `true` khi buổi sinh hoạt ngắn hơn thời lượng tối thiểu của bộ quy định."
 
 
-class CloseIn(InputSchema):
+class MeetingCloseIn(InputSchema):
     ended_at: Moment | None = Field(
         None,
         description="Mặc định: giờ bắt đầu (dự kiến, hoặc thực tế nếu muộn hơn) + thời lượng tối thiểu, "
         "không quá bây giờ. Không được là giờ chưa tới.",
     )
-    confirm_short: bool = Field(False, description=CONFIRM_SHORT)
+    confirm_short: Flag = Field(False, description=CONFIRM_SHORT)
 
 
 class TimesIn(InputSchema):
@@ -183,11 +185,11 @@ class TimesIn(InputSchema):
     ended_at: Moment | None = Field(
         None, description="Giờ kết thúc đúng (buổi đã họp); không đổi nếu bỏ trống."
     )
-    confirm_short: bool = Field(False, description=CONFIRM_SHORT)
+    confirm_short: Flag = Field(False, description=CONFIRM_SHORT)
 
 
 class ApproveIn(InputSchema):
-    confirm: bool = Field(
+    confirm: Flag = Field(
         False,
         description="Bắt buộc `true`: thông qua thì biên bản bị khóa (người dùng đã được hỏi và đồng ý).",
     )
@@ -246,9 +248,9 @@ class VoteOut(Schema):
 class VoteIn(InputSchema):
     kind: MotionKind = MotionKind.RESOLUTION
     motion: Text = Field(min_length=1, max_length=255)
-    in_favour: int = Field(ge=0, le=32767)
-    against: int = Field(0, ge=0, le=32767)
-    abstain: int = Field(0, ge=0, le=32767)
+    in_favour: Count = Field(ge=0, le=32767)
+    against: Count = Field(0, ge=0, le=32767)
+    abstain: Count = Field(0, ge=0, le=32767)
 
 
 class AmendmentOut(Schema):
@@ -282,8 +284,8 @@ class MinutesIn(InputSchema):
     number: Text = Field(None, max_length=40)
 
 
-class BuildIn(InputSchema):
-    rebuild: bool = Field(False, description="Lập lại dự thảo từ dữ liệu đã ghi (bỏ phần đã sửa tay).")
+class MinutesBuildIn(InputSchema):
+    rebuild: Flag = Field(False, description="Lập lại dự thảo từ dữ liệu đã ghi (bỏ phần đã sửa tay).")
 
 
 class AmendmentIn(InputSchema):
@@ -427,12 +429,12 @@ def meeting_open(request, meeting_id: PathId, payload: OpenIn = None):
 
 
 @router.post("/{meeting_id}/close", response={200: MeetingDetailOut, **WRITE_ERRORS})
-def meeting_close(request, meeting_id: PathId, payload: CloseIn = None):
+def meeting_close(request, meeting_id: PathId, payload: MeetingCloseIn = None):
     """End an open meeting at `ended_at` (after the start, not in the future; by default the start plus
     the rule set's minimum duration); every roster line must be marked first. Shorter than the minimum
     needs `confirm_short: true`."""
     meeting = _meeting(request, meeting_id, write=True)
-    payload = payload or CloseIn()
+    payload = payload or MeetingCloseIn()
     meeting = running.meeting_close(
         meeting=meeting, ended_at=payload.ended_at, confirm_short=payload.confirm_short, by=request.user
     )
@@ -536,7 +538,7 @@ def minutes_detail(request, meeting_id: PathId):
 
 
 @router.post("/{meeting_id}/minutes/build", response={200: MinutesOut, 201: MinutesOut, **WRITE_ERRORS})
-def minutes_build(request, meeting_id: PathId, payload: BuildIn = None):
+def minutes_build(request, meeting_id: PathId, payload: MinutesBuildIn = None):
     """Build the draft from what was recorded (201); an existing draft is returned as it is (200)
     unless `rebuild`. Approved minutes are never rebuilt."""
     meeting = _meeting(request, meeting_id, write=True)

@@ -13,6 +13,7 @@ from chibo.common.api.schemas import (
     MAX_ID,
     READ_ERRORS,
     WRITE_ERRORS,
+    Flag,
     Id,
     InputSchema,
     Pagination,
@@ -97,7 +98,7 @@ class ArticleIn(InputSchema):
     summary: Text = ""
     body: Text = Field(min_length=1, description="Markdown; ảnh chỉ từ chính trang này.")
     author_name: Text = Field("", max_length=120)
-    publish: bool = Field(False, description="Đăng ngay.")
+    publish: Flag = Field(False, description="Đăng ngay.")
 
 
 class ArticleUpdateIn(InputSchema):
@@ -108,7 +109,7 @@ class ArticleUpdateIn(InputSchema):
 
 
 class PublishIn(InputSchema):
-    published: bool = Field(True, description="true: đăng; false: gỡ về bản nháp.")
+    published: Flag = Field(True, description="true: đăng; false: gỡ về bản nháp.")
 
 
 class ModerationCommentOut(Schema):

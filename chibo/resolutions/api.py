@@ -22,8 +22,10 @@ from chibo.common.api.schemas import (
     MAX_ID,
     READ_ERRORS,
     WRITE_ERRORS,
+    Count,
     Day,
     ErrorOut,
+    Flag,
     Id,
     InputSchema,
     Pagination,
@@ -97,8 +99,8 @@ class ResolutionIn(InputSchema):
     self_assessment: Text | None = None
 
 
-class BuildIn(InputSchema):
-    rebuild: bool = Field(False, description="Lập lại các phần sinh từ dữ liệu (bỏ phần đã sửa tay).")
+class ResolutionBuildIn(InputSchema):
+    rebuild: Flag = Field(False, description="Lập lại các phần sinh từ dữ liệu (bỏ phần đã sửa tay).")
 
 
 class TaskOut(Schema):
@@ -179,8 +181,8 @@ class TaskUpdateIn(InputSchema):
 
 class TaskNoteIn(InputSchema):
     text: Text = ""
-    progress: int | None = Field(None, ge=0, le=100, description="Tiến độ (%).")
-    done: bool = Field(False, description="Báo hoàn thành (tiến độ 100%).")
+    progress: Count | None = Field(None, ge=0, le=100, description="Tiến độ (%).")
+    done: Flag = Field(False, description="Báo hoàn thành (tiến độ 100%).")
 
 
 class TaskEvaluateIn(InputSchema):
@@ -325,7 +327,7 @@ def resolution_approve(request, resolution_id: PathId):
 @meeting_router.post(
     "/{meeting_id}/resolution", response={200: ResolutionDetailOut, 201: ResolutionDetailOut, **WRITE_ERRORS}
 )
-def resolution_build(request, meeting_id: PathId, payload: BuildIn = None):
+def resolution_build(request, meeting_id: PathId, payload: ResolutionBuildIn = None):
     """Build the draft of an open or held meeting from what it recorded (201); an existing draft is
     returned as it is (200) unless `rebuild`. A regular meeting gives a resolution, a thematic one a
     conclusion."""

@@ -157,7 +157,7 @@ class AnswerIn(InputSchema):
     answer: Text = Field(min_length=1)
 
 
-class CloseIn(InputSchema):
+class RecommendationCloseIn(InputSchema):
     note: Text = Field("", max_length=500)
 
 
@@ -323,7 +323,7 @@ def recommendation_answer(request, recommendation_id: PathId, payload: AnswerIn)
 
 
 @router.post("/recommendations/{recommendation_id}/close", response={200: RecommendationOut, **WRITE_ERRORS})
-def recommendation_close(request, recommendation_id: PathId, payload: CloseIn = None):
+def recommendation_close(request, recommendation_id: PathId, payload: RecommendationCloseIn = None):
     """The supervisor closes the recommendation (answered or not), with an optional note."""
     rec = access.recommendation.get_for_user(request.user, recommendation_id)
     access.recommendation.check_close(request.user, rec)

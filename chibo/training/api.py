@@ -17,7 +17,9 @@ from chibo.common.api.schemas import (
     MAX_ID,
     READ_ERRORS,
     WRITE_ERRORS,
+    Count,
     Day,
+    Flag,
     Id,
     InputSchema,
     Pagination,
@@ -60,8 +62,8 @@ class CourseIn(InputSchema):
     starts_on: Day
     ends_on: Day
     place: Text = Field("", max_length=255)
-    online: bool = False
-    hours: int | None = Field(None, ge=1, le=2000)
+    online: Flag = False
+    hours: Count | None = Field(None, ge=1, le=2000)
 
 
 class CoursePatch(InputSchema):
@@ -72,8 +74,8 @@ class CoursePatch(InputSchema):
     starts_on: Day | None = None
     ends_on: Day | None = None
     place: Text | None = Field(None, max_length=255)
-    online: bool | None = None
-    hours: int | None = Field(None, ge=1, le=2000)
+    online: Flag | None = None
+    hours: Count | None = Field(None, ge=1, le=2000)
 
 
 class ParticipationOut(Schema):

@@ -1,8 +1,10 @@
 """Printable papers for cells whose members have no phone: invitation slips and a roll-call sheet."""
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.urls import reverse
 
 from chibo.common.access import SYSTEM
@@ -19,7 +21,11 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def papers_meeting(cast, run_rules):
     position_assign(
-        member=cast.secretary, cell=cast.cell, kind=PositionKind.SECRETARY, valid_from=dt.date(2022, 1, 1), by=SYSTEM
+        member=cast.secretary,
+        cell=cast.cell,
+        kind=PositionKind.SECRETARY,
+        valid_from=dt.date(2022, 1, 1),
+        by=SYSTEM,
     )
     exempted = make_member(cast.cell, full_name="Ngô Thị Miễn")
     exemption_create(member=exempted, valid_from=dt.date(2024, 1, 1), reason="Tuổi cao", by=SYSTEM)
@@ -31,7 +37,9 @@ def papers_meeting(cast, run_rules):
 def test_invitation_slips_name_each_member_with_time_place_and_content(cast, papers_meeting, as_user):
     page = as_user(cast.leader_user).get(reverse("meetings:print_invitations", args=[papers_meeting.pk]))
     text = page.text
-    assert page.status_code == 200 and "@page { size: A4" in text
+    # A4 layout from the print style sheet (a static file: the CSP refuses inline styles).
+    assert page.status_code == 200 and "css/print.css" in text
+    assert "@page { size: A4" in Path(finders.find("css/print.css")).read_text(encoding="utf-8")
     assert text.count("<h1>Giấy mời sinh hoạt chi bộ</h1>") == 3  # one slip per member
     for name in ("Trần Thị Bình", "Lê Văn An", "Ngô Thị Miễn"):
         assert f"Kính gửi đồng chí: <strong>{name}</strong>" in text

@@ -2,7 +2,7 @@
 
 Input types are as strict as the OpenAPI schema says, so what the schema allows the API accepts and
 what it refuses the API refuses (checked with schemathesis): no NUL in text, dates only as YYYY-MM-DD,
-ids within bigint.
+ids within bigint, booleans only as true/false and numbers only as JSON numbers.
 """
 
 import datetime as dt
@@ -12,7 +12,7 @@ from typing import Annotated
 from ninja import Field, P, PathEx, Schema
 from ninja.pagination import LimitOffsetPagination
 from ninja.schema import DjangoGetter
-from pydantic import BeforeValidator, ConfigDict, model_validator
+from pydantic import BeforeValidator, ConfigDict, Strict, model_validator
 
 # Ids are bigints; a larger number is bad input (422), not a database overflow (SQLite raises on it).
 MAX_ID = 2**63 - 1
@@ -35,8 +35,15 @@ def _iso_date_only(value):
 Text = Annotated[str, Field(pattern=NO_NUL)]
 # Every date input.
 Day = Annotated[dt.date, BeforeValidator(_iso_date_only)]
+# Body booleans and numbers are strict: pydantic's lax mode would read `"done": 0`, `"yes"` or `"on"` as a
+# boolean and `"4"` or `true` as a number, which the schema (boolean, integer) does not allow. Only these
+# two need it: text is never coerced, dates and times have their own ISO-only validators, and a model-wide
+# strict=True would refuse ISO date strings and enum values given as text (Python-mode validation).
+Flag = Annotated[bool, Strict()]
+# Every number in a body that is not an id.
+Count = Annotated[int, Strict()]
 # Every id in a body.
-Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+Id = Annotated[int, Strict(), Field(ge=1, le=MAX_ID)]
 # Every id in a path.
 PathId = PathEx[int, P(ge=1, le=MAX_ID)]
 
