@@ -12,6 +12,8 @@ from chibo.api.models import PREFIX_LENGTH, TOKEN_PREFIX, ApiToken, hash_token
 from chibo.audit.models import Action
 from chibo.audit.services import audit_log, snapshot
 from chibo.common.access import is_system
+from chibo.members.selectors import user_org_path
+from chibo.orgs.models import top_path
 
 
 def _end_of(day: dt.date) -> dt.datetime:
@@ -43,7 +45,12 @@ def token_create(
     token.full_clean()
     token.save()
     # Made on the command line (SYSTEM) for a user: the journal names that user, as it always has.
-    audit_log(user=user if is_system(by) else by, action=Action.CREATE, obj=token)
+    audit_log(
+        user=user if is_system(by) else by,
+        action=Action.CREATE,
+        obj=token,
+        org_path=user_org_path(user) or top_path(),
+    )
     return token, raw
 
 
@@ -55,5 +62,7 @@ def token_revoke(*, token: ApiToken, by) -> ApiToken:
     before = snapshot(token)
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
-    audit_log(user=by, action=Action.UPDATE, obj=token, before=before)
+    audit_log(
+        user=by, action=Action.UPDATE, obj=token, before=before, org_path=user_org_path(token.user) or top_path()
+    )
     return token

@@ -20,6 +20,7 @@ class Action(models.TextChoices):
     OTP = "otp", "Xác thực hai lớp"
     GRANT = "grant", "Trao quyền"
     REVOKE = "revoke", "Thu hồi quyền"
+    READ = "read", "Xem dữ liệu cá nhân"
 
 
 class AuditEntry(models.Model):
@@ -44,6 +45,8 @@ class AuditEntry(models.Model):
         verbose_name = "mục nhật ký"
         verbose_name_plural = "nhật ký thay đổi"
         ordering = ["-at", "-id"]
+        # audit_read's "already read within the hour" looks up one reader's recent entries.
+        indexes = [models.Index(fields=["user", "action", "at"], name="audit_reader_recent")]
 
     def __str__(self):
         return f"{self.at:%d/%m/%Y %H:%M} {self.get_action_display()} {self.model} {self.object_repr}"

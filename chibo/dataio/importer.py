@@ -51,7 +51,7 @@ from chibo.members.models import (
 )
 from chibo.members.services import fill_derived_names
 from chibo.orgs.access import orgs_writable_by, registering_org_of
-from chibo.orgs.models import Organisation, OrgKind, OrgParentPeriod, parent_kind_problem
+from chibo.orgs.models import Organisation, OrgKind, OrgParentPeriod, parent_kind_problem, top_path
 from chibo.orgs.services import placeholder_path, segment
 
 BATCH = 2000
@@ -973,7 +973,12 @@ def _org_path(obj, ctx: Context) -> str:
         return max(rows, key=lambda m: m.valid_from).cell.path
     # A member without a cell yet: the entry goes to the organisation that registered them.
     home = ctx.registered_by
-    return home.path if home and isinstance(obj, Member) and obj.registered_by_id == home.pk else ""
+    if home and isinstance(obj, Member) and obj.registered_by_id == home.pk:
+        return home.path
+    # Registered from the command line, by no organisation: filed at the top of the tree (once per import).
+    if not hasattr(ctx, "top_path"):
+        ctx.top_path = top_path()
+    return ctx.top_path
 
 
 def _update_fields(kind: str) -> list[str]:

@@ -26,8 +26,8 @@ from chibo.dataio.importer import Checker, Context, ImportRejected, Plan, RowErr
 from chibo.dataio.models import RUNNING_STATUSES, ImportJob, JobStatus
 from chibo.dataio.readers import FileProblem, read_tables
 from chibo.members.models import Exemption, Member, Membership, Position, TrainingRecord
-from chibo.members.selectors import belongs_now_q, unplaced_registered_by_q
-from chibo.orgs.models import Organisation
+from chibo.members.selectors import belongs_now_q, unplaced_registered_by_q, user_org_path
+from chibo.orgs.models import Organisation, top_path
 
 logger = logging.getLogger(__name__)
 
@@ -126,6 +126,8 @@ def _audit_import(*, user, filename: str, kind: str, result: ImportResult, rows_
         action=Action.CREATE,
         model=f"dataio.{kind}",
         object_repr=f"Nhập {title} từ {Path(filename).name}: {result.summary()}"[:255],
+        # The importer's organisation; the command line (no user) writes anywhere: the top of the tree.
+        org_path=(user_org_path(user) if user_row(user) else "") or top_path(),
         after={
             "file": Path(filename).name,
             "kind": kind,
@@ -456,7 +458,7 @@ def export_data(*, kind: str, filename: str, org: Organisation | None = None, us
         model=f"dataio.{kind}",
         object_id=str(org.pk) if org else "",
         object_repr=f"Xuất {title} · {scope} → {Path(filename).name} ({rows} dòng)"[:255],
-        org_path=org.path if org else "",
+        org_path=org.path if org else top_path(),
         after={
             "kind": kind,
             "file": Path(filename).name,

@@ -13,6 +13,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import field_validator
 
+from chibo.audit.services import audit_read
 from chibo.common.api.errors import renamed_fields
 from chibo.common.api.schemas import READ_ERRORS, WRITE_ERRORS, Day, Id, InputSchema, Pagination, PathId, Text
 from chibo.common.collation import name_order
@@ -36,7 +37,15 @@ from chibo.members.models import (
     TrainingKind,
     WorkStatus,
 )
-from chibo.members.selectors import current_membership, member_history, members_of, roster_on, search_members
+from chibo.members.selectors import (
+    current_membership,
+    member_history,
+    member_org_path,
+    members_of,
+    roster_on,
+    search_members,
+    user_org_path,
+)
 from chibo.orgs.models import Organisation
 
 router = Router()
@@ -218,6 +227,12 @@ def _detail(request, member: Member) -> dict:
     return {**data, **history, "can_write": can_write_member(request.user, member)}
 
 
+def _log_read(request, *, object_id: str, what: str, org_path: str, detail: dict | None = None) -> None:
+    audit_read(
+        user=request.user, model="members.member", object_id=object_id, what=what, org_path=org_path, detail=detail
+    )
+
+
 # ---------------------------------------------------------------- members
 
 
@@ -228,6 +243,13 @@ def member_list(request, q: Text | None = None):
 
     `q` finds names without diacritics ("nguyen van an" finds "Nguyễn Văn An"), or an exact party card
     number or citizen ID."""
+    _log_read(
+        request,
+        object_id=f"list:{q or ''}",
+        what="Đọc danh sách đảng viên qua API" + (f" (tìm «{q}»)" if q else ""),
+        org_path=user_org_path(request.user),
+        detail={"q": q or ""},
+    )
     current = member_policy.current_qs(request.user)
     members = search_members(members_visible_to(request.user), q or "", identity_within=current)
     return (
@@ -240,7 +262,14 @@ def member_list(request, q: Text | None = None):
 @router.get("/{member_id}", response={200: MemberDetailOut, **READ_ERRORS})
 def member_detail(request, member_id: PathId):
     """One member with memberships, positions, exemptions and training records."""
-    return _detail(request, get_member_for_user(request.user, member_id))
+    member = get_member_for_user(request.user, member_id)
+    _log_read(
+        request,
+        object_id=str(member.pk),
+        what=f"Xem hồ sơ đảng viên {member.full_name} ({member.card_number}) qua API",
+        org_path=member_org_path(member),
+    )
+    return _detail(request, member)
 
 
 @router.post("", response={201: MemberDetailOut, **WRITE_ERRORS})
@@ -318,6 +347,12 @@ def org_roster(request, org_id: PathId, date: Day | None = None):
     the web)."""
     org = get_roster_org_for_user(request.user, org_id)
     day = date or today()
+    _log_read(
+        request,
+        object_id=f"roster:{org.pk}:{day.isoformat()}",
+        what=f"Đọc danh sách đảng viên {org.name} ngày {fmt(day)} qua API",
+        org_path=org.path,
+    )
     if org.is_cell:
         return roster_on(org, day)
     cells = Organisation.objects.subtree_of(org).values("pk")

@@ -4,9 +4,10 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from chibo.common.collation import name_order
 from chibo.common.dated import overlapping_q
+from chibo.common.dates import today
 from chibo.common.text import fold
 from chibo.members.models import Exemption, Member, Membership, MembershipKind, Position
-from chibo.orgs.models import Organisation
+from chibo.orgs.models import Organisation, Role
 
 
 def unplaced_registered_by_q(orgs) -> Q:
@@ -122,3 +123,30 @@ def belongs_now_q(orgs, day: dt.date) -> Q:
     later = Membership.objects.filter(member=OuterRef("member"), valid_from__gt=OuterRef("valid_from"))
     last_here = Membership.objects.filter(member=OuterRef("pk"), cell__in=orgs).filter(~Exists(later))
     return Exists(valid.filter(cell__in=orgs)) | (~Exists(valid) & Exists(last_here))
+
+
+def user_org_paths(user) -> tuple[str, list[str]]:
+    """(the member's current cell path or "", the paths of the user's roles, oldest first)."""
+    cell_path = ""
+    member = getattr(user, "member", None) if user.pk else None
+    if member is not None:
+        membership = current_membership(member, today())
+        if membership is not None:
+            cell_path = membership.cell.path
+    paths = list(Role.objects.filter(user=user).order_by("pk").values_list("organisation__path", flat=True))
+    return cell_path, paths
+
+
+def user_org_path(user) -> str:
+    """Where a user's audit entries belong: their member's cell, else their first role's organisation."""
+    cell_path, paths = user_org_paths(user)
+    return cell_path or (paths[0] if paths else "")
+
+
+def member_org_path(member: Member) -> str:
+    """Where entries about a member belong: the cell of their latest membership, else the organisation
+    that registered them."""
+    latest = member.memberships.select_related("cell").order_by("-valid_from").first()
+    if latest is not None:
+        return latest.cell.path
+    return member.registered_by.path if member.registered_by is not None else ""

@@ -6,6 +6,7 @@ from django.db.models import Case, Exists, OuterRef, Value, When
 from django.http import Http404
 from django.shortcuts import redirect, render
 
+from chibo.audit.services import audit_read
 from chibo.common.collation import name_order
 from chibo.common.dates import today
 from chibo.common.forms import add_service_errors, submit_form
@@ -44,6 +45,7 @@ from chibo.members.models import (
 from chibo.members.selectors import (
     current_membership,
     member_history,
+    member_org_path,
     members_of,
     official_count_on,
     positions_on,
@@ -175,6 +177,13 @@ def member_detail(request, pk: int):
         # The member left the user's organisations: their history there, nothing of now (DOMAIN §3).
         orgs = member_policy.history_orgs(request.user)
         context = {"member": member, "cell": None, "ancestors": [], **member_history(member, orgs), "full": False}
+    audit_read(
+        user=request.user,
+        model="members.member",
+        object_id=str(member.pk),
+        what=f"Xem hồ sơ đảng viên {member.full_name} ({member.card_number})",
+        org_path=member_org_path(member),
+    )
     return render(
         request, "members/detail.html", {**context, "can_write": can_write_member(request.user, member)}
     )

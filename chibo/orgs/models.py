@@ -99,6 +99,15 @@ def in_subtrees_q(orgs_or_paths, *, via: str = "") -> Q:
     return q
 
 
+def top_path() -> str:
+    """The path of the top of the tree: where entries about the whole system are filed (the default
+    rule set, an import or export from the command line), so the top committee's staff read them."""
+    return (
+        Organisation.objects.filter(parent__isnull=True).order_by("path").values_list("path", flat=True).first()
+        or ""
+    )
+
+
 def in_ancestors_q(org_or_path, *, via: str = "", include_self: bool = True) -> Q:
     """Rows whose organisation is `org_or_path` or one of its ancestors (strict ones only without
     `include_self`)."""

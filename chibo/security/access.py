@@ -5,10 +5,9 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.http import Http404
 
-from chibo.common.dates import today
-from chibo.members.selectors import current_membership
+from chibo.members.selectors import user_org_paths
 from chibo.orgs.access import holds_role, role_paths
-from chibo.orgs.models import Organisation, Role, RoleKind, is_in_subtree
+from chibo.orgs.models import Organisation, RoleKind, is_in_subtree
 
 REQUIRED_ROLES = (RoleKind.STAFF, RoleKind.SUPERVISOR, RoleKind.ADMIN)
 MANAGING_ROLES = (RoleKind.STAFF, RoleKind.ADMIN)
@@ -19,24 +18,6 @@ def second_factor_required(user) -> bool:
     if not settings.CHIBO_REQUIRE_2FA or not getattr(user, "is_authenticated", False):
         return False
     return bool(user.is_superuser) or holds_role(user, REQUIRED_ROLES)
-
-
-def user_org_paths(user) -> tuple[str, list[str]]:
-    """(the member's current cell path or "", the paths of the user's roles, oldest first)."""
-    cell_path = ""
-    member = getattr(user, "member", None) if user.pk else None
-    if member is not None:
-        membership = current_membership(member, today())
-        if membership is not None:
-            cell_path = membership.cell.path
-    paths = list(Role.objects.filter(user=user).order_by("pk").values_list("organisation__path", flat=True))
-    return cell_path, paths
-
-
-def user_org_path(user) -> str:
-    """Where a user's audit entries belong: their member's cell, else their first role's organisation."""
-    cell_path, paths = user_org_paths(user)
-    return cell_path or (paths[0] if paths else "")
 
 
 def _manages_paths(staff) -> list[str] | None:

@@ -13,8 +13,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from chibo.audit.models import Action, AuditEntry
 from chibo.audit.services import user_row
 from chibo.common.people import person_name
+from chibo.members.selectors import user_org_path
 from chibo.security import lockout
-from chibo.security.access import user_org_path
 from chibo.security.models import SessionEpoch
 
 RECOVERY_CODES = 10

@@ -17,7 +17,7 @@ from chibo.audit.services import audit_log, snapshot
 from chibo.common.dates import fmt
 from chibo.meetings import access
 from chibo.meetings.models import Meeting, MeetingStatus, RuleSet, RuleStep, ScoringCriterion, ScoringSheet
-from chibo.orgs.models import Organisation, in_ancestors_q
+from chibo.orgs.models import Organisation, in_ancestors_q, top_path
 
 # The shipped defaults (data migration 0002): HD 12 until the switch date, HD 42 from it.
 DEFAULT_OLD_CODE = "HD12"
@@ -144,7 +144,7 @@ def ruleset_copy(
 
 
 def _org_path(rule_set: RuleSet) -> str:
-    return rule_set.owner.path if rule_set.owner is not None else ""
+    return rule_set.owner.path if rule_set.owner is not None else top_path()
 
 
 def _check_editable(rule_set: RuleSet) -> None:
@@ -280,8 +280,8 @@ def rulesets_switch(*, on: dt.date, by) -> tuple[RuleSet, RuleSet]:
     new.valid_from = on
     old.save(update_fields=["valid_until"])
     new.save(update_fields=["valid_from"])
-    audit_log(user=by, action=Action.UPDATE, obj=old, before=before_old)
-    audit_log(user=by, action=Action.UPDATE, obj=new, before=before_new)
+    audit_log(user=by, action=Action.UPDATE, obj=old, before=before_old, org_path=_org_path(old))
+    audit_log(user=by, action=Action.UPDATE, obj=new, before=before_new, org_path=_org_path(new))
     # Planned meetings that used a default follow the new boundary (opened ones keep theirs).
     boundary = timezone.make_aware(dt.datetime.combine(on, dt.time()))
     planned = Meeting.objects.filter(status=MeetingStatus.PLANNED)

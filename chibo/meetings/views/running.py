@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from chibo.audit.services import audit_read
 from chibo.common.collation import name_order
 from chibo.common.forms import add_service_errors
 from chibo.common.paging import paginate
@@ -633,11 +634,24 @@ def _print_context(meeting: Meeting) -> dict:
     }
 
 
+def _log_print(request, meeting, what: str, kind: str) -> None:
+    # A printed sheet lists the cell's members by name: a read of personal data (Decree 13/2023).
+    audit_read(
+        user=request.user,
+        model="meetings.meeting",
+        object_id=f"{kind}:{meeting.pk}",
+        what=f"In {what} · {meeting}",
+        org_path=meeting.cell.path,
+    )
+
+
 def print_invitations(request, pk: int):
     meeting = _meeting(request, pk)
+    _log_print(request, meeting, "giấy mời", "print-invitations")
     return render(request, "meetings/running/print_invitations.html", _print_context(meeting))
 
 
 def print_roll_call(request, pk: int):
     meeting = _meeting(request, pk)
+    _log_print(request, meeting, "danh sách ký tên", "print-roll-call")
     return render(request, "meetings/running/print_roll_call.html", _print_context(meeting))
