@@ -28,3 +28,6 @@ urlpatterns = [
     path("khoa-api/", include("chibo.api.urls")),
     path("quan-tri/", admin.site.urls),
 ]
+
+# A database busy past its lock timeout is a 503 "try again", not a 500 (chibo.common.http).
+handler500 = "chibo.common.http.server_error"

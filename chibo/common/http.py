@@ -4,7 +4,7 @@ import ipaddress
 import logging
 
 from django.conf import settings
-from django.http import Http404, HttpResponseBadRequest, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 
 
 def client_address(request) -> str:
@@ -58,3 +58,42 @@ def open_stored(field_file):
     except (FileNotFoundError, IsADirectoryError, ValueError):
         logger.warning("stored file missing: %s", getattr(field_file, "name", ""))
         raise Http404(FILE_MISSING) from None
+
+
+BUSY_MESSAGE = "Hệ thống đang bận, xin thử lại sau ít phút. Dữ liệu chưa được ghi; hãy gửi lại."
+BUSY_RETRY_SECONDS = 30
+# What a database says when a write waited for a lock past its timeout (SQLite), or a lock, a deadlock
+# or a serialization conflict ended it (PostgreSQL): nothing was written, and the same request later
+# succeeds. Not a defect to hide behind a 500.
+_BUSY_SIGNS = (
+    "database is locked",
+    "database table is locked",
+    "lock timeout",
+    "could not obtain lock",
+    "deadlock detected",
+    "could not serialize access",
+)
+
+
+def database_busy(exc: BaseException | None) -> bool:
+    from django.db import OperationalError
+
+    return isinstance(exc, OperationalError) and any(sign in str(exc).lower() for sign in _BUSY_SIGNS)
+
+
+def server_error(request, template_name: str = "500.html"):
+    """handler500: a busy database is a Vietnamese 503 with Retry-After (JSON under /api/); anything else
+    is Django's own 500 page (ours, 500.html, rendered with no database access)."""
+    import sys
+
+    from django.template import loader
+    from django.views.defaults import server_error as django_server_error
+
+    if not database_busy(sys.exc_info()[1]):
+        return django_server_error(request, template_name)
+    if request.path.startswith("/api/"):
+        response = JsonResponse({"detail": BUSY_MESSAGE}, status=503)
+    else:
+        response = HttpResponse(loader.get_template("503.html").render(), status=503)
+    response["Retry-After"] = str(BUSY_RETRY_SECONDS)
+    return response
