@@ -93,13 +93,14 @@ INSTALLED_APPS = [
     "ninja",  # serves Swagger UI's files locally instead of from a CDN
     "django_htmx",
     "csp",  # its system checks refuse the old CSP_* settings
+    # Before django_tasks_db: its `db_worker` command is replaced by ours (chibo/common/management).
+    "chibo.common",
     "django_tasks",
     "django_tasks_db",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
-    "chibo.common",
     "chibo.orgs",
     "chibo.members",
     "chibo.meetings",
@@ -291,6 +292,8 @@ CHIBO_IMPORT_BACKGROUND_ROWS = env_int("CHIBO_IMPORT_BACKGROUND_ROWS", 2000)
 CHIBO_IMPORT_MAX_UPLOAD_MB = env_int("CHIBO_IMPORT_MAX_UPLOAD_MB", 50)
 CHIBO_IMPORT_MAX_UNZIPPED_MB = env_int("CHIBO_IMPORT_MAX_UNZIPPED_MB", 400)
 CHIBO_IMPORT_MAX_ROWS = env_int("CHIBO_IMPORT_MAX_ROWS", 1_000_000)
+# On SQLite one import's write holds the only write lock: bigger files need PostgreSQL (or splitting).
+CHIBO_SQLITE_IMPORT_MAX_ROWS = env_int("CHIBO_SQLITE_IMPORT_MAX_ROWS", 50_000)
 # Stored import files that were refused, failed or never confirmed are deleted after this many hours
 # by `chibo imports-cleanup` (they hold personal data).
 CHIBO_IMPORT_FILES_KEEP_HOURS = env_int("CHIBO_IMPORT_FILES_KEEP_HOURS", 72)
@@ -300,6 +303,9 @@ CHIBO_PAGE_SIZE = 50
 # An import or report job still waiting or running after this many minutes is shown as interrupted (the
 # worker stopped mid-way); report files older than this many days are removed by `chibo reports-cleanup`.
 CHIBO_JOB_TIMEOUT_MINUTES = env_int("CHIBO_JOB_TIMEOUT_MINUTES", 30)
+# Called by every background worker each few seconds with the live workers (chibo.common.workers):
+# jobs of a worker that died are shown as interrupted.
+CHIBO_WORKER_SWEEPS = ["chibo.dataio.services.import_jobs_interrupted"]
 CHIBO_REPORT_FILES_KEEP_DAYS = env_int("CHIBO_REPORT_FILES_KEEP_DAYS", 30)
 # T6: a leader's party-work training counts for this many months (DOMAIN §8, default 30).
 CHIBO_TRAINING_VALID_MONTHS = env_int("CHIBO_TRAINING_VALID_MONTHS", 30)

@@ -91,6 +91,7 @@ def server_error(request, template_name: str = "500.html"):
 
     if not database_busy(sys.exc_info()[1]):
         return django_server_error(request, template_name)
+    response: HttpResponse
     if request.path.startswith("/api/"):
         response = JsonResponse({"detail": BUSY_MESSAGE}, status=503)
     else:

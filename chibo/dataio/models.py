@@ -46,6 +46,10 @@ class ImportJob(models.Model):
     started_at = models.DateTimeField("bắt đầu chạy lúc", null=True, blank=True)  # the current step's start
     checked_at = models.DateTimeField("kiểm tra lúc", null=True, blank=True)
     finished_at = models.DateTimeField("ghi xong lúc", null=True, blank=True)
+    # The background worker (host:pid) running the current step; its beats say whether it is alive.
+    worker = models.CharField("tiến trình nền", max_length=120, blank=True)
+    # The worker died mid-step: nothing was written (all or nothing) and the step can be run again.
+    interrupted = models.BooleanField("bị gián đoạn", default=False)
 
     class Meta:
         verbose_name = "lượt nhập dữ liệu"

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -20,6 +20,7 @@ from chibo.audit.models import Action, AuditEntry
 from chibo.audit.services import user_row
 from chibo.common.dates import today
 from chibo.common.spreadsheet import csv_row, xlsx_text
+from chibo.common.workers import worker_id
 from chibo.dataio.changes import notify_import
 from chibo.dataio.formats import ALL, FORMATS, KINDS, format_value
 from chibo.dataio.importer import Checker, Context, ImportRejected, Plan, RowError, write_plans
@@ -76,6 +77,16 @@ def import_data(
             gc.enable()
 
 
+SQLITE_TOO_BIG = (
+    "Tệp có {} dòng; với cơ sở dữ liệu SQLite mỗi lần chỉ nhập được tối đa {} dòng (ghi một lần quá lâu "
+    "làm mọi người khác phải chờ). Hãy chia tệp, hoặc dùng PostgreSQL (docs/operations.md)."
+)
+
+
+def _number(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
+
+
 def _import(*, data, filename, kind, user, dry_run, progress) -> ImportResult:
     result = ImportResult()
     started = time.perf_counter()
@@ -86,6 +97,18 @@ def _import(*, data, filename, kind, user, dry_run, progress) -> ImportResult:
         return result
     result.total_rows = sum(len(t.rows) for t in tables)
     result.timings["parse"] = time.perf_counter() - started
+    if connection.vendor == "sqlite" and result.total_rows > settings.CHIBO_SQLITE_IMPORT_MAX_ROWS:
+        # One all-or-nothing write holds SQLite's only write lock: everyone else would wait, then see "busy".
+        result.errors.append(
+            RowError(
+                1,
+                "",
+                SQLITE_TOO_BIG.format(
+                    _number(result.total_rows), _number(settings.CHIBO_SQLITE_IMPORT_MAX_ROWS)
+                ),
+            )
+        )
+        return result
 
     started = time.perf_counter()
     ctx = Context(user)
@@ -227,6 +250,43 @@ def import_files_cleanup(*, hours: int | None = None, now=None) -> int:
     return deleted
 
 
+WORKER_DIED_MESSAGE = (
+    "Tiến trình nền đã dừng khi đang chạy lượt nhập này (máy chủ khởi động lại hoặc tiến trình bị tắt). "
+    "Nhập dữ liệu là tất cả hoặc không, nên chưa có dòng nào được ghi. Bấm «Chạy lại» để chạy lại."
+)
+
+
+def import_jobs_interrupted(*, alive: set[str], now=None) -> int:
+    """A worker sweep (settings.CHIBO_WORKER_SWEEPS): jobs whose step runs on a worker that stopped
+    beating are interrupted, within a minute, and may be run again (import_job_rerun)."""
+    return (
+        ImportJob.objects.filter(status__in=RUNNING_STATUSES, background=True)
+        .exclude(worker="")
+        .exclude(worker__in=alive)
+        .update(
+            status=JobStatus.FAILED,
+            interrupted=True,
+            errors=[RowError(0, "", WORKER_DIED_MESSAGE).as_dict()],
+            finished_at=now or timezone.now(),
+        )
+    )
+
+
+def import_job_rerun(*, job: ImportJob) -> bool:
+    """Run an interrupted job's step again: the check, or the confirmed write. Only the first click
+    moves it (a re-posted form finds it no longer interrupted), so nothing is ever written twice."""
+    if not job.file:
+        return False
+    step = JobStatus.PENDING if job.dry_run else JobStatus.QUEUED
+    moved = ImportJob.objects.filter(pk=job.pk, interrupted=True, status=JobStatus.FAILED).update(
+        status=step, interrupted=False, errors=[], worker="", processed_rows=0, started_at=timezone.now()
+    )
+    if moved:
+        job.refresh_from_db()
+        import_job_start(job)
+    return bool(moved)
+
+
 def import_job_confirm(*, job: ImportJob) -> bool:
     """The user confirmed a clean check. Only the first confirm moves the job on: a re-posted form
     finds it no longer CHECKED, so the file is never written twice."""
@@ -249,6 +309,8 @@ def import_job_run(*, job_id: int) -> ImportJob:
         status=JobStatus.IMPORTING if writing else JobStatus.CHECKING,
         processed_rows=0,
         started_at=timezone.now(),
+        # Committed before the write's transaction: the sweep sees who runs the step.
+        worker=worker_id() if job.background else "",
     )
 
     def progress(n: int) -> None:
@@ -386,7 +448,9 @@ def _write_csv(kind: str, org, out: io.BytesIO) -> int:
     writer.writerow(fmt_.headers)
     n = 0
     for row in _iter_rows(kind, org):
-        writer.writerow(csv_row(format_value(v, c, for_xlsx=False) for v, c in zip(row, fmt_.columns, strict=True)))
+        writer.writerow(
+            csv_row(format_value(v, c, for_xlsx=False) for v, c in zip(row, fmt_.columns, strict=True))
+        )
         n += 1
     # The BOM tells Excel the file is UTF-8, so Vietnamese opens correctly on double-click.
     out.write(text.getvalue().encode("utf-8-sig"))

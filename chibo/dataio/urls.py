@@ -11,4 +11,5 @@ urlpatterns = [
     path("luot/<int:pk>/tien-do/", views.job_progress, name="progress"),
     path("luot/<int:pk>/loi.csv", views.job_errors, name="errors"),
     path("luot/<int:pk>/ghi/", views.job_confirm, name="confirm"),
+    path("luot/<int:pk>/chay-lai/", views.job_rerun, name="rerun"),
 ]

@@ -17,6 +17,7 @@ from chibo.dataio.services import (
     export_data,
     import_job_confirm,
     import_job_create,
+    import_job_rerun,
     import_job_start,
     import_jobs_expire,
     import_template,
@@ -120,6 +121,17 @@ def job_progress(request, pk: int):
     if not job.is_running:
         response["HX-Refresh"] = "true"
     return response
+
+
+@require_POST
+def job_rerun(request, pk: int):
+    require_data_manager(request.user)
+    job = get_job_for_user(request.user, pk)
+    if import_job_rerun(job=job):
+        messages.success(request, "Đã chạy lại lượt nhập.")
+    else:
+        messages.info(request, "Lượt nhập này không còn ở trạng thái bị gián đoạn; không chạy lại.")
+    return redirect(job)
 
 
 @require_POST

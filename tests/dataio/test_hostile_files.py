@@ -154,3 +154,16 @@ def test_an_upload_over_the_size_limit_is_refused_by_the_form(client, cast):
     assert response.status_code == 200
     assert "Tệp lớn hơn 1 MB, quá giới hạn tải lên" in response.content.decode()
     assert not ImportJob.objects.exists()
+
+
+def test_a_file_too_big_for_sqlite_says_it_needs_postgresql(settings):
+    from django.db import connection
+
+    data = csv_bytes("members", [[f"H{i}", *ROW[1:]] for i in range(30)])
+    settings.CHIBO_SQLITE_IMPORT_MAX_ROWS = 20
+    result = import_data(data=data, filename="x.csv", kind="members", dry_run=True)
+    if connection.vendor == "sqlite":
+        assert "với cơ sở dữ liệu SQLite mỗi lần chỉ nhập được tối đa 20 dòng" in str(result.errors[0])
+        assert "Tệp có 30 dòng" in str(result.errors[0])
+    else:  # PostgreSQL writes while others read and write
+        assert result.ok
