@@ -36,3 +36,8 @@ def name_error(full_name: str) -> str | None:
     if value and not value[0].isalpha():
         return NAME_MESSAGE
     return None
+
+
+def thousands(n: int) -> str:
+    """1000000 -> '1.000.000': Vietnamese groups digits with dots."""
+    return f"{n:,}".replace(",", ".")

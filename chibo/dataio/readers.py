@@ -14,6 +14,7 @@ from pathlib import Path
 
 from django.conf import settings
 
+from chibo.common.text import thousands
 from chibo.dataio.formats import ALL, FORMATS, KINDS, kind_for_sheet
 
 
@@ -45,14 +46,10 @@ def _rows(iterable) -> tuple[list, list]:
     return headers, rows
 
 
-def _number(n: int) -> str:
-    return f"{n:,}".replace(",", ".")
-
-
 def _too_many_rows() -> FileProblem:
     limit = settings.CHIBO_IMPORT_MAX_ROWS
     return FileProblem(
-        f"Tệp có hơn {_number(limit)} dòng dữ liệu, quá giới hạn một lần nhập (CHIBO_IMPORT_MAX_ROWS). "
+        f"Tệp có hơn {thousands(limit)} dòng dữ liệu, quá giới hạn một lần nhập (CHIBO_IMPORT_MAX_ROWS). "
         "Hãy chia thành nhiều tệp nhỏ hơn."
     )
 
@@ -87,7 +84,7 @@ def read_csv(data: bytes, kind: str) -> list[Table]:
     except csv.Error as exc:
         if "field larger" in str(exc):
             raise FileProblem(
-                f"Dòng {reader.line_num}: có một ô dài hơn {_number(csv.field_size_limit())} ký tự; tệp có thể "
+                f"Dòng {reader.line_num}: có một ô dài hơn {thousands(csv.field_size_limit())} ký tự; tệp có thể "
                 "đã hỏng (thường do một dấu ngoặc kép « \" » không được đóng)."
             ) from None
         raise FileProblem(
@@ -119,8 +116,8 @@ def _check_unzipped_size(book: zipfile.ZipFile) -> None:
     limit = settings.CHIBO_IMPORT_MAX_UNZIPPED_MB
     if total > limit * 1024 * 1024:
         raise FileProblem(
-            f"Tệp Excel khi giải nén lớn khoảng {_number(total // (1024 * 1024))} MB, quá giới hạn "
-            f"{_number(limit)} MB (CHIBO_IMPORT_MAX_UNZIPPED_MB). Hãy chia tệp, hoặc lưu dạng CSV."
+            f"Tệp Excel khi giải nén lớn khoảng {thousands(total // (1024 * 1024))} MB, quá giới hạn "
+            f"{thousands(limit)} MB (CHIBO_IMPORT_MAX_UNZIPPED_MB). Hãy chia tệp, hoặc lưu dạng CSV."
         )
 
 

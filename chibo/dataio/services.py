@@ -20,6 +20,7 @@ from chibo.audit.models import Action, AuditEntry
 from chibo.audit.services import user_row
 from chibo.common.dates import today
 from chibo.common.spreadsheet import csv_row, xlsx_text
+from chibo.common.text import thousands
 from chibo.common.workers import worker_id
 from chibo.dataio.changes import notify_import
 from chibo.dataio.formats import ALL, FORMATS, KINDS, format_value
@@ -83,10 +84,6 @@ SQLITE_TOO_BIG = (
 )
 
 
-def _number(n: int) -> str:
-    return f"{n:,}".replace(",", ".")
-
-
 def _import(*, data, filename, kind, user, dry_run, progress) -> ImportResult:
     result = ImportResult()
     started = time.perf_counter()
@@ -104,7 +101,7 @@ def _import(*, data, filename, kind, user, dry_run, progress) -> ImportResult:
                 1,
                 "",
                 SQLITE_TOO_BIG.format(
-                    _number(result.total_rows), _number(settings.CHIBO_SQLITE_IMPORT_MAX_ROWS)
+                    thousands(result.total_rows), thousands(settings.CHIBO_SQLITE_IMPORT_MAX_ROWS)
                 ),
             )
         )

@@ -7,7 +7,7 @@ import re
 import secrets
 import unicodedata
 
-import markdown  # type: ignore[import-untyped]  # no types-Markdown in the venv yet
+import markdown  # type: ignore[import-untyped, unused-ignore]  # typed only when some package brings types-Markdown
 import nh3
 from django.conf import settings
 from django.core import signing

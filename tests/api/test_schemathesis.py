@@ -26,7 +26,21 @@ def token(cast):
     return raw
 
 
-def test_the_api_answers_as_its_schema_says(token):
+@pytest.fixture
+def connection_kept():
+    """As Django's test client does: a request must not close the test's database connection (on
+    PostgreSQL the in-process app would otherwise close it after the first answer)."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+def test_the_api_answers_as_its_schema_says(token, connection_kept):
     # One test walking every operation (schemathesis' pytest plugin needs its own collection; the
     # database here is pytest-django's, shared by every example through the in-process app).
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", WSGIHandler())

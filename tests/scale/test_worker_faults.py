@@ -8,7 +8,6 @@ from django.core.files.base import ContentFile
 from django.db import OperationalError
 from django.urls import reverse
 from django.utils import timezone
-from django_tasks_db.management.commands import db_worker as library
 
 from chibo.common import workers
 from chibo.common.management.commands.db_worker import SurvivingWorker
@@ -85,7 +84,8 @@ def test_the_worker_survives_a_database_error_and_goes_on(monkeypatch):
             raise OperationalError("database is locked")
         return None  # the second run ends normally (as a batch run with nothing left does)
 
-    monkeypatch.setattr(library.Worker, "run", flaky_run)
+    # The library's own worker loop (SurvivingWorker's base), failing once.
+    monkeypatch.setattr(SurvivingWorker.__mro__[1], "run", flaky_run)
     monkeypatch.setattr("chibo.common.management.commands.db_worker.time.sleep", lambda seconds: None)
     worker = SurvivingWorker(
         queue_names=["default"],

@@ -38,8 +38,10 @@ class Command(library.Command):
         heart = Heart()
         heart.start()
         # The library's handle builds its Worker by name: give it ours (no copy of its option handling).
+        original = library.Worker
         library.Worker = SurvivingWorker  # type: ignore[misc]
         try:
             return super().handle(*args, **options)
         finally:
+            library.Worker = original  # type: ignore[misc]
             heart.stopped.set()
