@@ -8,17 +8,12 @@ from django.urls import reverse
 
 from chibo.resolutions import services
 from chibo.resolutions.models import TaskNote, TaskStatus
+from tests.files import PNG  # a real (small) image: uploads are checked by content
 from tests.resolutions.conftest import hold_meeting, local, open_meeting, task_rules  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "matkhau-thu-123"
-# A 1×1 PNG: what a phone's camera would send, only smaller.
-PNG = (
-    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4"
-    b"\x89\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\xa7\x35\x81\x84\x00\x00\x00\x00IEND"
-    b"\xaeB`\x82"
-)
 
 
 def login(page, username):
