@@ -23,7 +23,7 @@ HANDLER = re.compile(r"\son[a-z]+\s*=", re.I)
 STYLE_ATTRIBUTE = re.compile(r"\sstyle\s*=", re.I)
 STYLE_ELEMENT = re.compile(r"<style\b", re.I)
 # htmx attributes that run JavaScript from the page (need 'unsafe-eval').
-HTMX_EVAL = re.compile(r"\shx-on[:-]|hx-vals\s*=\s*['\"]\s*js:|hx-vars\s*=", re.I)
+HTMX_EVAL = re.compile(r"\s(?:data-)?hx-on[:-]|hx-vals\s*=\s*['\"]\s*js:|hx-vars\s*=", re.I)
 
 
 def _policy(header: str) -> dict[str, str]:
