@@ -29,9 +29,9 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture
 def phone(browser):
-    """A page in a phone-sized window (360 × 740, touch, Vietnamese locale)."""
+    """A page in a phone-sized window (360 × 780, touch, Vietnamese locale)."""
     context = browser.new_context(
-        viewport={"width": 360, "height": 740},
+        viewport={"width": 360, "height": 780},
         device_scale_factor=2,
         is_mobile=True,
         has_touch=True,
