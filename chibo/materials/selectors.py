@@ -1,5 +1,6 @@
 """Reads of the materials app: search, a meeting's materials, and the publisher's "who opened it" report."""
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef, QuerySet
@@ -7,6 +8,7 @@ from django.utils import timezone
 
 from chibo.common.dates import today
 from chibo.common.text import fold
+from chibo.materials.access import material as material_policy
 from chibo.materials.access import recipients_q
 from chibo.materials.models import Material, MaterialAttachment, MaterialOpen, MaterialText
 from chibo.meetings.models import Meeting
@@ -76,3 +78,19 @@ def opens_by_cell(material: Material, cells: list[Organisation]) -> list[CellOpe
 
 def opens_total(material: Material) -> int:
     return MaterialOpen.objects.filter(material=material).count()
+
+
+UNREAD_DAYS = 45  # a notice older than a month and a half is no longer news on the home screen
+
+
+def unread_for(user, *, now=None) -> QuerySet:
+    """Materials that reached the user and that they have not opened yet, published in the last weeks,
+    newest first (the member's home: "Thông báo, tài liệu mới")."""
+    now = now or timezone.now()
+    return (
+        material_policy.visible_qs(user, now=now)
+        .filter(publish_at__lte=now, publish_at__gte=now - dt.timedelta(days=UNREAD_DAYS))
+        .exclude(Exists(MaterialOpen.objects.filter(material=OuterRef("pk"), user=user)))
+        .select_related("publisher")
+        .order_by("-publish_at", "-pk")
+    )

@@ -327,3 +327,8 @@ def minutes_on_time(
     if approved_on is not None:
         return approved_on <= deadline
     return False if today > deadline else None
+
+
+# Reasons most absences give (HD 42 counts an absence "có lý do" when a reason is reported): one tap each on
+# a phone, the free text stays for anything else.
+COMMON_ABSENCE_REASONS = ("Ốm đau", "Đi công tác", "Việc gia đình", "Tuổi cao, sức yếu")

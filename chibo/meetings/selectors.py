@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from chibo.common.dates import local_midnight
 from chibo.meetings import rules
-from chibo.meetings.models import Meeting, MeetingStep, RuleStep
+from chibo.meetings.models import Meeting, MeetingStatus, MeetingStep, RuleStep
 from chibo.members.models import Member, Membership, MembershipKind
 from chibo.members.selectors import roster_on
 
@@ -96,4 +96,52 @@ def full_procedure_q() -> Q:
     ).filter(~Exists(MeetingStep.objects.filter(meeting=OuterRef(OuterRef("pk")), rule_step=OuterRef("pk"))))
     return (
         Q(Exists(records)) & ~Q(Exists(records.filter(mandatory=True, done=False))) & ~Q(Exists(unrecorded))
+    )
+
+
+def preparation_checklist(meeting: Meeting) -> list[tuple[str, bool, str]]:
+    """The preparation steps of HD 42 (label, done, when/who), for the meeting page and the secretary's home."""
+    local = timezone.localtime
+    return [
+        ("Phân công người chuẩn bị dự thảo", meeting.drafter_id is not None, str(meeting.drafter or "")),
+        (
+            "Họp chi ủy chuẩn bị",
+            meeting.prep_meeting_on is not None,
+            meeting.prep_meeting_on.strftime("%d/%m/%Y") if meeting.prep_meeting_on else "",
+        ),
+        (
+            "Thông báo cho đảng viên",
+            meeting.notice_sent_at is not None,
+            f"{local(meeting.notice_sent_at):%H:%M %d/%m/%Y}" if meeting.notice_sent_at else "",
+        ),
+        (
+            "Báo cấp ủy viên phụ trách",
+            meeting.supervisor_notified_at is not None,
+            f"{local(meeting.supervisor_notified_at):%H:%M %d/%m/%Y}"
+            if meeting.supervisor_notified_at
+            else "",
+        ),
+        (
+            "Gửi tài liệu cho đảng viên",
+            meeting.materials_published_at is not None,
+            f"{local(meeting.materials_published_at):%H:%M %d/%m/%Y}"
+            if meeting.materials_published_at
+            else "",
+        ),
+    ]
+
+
+def next_meeting_of_cell(cell, *, now: dt.datetime | None = None) -> Meeting | None:
+    """The meeting the cell's leaders act on next: one being held now, else the earliest planned one from
+    today on (a meeting planned earlier today and not yet opened still counts: it may start late)."""
+    now = now or timezone.now()
+    qs = Meeting.objects.filter(cell=cell).select_related("cell", "drafter")
+    running = qs.filter(status=MeetingStatus.OPEN).order_by("-started_at", "-pk").first()
+    if running is not None:
+        return running
+    midnight = local_midnight(timezone.localdate(now))
+    return (
+        qs.filter(status=MeetingStatus.PLANNED, scheduled_at__gte=midnight)
+        .order_by("scheduled_at", "pk")
+        .first()
     )

@@ -12,7 +12,7 @@ from chibo.meetings.models import Meeting, MeetingKind, MeetingStatus
 from chibo.members.selectors import roster_on
 from chibo.orgs.models import Organisation
 from chibo.resolutions import rules
-from chibo.resolutions.models import Task, TaskStatus
+from chibo.resolutions.models import ACTIVE_STATUSES, Task, TaskStatus
 
 
 def meetings_in_month(cell_ids, year: int, month: int, *, statuses=(MeetingStatus.HELD,)) -> QuerySet:
@@ -105,3 +105,17 @@ def next_regular_meeting(meeting: Meeting) -> Meeting | None:
         .order_by("scheduled_at")
         .first()
     )
+
+
+def overdue_tasks(cell: Organisation, day: dt.date) -> QuerySet:
+    """Tasks of the cell still running after their deadline: what its leaders should chase."""
+    return (
+        Task.objects.filter(cell=cell, status__in=ACTIVE_STATUSES, due_on__lt=day)
+        .select_related("member")
+        .order_by("due_on", "member__sort_name", "pk")
+    )
+
+
+def open_tasks(member) -> QuerySet:
+    """The member's tasks still running, the nearest deadline first."""
+    return Task.objects.filter(member=member, status__in=ACTIVE_STATUSES).order_by("due_on", "pk")

@@ -43,6 +43,8 @@ def _is_open(request, view_func) -> bool:
     if request.path.startswith(API_PREFIX):
         # Every API route is marked login_not_required (the API answers 401 itself): only the schema is open.
         return request.path.startswith(OPEN_API_PATHS)
+    if getattr(view_func, "second_factor_front_door", False):
+        return False
     if getattr(view_func, "second_factor_exempt", False) or not getattr(view_func, "login_required", True):
         return True
     return _url_name(request) in OPEN_URL_NAMES

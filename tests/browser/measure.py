@@ -42,3 +42,18 @@ def small_targets(page, minimum: int = 44) -> list[str]:
 def fits(page, width: int = 360) -> bool:
     """Nothing overflows sideways."""
     return page.evaluate("document.documentElement.scrollWidth") <= width
+
+
+def shot(page, name: str) -> None:
+    """CHIBO_SCREENSHOTS=/some/folder keeps the screens, to look at them."""
+    import os
+
+    if os.environ.get("CHIBO_SCREENSHOTS"):
+        page.screenshot(path=os.path.join(os.environ["CHIBO_SCREENSHOTS"], f"{name}.png"))
+
+
+def open_menu(page) -> None:
+    """On a phone the navigation folds behind the menu button: open it before using a link of it."""
+    button = page.locator("button.menu-button")
+    if button.is_visible() and button.get_attribute("aria-expanded") != "true":
+        button.click()

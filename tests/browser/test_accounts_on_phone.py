@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from tests.accounts.conftest import crowd  # noqa: F401  (fixture)
 from tests.accounts.slips_text import code_for, pdf_text
+from tests.browser.measure import open_menu
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -48,6 +49,8 @@ def test_staff_print_slips_and_a_member_activates_on_a_phone(live_server, phone,
     assert "Vũ Thị Lan" in text
     code = code_for(text, "79000002")
 
+    open_menu(page)
+
     page.click("text=Đăng xuất (canbo)")
     page.goto(live_server.url + reverse("accounts:activate") + "?so_the=79000002")
     assert page.input_value("#id_login") == "79000002"
@@ -86,6 +89,7 @@ def test_a_secretary_issues_a_new_slip_and_the_reset_pages_fit_a_phone(live_serv
     with page.expect_download() as download:
         page.click("text=Cấp phiếu mới (PDF)")
     assert download.value.suggested_filename == "phieu-dangvien.pdf"
+    open_menu(page)
     page.click("button:has-text('Đăng xuất')")
     page.goto(live_server.url + reverse("accounts:password_reset"))
     shot(page, "accounts-password-reset")

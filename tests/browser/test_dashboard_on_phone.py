@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from tests.browser.measure import open_menu
 from tests.reporting.clock import fix_today
 from tests.reporting.scenario import build
 from tests.reporting.test_month_in_progress import june  # noqa: F401  (fixture)
@@ -38,6 +39,7 @@ def test_ward_staff_reads_the_dashboard_on_a_phone_and_drills_down_to_a_cell(
     page = phone
     page.goto(f"{live_server.url}/dang-nhap/")
     login(page, "canbo")
+    open_menu(page)
     page.click("header >> text=Chỉ tiêu Đề án 11")
     page.wait_for_selector("#chi-tieu")
     assert "Đảng bộ phường Ba Đình" in page.inner_text("h1") and fits(page)
@@ -81,6 +83,7 @@ def test_the_month_in_progress_on_a_phone(live_server, phone, cast, june):  # no
     page = phone
     page.goto(f"{live_server.url}/dang-nhap/")
     login(page, "canbo")
+    open_menu(page)
     page.click("header >> text=Chỉ tiêu Đề án 11")
     page.wait_for_selector("#tien-do")
     assert "tháng 6/2025" in page.inner_text("#ky")

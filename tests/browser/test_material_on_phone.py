@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from chibo.materials import services
 from chibo.materials.models import Audience, MaterialKind, MaterialOpen
+from tests.browser.measure import open_menu
 from tests.materials.conftest import pdf_bytes, upload
 from tests.meetings.conftest import make_meeting, rule_set  # noqa: F401
 
@@ -46,6 +47,7 @@ def test_member_reads_their_meetings_material_on_a_phone(live_server, phone, cas
 
     page.goto(f"{live_server.url}/dang-nhap/")
     login(page, "dangvien")
+    open_menu(page)
     page.click("header >> text=Lịch sinh hoạt của tôi")
     page.click(f"text={meeting.get_kind_display()}")
     panel = page.locator("#tai-lieu-cap-uy")
@@ -68,6 +70,7 @@ def test_member_reads_their_meetings_material_on_a_phone(live_server, phone, cas
     assert opened.count == 2
 
     # The ward's staff see, for the cell, who opened it.
+    open_menu(page)
     page.click("button:has-text('Đăng xuất')")
     page.goto(f"{live_server.url}/tai-lieu/{material.pk}/da-mo/")
     login(page, "canbo")

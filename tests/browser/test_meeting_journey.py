@@ -101,11 +101,11 @@ def test_leader_plans_prepares_runs_and_minutes_a_meeting_on_a_phone(
     mail.outbox.clear()
     page = phone
 
-    # --- The leader logs in and lands on their cell. ---------------------------------------------
-    page.goto(f"{live_server.url}/")
+    # --- The leader logs in and lands on their first screen: no meeting planned yet. -------------
+    page.goto(f"{live_server.url}/dang-nhap/")
     login(page, "bithu")
-    page.wait_for_selector("h1:has-text('Chi bộ Tổ dân phố số 1')")
-    screen(page, "01-cell")
+    page.wait_for_selector("section.next-meeting:has-text('Chưa có buổi sinh hoạt nào được lên lịch')")
+    screen(page, "01-home")
 
     # --- Schedule → a new meeting. ---------------------------------------------------------------
     page.click("a.button:text-is('Lịch sinh hoạt')")

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from chibo.resolutions import services
 from chibo.resolutions.models import TaskNote, TaskStatus
+from tests.browser.measure import open_menu
 from tests.files import PNG  # a real (small) image: uploads are checked by content
 from tests.resolutions.conftest import hold_meeting, local, open_meeting, task_rules  # noqa: F401
 
@@ -46,6 +47,7 @@ def test_member_reports_a_task_on_a_phone_and_the_secretary_evaluates_it(
     # The member logs in and finds the task under "Nhiệm vụ của tôi".
     page.goto(f"{live_server.url}/dang-nhap/")
     login(page, "dangvien")
+    open_menu(page)
     page.click("header >> text=Nhiệm vụ của tôi")
     page.wait_for_selector("h1:has-text('Nhiệm vụ của tôi')")
     assert fits(page)
@@ -74,6 +76,7 @@ def test_member_reports_a_task_on_a_phone_and_the_secretary_evaluates_it(
     assert (task.status, task.progress) == (TaskStatus.DONE, 100)
 
     # The secretary opens the review step of April's meeting and evaluates the task as done.
+    open_menu(page)
     page.click("button:has-text('Đăng xuất')")
     page.goto(live_server.url + reverse("resolutions:review", args=[april.pk]))
     login(page, "bithu")

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from chibo.supervision import services
 from chibo.supervision.models import Recommendation, RecommendationStatus, Visit
+from tests.browser.measure import open_menu
 from tests.resolutions.conftest import hold_meeting, local, task_rules  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -73,6 +74,7 @@ def test_a_supervisor_records_a_visit_with_a_recommendation_on_a_phone(
     assert (rec.due_on, rec.status) == (dt.date(2025, 4, 5), RecommendationStatus.OPEN)
 
     # The cell's secretary sees it on the cell's page and answers.
+    open_menu(page)
     page.click("button:has-text('Đăng xuất')")
     page.goto(live_server.url + reverse("orgs:detail", args=[cast.cell.pk]))
     login(page, "bithu")
@@ -85,6 +87,7 @@ def test_a_supervisor_records_a_visit_with_a_recommendation_on_a_phone(
     assert "Chi bộ đã trả lời" in page.inner_text("#trang-thai") and fits(page)
 
     # The supervisor closes it.
+    open_menu(page)
     page.click("button:has-text('Đăng xuất')")
     page.goto(live_server.url + reverse("supervision:recommendation", args=[rec.pk]))
     login(page, "phutrach")

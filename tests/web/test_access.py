@@ -166,10 +166,11 @@ def test_refusals_are_explained_in_vietnamese(cast, as_user):
     assert missing.status_code == 404 and "Không tìm thấy trang" in missing.content.decode()
 
 
-def test_home_opens_the_top_of_what_each_user_may_see(cast, as_user, client):
-    assert as_user(cast.leader_user).get(reverse("home")).url == url("orgs:detail", cast.cell.pk)
-    assert as_user(cast.staff).get(reverse("home")).url == url("orgs:detail", cast.ward.pk)
-    assert as_user(cast.outsider).get(reverse("home")).url == url("orgs:detail", cast.ward2.pk)
+def test_home_opens_what_each_user_acts_on(cast, as_user, client):
+    # Committee staff: their unit's dashboard; a cell's leader: their first screen (tests/web/test_home.py).
+    assert as_user(cast.staff).get(reverse("home")).url == url("reporting:dashboard", cast.ward.pk)
+    assert as_user(cast.outsider).get(reverse("home")).url == url("reporting:dashboard", cast.ward2.pk)
+    assert cast.cell.name in as_user(cast.leader_user).get(reverse("home")).content.decode()
 
 
 def test_the_import_link_is_shown_to_those_who_manage_data_only(client, cast):

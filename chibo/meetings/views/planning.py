@@ -16,7 +16,7 @@ from chibo.common.dates import today
 from chibo.common.forms import add_service_errors, submit_form
 from chibo.common.http import open_stored
 from chibo.common.paging import paginate
-from chibo.meetings import access
+from chibo.meetings import access, rules
 from chibo.meetings.calendar import feed_ics
 from chibo.meetings.forms import (
     AbsenceForm,
@@ -36,7 +36,7 @@ from chibo.meetings.models import (
     MeetingMaterial,
     MeetingStatus,
 )
-from chibo.meetings.selectors import member_is_on_roster, member_meetings
+from chibo.meetings.selectors import member_is_on_roster, member_meetings, preparation_checklist
 from chibo.meetings.services import planning as plan_services
 from chibo.meetings.services import preparation as prep
 from chibo.members.selectors import roster_on
@@ -82,37 +82,6 @@ def _linked_pages(meeting: Meeting, *, can_write: bool, can_read_members: bool) 
         ]
     pages.append(("meetings:score", "Chấm điểm", can_read_members and meeting.status == MeetingStatus.HELD))
     return [(label, reverse(name, args=[meeting.pk])) for name, label, shown in pages if shown]
-
-
-def _checklist(meeting: Meeting) -> list[tuple[str, bool, str]]:
-    local = timezone.localtime
-    return [
-        ("Phân công người chuẩn bị dự thảo", meeting.drafter_id is not None, str(meeting.drafter or "")),
-        (
-            "Họp chi ủy chuẩn bị",
-            meeting.prep_meeting_on is not None,
-            meeting.prep_meeting_on.strftime("%d/%m/%Y") if meeting.prep_meeting_on else "",
-        ),
-        (
-            "Thông báo cho đảng viên",
-            meeting.notice_sent_at is not None,
-            f"{local(meeting.notice_sent_at):%H:%M %d/%m/%Y}" if meeting.notice_sent_at else "",
-        ),
-        (
-            "Báo cấp ủy viên phụ trách",
-            meeting.supervisor_notified_at is not None,
-            f"{local(meeting.supervisor_notified_at):%H:%M %d/%m/%Y}"
-            if meeting.supervisor_notified_at
-            else "",
-        ),
-        (
-            "Gửi tài liệu cho đảng viên",
-            meeting.materials_published_at is not None,
-            f"{local(meeting.materials_published_at):%H:%M %d/%m/%Y}"
-            if meeting.materials_published_at
-            else "",
-        ),
-    ]
 
 
 # --- schedule and planning -------------------------------------------------------------------------------
@@ -230,7 +199,7 @@ def meeting_detail(request, pk: int):
             can_write=can_write,
             is_planned=meeting.status == MeetingStatus.PLANNED,
             materials=materials,
-            checklist=_checklist(meeting),
+            checklist=preparation_checklist(meeting),
             links=_linked_pages(
                 meeting,
                 can_write=can_write,
@@ -364,7 +333,7 @@ def meeting_prepare_view(request, pk: int):
             form=form,
             material_form=MaterialForm(),
             materials=meeting.materials.all(),
-            checklist=_checklist(meeting),
+            checklist=preparation_checklist(meeting),
             supervisors=prep.supervisors_of(meeting.cell, day),
             with_email=sum(1 for m in roster if m.email),
             roster_size=len(roster),
@@ -507,7 +476,10 @@ def absence_view(request, pk: int):
     meeting = access.meeting.get_for_user(request.user, pk)
     access.require_report_absence(request.user, meeting)
     report = AbsenceReport.objects.filter(meeting=meeting, member=member).first()
-    form = AbsenceForm(request.POST or None, initial={"reason": report.reason if report else ""})
+    data = request.POST.copy() if request.method == "POST" else None
+    if data is not None and data.get("quick") in rules.COMMON_ABSENCE_REASONS:
+        data["reason"] = data["quick"]  # one tap on a common reason: the second tap of the member's report
+    form = AbsenceForm(data, initial={"reason": report.reason if report else ""})
     if request.method == "POST" and request.POST.get("action") == "withdraw":
         try:
             prep.absence_report_withdraw(meeting=meeting, member=member, by=request.user)
@@ -534,5 +506,6 @@ def absence_view(request, pk: int):
             "form": form,
             "report": report,
             "is_planned": meeting.status == MeetingStatus.PLANNED,
+            "quick_reasons": rules.COMMON_ABSENCE_REASONS,
         },
     )
