@@ -88,7 +88,8 @@ def test_an_open_meeting_comes_before_the_planned_one(cast, as_user, rule_set):
         started_at=soon(-1),
     )
     page = as_user(cast.leader_user).get("/").content.decode()
-    assert "Đang họp đây" in page and "Sắp tới" not in page and "Tiếp tục điều hành" in page
+    leading = page.partition('class="card my-next"')[0]  # the secretary's own member card comes after
+    assert "Đang họp đây" in leading and "Sắp tới" not in leading and "Tiếp tục điều hành" in leading
     assert f'href="{url("meetings:run", running.pk)}"' in page
 
 
@@ -166,3 +167,10 @@ def test_a_user_with_no_role_is_told_whom_to_ask(client, db):
 
     client.force_login(make_user("moi"))
     assert "chưa được giao vai trò" in client.get("/").content.decode()
+
+
+def test_the_cell_schedule_shows_the_next_meeting_above_the_year(cast, as_user, rule_set):
+    make_meeting(cast.cell, rule_set, when=soon(3), place="Buổi tới đây")
+    page = as_user(cast.leader_user).get(url("meetings:cell_schedule", cast.cell.pk)).content.decode()
+    head, _, year_list = page.partition('class="plain meeting-list"')
+    assert "Buổi sinh hoạt tới" in head and "Buổi tới đây" in head

@@ -36,7 +36,12 @@ from chibo.meetings.models import (
     MeetingMaterial,
     MeetingStatus,
 )
-from chibo.meetings.selectors import member_is_on_roster, member_meetings, preparation_checklist
+from chibo.meetings.selectors import (
+    member_is_on_roster,
+    member_meetings,
+    next_meeting_of_cell,
+    preparation_checklist,
+)
 from chibo.meetings.services import planning as plan_services
 from chibo.meetings.services import preparation as prep
 from chibo.members.selectors import roster_on
@@ -106,6 +111,8 @@ def cell_schedule(request, org_pk: int):
             "ancestors": visible_ancestors(request.user, cell),
             "year": year,
             "page": paginate(request, meetings, 30),
+            # The year lists January first: the meeting to act on is shown above it.
+            "next_meeting": next_meeting_of_cell(cell) if year == today().year else None,
             "can_write": access.can_create_meeting(request.user, cell),
         },
     )
