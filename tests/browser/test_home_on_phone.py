@@ -64,6 +64,10 @@ def test_a_secretary_lands_on_the_next_meeting_with_the_menu_folded(live_server,
     assert small_targets(page) == [] and fits(page)
     page.keyboard.press("Escape")
     assert not page.locator("#menu a:has-text('Tổ chức')").is_visible() and nav_height(page) < 80
+    # At 200% text size (the phone's setting scales the root font) nothing overflows sideways.
+    page.evaluate("document.documentElement.style.fontSize = '200%'")
+    assert fits(page) and page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)") == 32
+    shot(page, "home-secretary-200")
     page.click("a:has-text('Điều hành buổi sinh hoạt')")
     page.wait_for_url(f"**/sinh-hoat/{meeting.pk}/dieu-hanh/")
 
