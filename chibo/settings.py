@@ -3,6 +3,7 @@
 import os
 import secrets
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -103,6 +104,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "chibo.orgs",
     "chibo.members",
+    "chibo.notices",
     "chibo.meetings",
     "chibo.resolutions",
     "chibo.materials",
@@ -164,6 +166,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "chibo.orgs.context_processors.navigation",
+                "chibo.notices.context_processors.inbox",
             ],
         },
     },
@@ -278,6 +281,20 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "chibo@localhost")
+
+# SMS to members (chibo.notices.sms; docs/notices.md): "console" prints, "http" posts to a gateway.
+CHIBO_SMS: dict[str, Any] = {
+    "BACKEND": env_str("CHIBO_SMS_BACKEND", "console"),
+    "URL": env_str("CHIBO_SMS_URL"),
+    "API_KEY": env_str("CHIBO_SMS_API_KEY"),
+    "SECRET": env_str("CHIBO_SMS_SECRET"),
+    "SENDER": env_str("CHIBO_SMS_SENDER", "CHIBO"),
+    # False for a gateway or brandname without Unicode: texts go without diacritics.
+    "UNICODE": env_bool("CHIBO_SMS_UNICODE", True),
+    "TIMEOUT": env_int("CHIBO_SMS_TIMEOUT", 10),
+    # At most this many SMS a day (the gateway's bill); the rest wait for the next day.
+    "DAILY_CAP": env_int("CHIBO_SMS_DAILY_CAP", 5000),
+}
 
 TASKS = {
     "default": {

@@ -23,6 +23,7 @@ urlpatterns = [
     path("nhat-ky/", include("chibo.audit.urls")),
     path("nhap-xuat/", include("chibo.dataio.urls")),
     path("tai-khoan/", include("chibo.accounts.urls")),
+    path("thong-bao/", include("chibo.notices.urls")),
     path("bao-mat/", include("chibo.security.urls")),
     path("api/v1/", api.urls),
     path("khoa-api/", include("chibo.api.urls")),

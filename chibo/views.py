@@ -8,6 +8,7 @@ from chibo.meetings import access as meeting_access
 from chibo.meetings.models import AbsenceReport, MeetingStatus
 from chibo.meetings.selectors import next_meeting_of_cell, preparation_checklist
 from chibo.meetings.services.preparation import upcoming_for_member
+from chibo.notices.selectors import inbox, unread_count
 from chibo.orgs.access import orgs_visible_to, role_orgs_of
 from chibo.orgs.models import OrgKind, RoleKind
 from chibo.portal import views as portal_views
@@ -75,6 +76,8 @@ def _first_screen(user, cells, member) -> dict:
             "tasks_count": tasks.count(),
             "unread": list(unread[:HOME_LIST]),
             "unread_count": unread.count(),
+            "notices": list(inbox(user).filter(read_at__isnull=True)[:HOME_LIST]),
+            "notices_count": unread_count(user),
         }
     return {"leading": leading, "mine": mine, "today": day, "now": timezone.now()}
 

@@ -12,6 +12,8 @@ from chibo.meetings import rules
 from chibo.meetings.models import Meeting, MeetingStatus, MeetingStep, RuleStep
 from chibo.members.models import Member, Membership, MembershipKind
 from chibo.members.selectors import roster_on
+from chibo.notices.models import Notice
+from chibo.notices.selectors import Reach, reach_of
 
 
 def scheduled_day(meeting: Meeting) -> dt.date:
@@ -99,6 +101,34 @@ def full_procedure_q() -> Q:
     )
 
 
+def notice_key_prefix(meeting: Meeting) -> str:
+    return f"meeting:{meeting.pk}:notice:"
+
+
+def meeting_notice(meeting: Meeting) -> Notice | None:
+    """The latest notice of the meeting (a reschedule makes a new one: SEQUENCE grows)."""
+    return Notice.objects.filter(key__startswith=notice_key_prefix(meeting)).order_by("-pk").first()
+
+
+def notice_reach(meeting: Meeting) -> Reach:
+    """Who on the meeting day's roster the latest notice reached, by any channel or on paper."""
+    members = list(roster_on(meeting.cell, scheduled_day(meeting)).select_related(None))
+    return reach_of(meeting_notice(meeting) if meeting.notice_sent_at else None, members)
+
+
+def _notice_item(meeting: Meeting) -> tuple[str, bool, str]:
+    """Done only when every member on the roster was reached by some channel or a printed slip."""
+    if meeting.notice_sent_at is None:
+        return ("Thông báo cho đảng viên", False, "")
+    reach = notice_reach(meeting)
+    when = timezone.localtime(meeting.notice_sent_at)
+    return (
+        "Thông báo cho đảng viên",
+        reach.all_reached,
+        f"đã báo {len(reach.reached)}/{reach.total} · gửi {when:%H:%M %d/%m/%Y}",
+    )
+
+
 def preparation_checklist(meeting: Meeting) -> list[tuple[str, bool, str]]:
     """The preparation steps of HD 42 (label, done, when/who), for the meeting page and the secretary's home."""
     local = timezone.localtime
@@ -109,11 +139,7 @@ def preparation_checklist(meeting: Meeting) -> list[tuple[str, bool, str]]:
             meeting.prep_meeting_on is not None,
             meeting.prep_meeting_on.strftime("%d/%m/%Y") if meeting.prep_meeting_on else "",
         ),
-        (
-            "Thông báo cho đảng viên",
-            meeting.notice_sent_at is not None,
-            f"{local(meeting.notice_sent_at):%H:%M %d/%m/%Y}" if meeting.notice_sent_at else "",
-        ),
+        _notice_item(meeting),
         (
             "Báo cấp ủy viên phụ trách",
             meeting.supervisor_notified_at is not None,

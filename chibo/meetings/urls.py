@@ -53,6 +53,7 @@ urlpatterns = [
     path("<int:pk>/co-mat/<str:token>/", running.checkin, name="checkin"),
     path("<int:pk>/toi-co-mat/", running.checkin_self, name="checkin_self"),
     path("<int:pk>/in/giay-moi/", running.print_invitations, name="print_invitations"),
+    path("<int:pk>/in/giay-bao-chua-nhan/", running.print_slips_view, name="print_notice_slips"),
     path("<int:pk>/in/danh-sach-ky/", running.print_roll_call, name="print_roll_call"),
     # minutes
     path("<int:pk>/bien-ban/", minutes.minutes_detail, name="minutes"),

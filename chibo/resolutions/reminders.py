@@ -1,22 +1,26 @@
-"""The daily reminder job: e-mails about tasks due soon and overdue, and the secretary's overdue digest.
+"""The daily reminder job: notices about tasks due soon and overdue, and the secretary's overdue digest,
+by every channel the member has (chibo.notices: inbox, SMS, e-mail).
 
-Each e-mail is claimed first by inserting its TaskReminder row (unique per task and deadline, or per
-cell, day and recipient) and sent inside the same transaction: a second or concurrent run finds the
-row and sends nothing; a failed send rolls the row back so the next run tries again.
+Each reminder is claimed first by inserting its TaskReminder row (unique per task and deadline, or per
+cell and day) and its notice is recorded inside the same transaction: a second or concurrent run finds
+the row and sends nothing. An e-mail or SMS that fails stays on the notice's record and is retried.
 """
 
 import datetime as dt
 import logging
-import smtplib
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
 
+from chibo.common.access import SYSTEM
 from chibo.common.dates import fmt
 from chibo.meetings.services.minutes import meeting_date
 from chibo.members.models import Position, PositionKind
+from chibo.notices.models import Attempt, AttemptStatus, Channel, ChannelChoice, NoticeKind
+from chibo.notices.rules import channels_for
+from chibo.notices.services import notify
 from chibo.resolutions.models import ACTIVE_STATUSES, ReminderKind, Task, TaskReminder
 from chibo.resolutions.rules import DUE_SOON_DAYS
 
@@ -31,9 +35,9 @@ class Summary:
     due_soon: int = 0  # e-mails sent
     overdue: int = 0
     secretary: int = 0
-    without_email: int = 0  # overdue notices recorded for members without an e-mail address
+    unreachable: list[str] = field(default_factory=list)  # overdue tasks' members no channel reaches
     cells_without_secretary: list[str] = field(default_factory=list)
-    failed: int = 0  # sends that failed; retried on the next run
+    failed: int = 0  # e-mails that failed; retried by `chibo send-notices`
 
     @property
     def sent(self) -> int:
@@ -45,7 +49,7 @@ class Summary:
             "due_soon": self.due_soon,
             "overdue": self.overdue,
             "secretary": self.secretary,
-            "without_email": self.without_email,
+            "unreachable": self.unreachable,
             "cells_without_secretary": self.cells_without_secretary,
             "failed": self.failed,
         }
@@ -98,7 +102,7 @@ def _member_mail(task: Task, kind: str, day: dt.date, to: str) -> EmailMessage:
     return EmailMessage(subject, "\n".join(body), settings.DEFAULT_FROM_EMAIL, [to])
 
 
-def _digest_mail(cell, secretary, tasks: list[Task], day: dt.date, to: str) -> EmailMessage:
+def _digest_mail(cell, secretary, tasks: list[Task], day: dt.date, to: str, unreached=()) -> EmailMessage:
     subject = f"{cell.name}: {len(tasks)} nhiệm vụ quá hạn ngày {fmt(day)}"
     body = [
         f"Kính gửi đồng chí {secretary.full_name},",
@@ -114,23 +118,47 @@ def _digest_mail(cell, secretary, tasks: list[Task], day: dt.date, to: str) -> E
             f"giao tại buổi sinh hoạt ngày {fmt(meeting_date(task.meeting))}.",
             f"   {site_url()}{task.get_absolute_url()}",
         ]
+    if unreached:
+        body += [
+            "",
+            "Chibo không báo được cho các đồng chí sau (không có tài khoản, số điện thoại hay thư điện tử); "
+            "đề nghị chi ủy báo trực tiếp: " + ", ".join(dict.fromkeys(unreached)) + ".",
+        ]
     body += ["", "Chi ủy nhắc nhở, đôn đốc và đánh giá các nhiệm vụ này tại buổi sinh hoạt tới.", "", FOOTER]
     return EmailMessage(subject, "\n".join(body), settings.DEFAULT_FROM_EMAIL, [to])
 
 
-def _claim_and_send(reminder: TaskReminder, message: EmailMessage | None, summary: Summary) -> bool:
-    """Insert the row, then send, in one transaction. False when already claimed or the send failed."""
+def _task_notice(task: Task, kind: str, day: dt.date) -> dict:
+    mail = _member_mail(task, kind, day, "")
+    days = (task.due_on - day).days
+    if kind == ReminderKind.DUE_SOON:
+        sms = f"Nhiệm vụ chi bộ giao sắp đến hạn {fmt(task.due_on)}: {task.text.strip()[:60]}. Báo tiến độ trên Chibo."
+    else:
+        sms = f"Nhiệm vụ chi bộ giao đã quá hạn {-days} ngày ({fmt(task.due_on)}): {task.text.strip()[:60]}."
+    return {
+        "key": f"task:{task.pk}:{kind}:{task.due_on.isoformat()}",
+        "kind": NoticeKind.TASK_DUE if kind == ReminderKind.DUE_SOON else NoticeKind.TASK_OVERDUE,
+        "subject": mail.subject,
+        "body": mail.body,
+        "sms_text": sms,
+        "link": task.get_absolute_url(),
+        "cell": task.cell,
+        "email_factory": lambda member, address: _member_mail(task, kind, day, address),
+    }
+
+
+def _claim_and_notify(reminder: TaskReminder, notice: dict, members, connection, summary: Summary) -> bool:
+    """Insert the claim row, then the notice (inbox, SMS queued, e-mail sent) in one transaction.
+    False when another run claimed it. A failed e-mail stays on the notice's record and is retried by
+    `chibo send-notices`, like any other channel."""
     try:
         with transaction.atomic():
             reminder.save(force_insert=True)
-            if message is not None:
-                message.send()
+            made = notify(**notice, members=members, by=SYSTEM, connection=connection)
     except IntegrityError:
         return False
-    except (smtplib.SMTPException, OSError) as exc:
-        log.warning("Gửi thư nhắc nhiệm vụ tới %s không được: %s", reminder.recipient, exc)
-        summary.failed += 1
-        return False
+    failed = Attempt.objects.filter(delivery__notice=made, status__in=[AttemptStatus.PENDING, AttemptStatus.FAILED])
+    summary.failed += failed.filter(channel=Channel.EMAIL, tries__gt=0).count()
     return True
 
 
@@ -165,6 +193,8 @@ def send_task_reminders(day: dt.date) -> Summary:
             task_id__in=ids, kind__in=[ReminderKind.DUE_SOON, ReminderKind.OVERDUE]
         ).values_list("task_id", "kind", "due_on")
     )
+    members = [t.member for t in tasks]
+    choices = {c.member_id: c for c in ChannelChoice.objects.filter(member__in=members)} if ids else {}
     connection = get_connection()
     connection.open()  # one SMTP session for the whole run
     try:
@@ -172,29 +202,30 @@ def send_task_reminders(day: dt.date) -> Summary:
             kind = ReminderKind.OVERDUE if task.due_on < day else ReminderKind.DUE_SOON
             if (task.pk, kind, task.due_on) in claimed:
                 continue
+            reachable = bool(
+                channels_for(task.member, choices.get(task.member_id), has_account=task.member.user_id is not None)
+            )
+            if not reachable and kind == ReminderKind.DUE_SOON:
+                continue  # nothing to record: a member who adds a channel before the deadline still hears
             to = member_email(task.member)
-            if not to and kind == ReminderKind.DUE_SOON:
-                continue  # nothing to record: a member who adds an address before the deadline still hears
             reminder = TaskReminder(kind=kind, task=task, due_on=task.due_on, sent_on=day, recipient=to)
-            message = _member_mail(task, kind, day, to) if to else None
-            if message is not None:
-                message.connection = connection
-            if _claim_and_send(reminder, message, summary):
-                if message is None:
-                    summary.without_email += 1
+            if _claim_and_notify(reminder, _task_notice(task, kind, day), [task.member], connection, summary):
+                if not reachable:
+                    summary.unreachable.append(task.member.full_name)
                 elif kind == ReminderKind.DUE_SOON:
                     summary.due_soon += 1
                 else:
                     summary.overdue += 1
-        _send_digests(day, tasks, connection, summary)
+        _send_digests(day, tasks, connection, summary, choices)
     finally:
         connection.close()
     return summary
 
 
-def _send_digests(day: dt.date, tasks: list[Task], connection, summary: Summary) -> None:
-    """One e-mail per cell where a task was first noticed overdue today (by this run or an earlier one
-    the same day), listing all the cell's overdue tasks, to its secretary (else deputy)."""
+def _send_digests(day: dt.date, tasks: list[Task], connection, summary: Summary, choices: dict) -> None:
+    """One notice per cell where a task was first noticed overdue today (by this run or an earlier one
+    the same day), listing all the cell's overdue tasks and the members no channel reached, to its
+    secretary (else deputy), by every channel the secretary has."""
     noticed = set(
         TaskReminder.objects.filter(kind=ReminderKind.OVERDUE, sent_on=day).values_list(
             "task__cell_id", flat=True
@@ -203,9 +234,9 @@ def _send_digests(day: dt.date, tasks: list[Task], connection, summary: Summary)
     if not noticed:
         return
     done = set(
-        TaskReminder.objects.filter(
-            kind=ReminderKind.SECRETARY, sent_on=day, cell_id__in=noticed
-        ).values_list("cell_id", "recipient")
+        TaskReminder.objects.filter(kind=ReminderKind.SECRETARY, sent_on=day, cell_id__in=noticed).values_list(
+            "cell_id", flat=True
+        )
     )
     overdue: dict[int, list[Task]] = {}
     for task in tasks:
@@ -215,14 +246,31 @@ def _send_digests(day: dt.date, tasks: list[Task], connection, summary: Summary)
     for cell_id, cell_tasks in overdue.items():
         cell = cell_tasks[0].cell
         secretary = secretaries.get(cell_id)
-        to = member_email(secretary) if secretary is not None else ""
-        if not to:
+        if secretary is None or not channels_for(
+            secretary, choices.get(secretary.pk), has_account=secretary.user_id is not None
+        ):
             summary.cells_without_secretary.append(cell.code)
             continue
-        if (cell_id, to) in done:
+        if cell_id in done:
             continue
-        message = _digest_mail(cell, secretary, cell_tasks, day, to)
-        message.connection = connection
-        reminder = TaskReminder(kind=ReminderKind.SECRETARY, cell=cell, sent_on=day, recipient=to)
-        if _claim_and_send(reminder, message, summary):
+        unreached = [
+            t.member.full_name
+            for t in cell_tasks
+            if not channels_for(t.member, choices.get(t.member_id), has_account=t.member.user_id is not None)
+        ]
+        mail = _digest_mail(cell, secretary, cell_tasks, day, "", unreached)
+        notice = {
+            "key": f"digest:{cell_id}:{day.isoformat()}",
+            "kind": NoticeKind.DIGEST,
+            "subject": mail.subject,
+            "body": mail.body,
+            "sms_text": f"{cell.name}: {len(cell_tasks)} nhiệm vụ quá hạn ngày {fmt(day)}. Xem trên Chibo.",
+            "link": "",
+            "cell": cell,
+            "email_factory": lambda member, address, c=cell, s=secretary, ts=cell_tasks, u=unreached: _digest_mail(
+                c, s, ts, day, address, u
+            ),
+        }
+        reminder = TaskReminder(kind=ReminderKind.SECRETARY, cell=cell, sent_on=day, recipient=member_email(secretary))
+        if _claim_and_notify(reminder, notice, [secretary], connection, summary):
             summary.secretary += 1

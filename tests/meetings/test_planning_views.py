@@ -195,7 +195,17 @@ def test_a_leader_completes_the_checklist_sends_the_notice_and_publishes_a_mater
     meeting.refresh_from_db()
     assert meeting.drafter == cast.secretary and meeting.notice_sent_at and meeting.materials_published_at
     page = client.get(url).content.decode()
-    assert page.count("✓ Đã xong") == 5
+    # Sent is not reached: the members with no account, phone or e-mail are still to be told.
+    assert page.count("✓ Đã xong") == 4
+    reach = client.get(url).context["reach"]
+    assert cast.member in reach.reached and reach.not_reached
+    slips = client.post(reverse("meetings:print_notice_slips", args=[meeting.pk]))
+    assert slips.status_code == 200
+    printed = slips.content.decode()
+    assert all(m.full_name in printed for m in reach.not_reached)
+    assert cast.member.full_name not in printed
+    page = client.get(url).content.decode()
+    assert page.count("✓ Đã xong") == 5 and "Mọi đảng viên đã được báo." in page
 
 
 def test_an_upload_of_the_wrong_kind_is_refused_on_the_file_field(cast, meeting, as_user):

@@ -6,10 +6,13 @@ from django.core import mail
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from chibo.common.access import SYSTEM
 from chibo.members.models import Member, PositionKind
 from chibo.members.services import position_assign
+from chibo.notices.models import Attempt, AttemptStatus, Channel, Delivery, NoticeKind
+from chibo.notices.services import send_pending
 from chibo.resolutions import services
 from chibo.resolutions.models import ReminderKind, Task, TaskReminder, TaskStatus
 from chibo.resolutions.reminders import send_task_reminders
@@ -142,17 +145,33 @@ def test_done_and_evaluated_tasks_send_nothing(people, held, task_rules):
     assert mail.outbox == [] and not TaskReminder.objects.exists()
 
 
-def test_a_member_without_e_mail_gets_nothing_but_the_secretary_is_told(people, held):
-    quiet = make_member(people.cell, full_name="Phạm Thị Hoa")
+def test_a_member_no_channel_reaches_is_recorded_as_not_reached_and_named_to_the_secretary(people, held):
+    quiet = make_member(people.cell, full_name="Phạm Thị Hoa")  # no account, phone or e-mail
     raw_task(held, quiet, dt.date(2025, 3, 20))
     assert send_task_reminders(dt.date(2025, 3, 18)).sent == 0  # due soon: nobody to write to, nothing kept
     assert not TaskReminder.objects.exists()
     summary = send_task_reminders(dt.date(2025, 3, 21))
-    assert (summary.overdue, summary.without_email, summary.secretary) == (0, 1, 1)
+    assert (summary.overdue, summary.unreachable, summary.secretary) == (0, ["Phạm Thị Hoa"], 1)
     assert [m.to for m in mail.outbox] == [[BINH]]
-    assert "Phạm Thị Hoa" in mail.outbox[0].body
+    assert "không báo được cho các đồng chí sau" in mail.outbox[0].body and "Phạm Thị Hoa." in mail.outbox[0].body
     assert TaskReminder.objects.get(kind=ReminderKind.OVERDUE).recipient == ""
+    # Never silently unsent: her overdue notice is on record, reached by nothing.
+    delivery = Delivery.objects.get(member=quiet)
+    assert delivery.reached_at is None and not delivery.attempts.exists()
+    assert delivery.notice.kind == NoticeKind.TASK_OVERDUE
     assert send_task_reminders(dt.date(2025, 3, 21)).sent == 0 and len(mail.outbox) == 1
+
+
+def test_a_member_with_an_account_and_no_e_mail_gets_the_reminder_in_the_inbox(people, held):
+    Member.objects.filter(pk=people.member.pk).update(email="")
+    people.member_user.email = ""
+    people.member_user.save()
+    assign(people, held, people.member, dt.date(2025, 3, 20))
+    summary = send_task_reminders(dt.date(2025, 3, 19))
+    assert summary.due_soon == 1 and to(AN) == []
+    delivery = Delivery.objects.get(member=people.member)
+    assert delivery.notice.subject.startswith("Nhiệm vụ sắp đến hạn 20/03/2025")
+    assert [a.channel for a in delivery.attempts.all()] == [Channel.INBOX] and delivery.reached_at is None
 
 
 def test_the_account_address_is_used_when_the_member_record_has_none(people, held):
@@ -214,7 +233,7 @@ def test_a_reminder_claimed_by_another_run_is_not_sent_again(people, held):
     assert send_task_reminders(dt.date(2025, 3, 18)).sent == 0 and mail.outbox == []
 
 
-def test_a_failed_send_is_rolled_back_and_retried_on_the_next_run(people, held, monkeypatch):
+def test_a_failed_e_mail_is_kept_on_the_record_and_sent_by_the_retry(people, held, monkeypatch):
     assign(people, held, people.member, dt.date(2025, 3, 20))
 
     def refuse(self, *args, **kwargs):
@@ -222,9 +241,16 @@ def test_a_failed_send_is_rolled_back_and_retried_on_the_next_run(people, held, 
 
     monkeypatch.setattr("django.core.mail.EmailMessage.send", refuse)
     summary = send_task_reminders(dt.date(2025, 3, 18))
-    assert (summary.failed, summary.due_soon) == (1, 0) and not TaskReminder.objects.exists()
+    assert summary.failed == 1 and TaskReminder.objects.count() == 1
+    attempt = Attempt.objects.get(channel=Channel.EMAIL)
+    assert attempt.status == AttemptStatus.PENDING and "mất kết nối" in attempt.reason
+    assert attempt.delivery.reached_at is None
     monkeypatch.undo()
-    assert send_task_reminders(dt.date(2025, 3, 18)).due_soon == 1 and len(mail.outbox) == 1
+    assert send_task_reminders(dt.date(2025, 3, 18)).sent == 0  # claimed: the retry is the notices' job
+    send_pending(now=timezone.now() + dt.timedelta(minutes=2))
+    attempt.refresh_from_db()
+    assert attempt.status == AttemptStatus.SENT and len(to(AN)) == 1
+    assert attempt.delivery.reached_at is not None
 
 
 def test_a_run_reads_a_bounded_number_of_queries(people, held):
@@ -248,8 +274,8 @@ def test_the_command_prints_the_counts_in_vietnamese(people, held, capsys):
     call_command("task_reminders", "--date", "2025-03-21")
     out = capsys.readouterr().out
     assert "Nhắc nhiệm vụ ngày 21/03/2025:" in out
-    assert "- Thư nhắc nhiệm vụ quá hạn: 1" in out and "- Thư báo bí thư chi bộ: 1" in out
-    assert "- Thư nhắc nhiệm vụ sắp đến hạn: 0" in out
+    assert "- Nhắc nhiệm vụ quá hạn: 1" in out and "- Báo bí thư chi bộ: 1" in out
+    assert "- Nhắc nhiệm vụ sắp đến hạn: 0" in out
 
 
 def test_the_command_refuses_a_malformed_date(cast):
@@ -269,7 +295,7 @@ def test_the_background_task_runs_the_job_for_today(people, held, monkeypatch):
 def test_the_command_also_takes_a_vietnamese_date(people, held, capsys):
     assign(people, held, people.member, dt.date(2025, 3, 20))
     call_command("task_reminders", "--date", "18/03/2025")
-    assert "- Thư nhắc nhiệm vụ sắp đến hạn: 1" in capsys.readouterr().out
+    assert "- Nhắc nhiệm vụ sắp đến hạn: 1" in capsys.readouterr().out
 
 
 def test_the_command_reports_an_unreachable_mail_server(people, held, monkeypatch):

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from chibo.audit.models import Action
@@ -26,10 +27,19 @@ from chibo.meetings.models import (
     MeetingMaterial,
     MeetingStatus,
 )
-from chibo.meetings.selectors import member_is_on_roster, member_meetings, scheduled_day
+from chibo.meetings.selectors import (
+    meeting_notice,
+    member_is_on_roster,
+    member_meetings,
+    notice_key_prefix,
+    notice_reach,
+    scheduled_day,
+)
 from chibo.meetings.services.changes import meeting_changed
 from chibo.members.models import Member
 from chibo.members.selectors import roster_on
+from chibo.notices.models import Attempt, AttemptStatus, Channel, NoticeKind
+from chibo.notices.services import deliveries_printed, notify
 from chibo.orgs.access import users_holding
 from chibo.orgs.models import Organisation, RoleKind
 
@@ -114,31 +124,57 @@ def _notice_text(meeting: Meeting) -> tuple[str, str]:
 
 @transaction.atomic
 def meeting_send_notice(*, meeting: Meeting, by) -> int:
-    """E-mail the notice with an iCalendar invitation to every member of the roster who has an e-mail
-    address, and to the supervisors above the cell; record when. A second call sends nothing unless the
-    meeting was rescheduled since (meeting_reschedule clears `notice_sent_at`). Returns e-mails sent."""
+    """Send the notice to every member of the roster by every channel each has (chibo.notices: the
+    inbox, SMS, e-mail with an iCalendar invitation) and e-mail the supervisors above the cell; record
+    when. A second call sends nothing unless the meeting was rescheduled since (meeting_reschedule
+    clears `notice_sent_at`). Returns the e-mails sent now (SMS go out from the worker)."""
     meeting = Meeting.objects.select_for_update().select_related("cell", "rule_set").get(pk=meeting.pk)
     access.meeting.check_edit(by, meeting)
     _check_planned(meeting)
     if meeting.notice_sent_at is not None:
         return 0
     day = meeting_day(meeting)
-    member_emails = [m.email for m in roster_on(meeting.cell, day) if m.email]
+    members = list(roster_on(meeting.cell, day).select_related("user"))
     supervisors = list(supervisors_of(meeting.cell, day))
-    supervisor_emails = [u.email for u in supervisors if u.email]
     subject, body = _notice_text(meeting)
     # SEQUENCE only grows (one per recorded change), so calendars replace an older invitation.
     sequence = _change_count(meeting)
-    messages = []
-    for email in dict.fromkeys(member_emails + supervisor_emails):
+    connection = get_connection()
+
+    def invitation(member, email: str) -> EmailMultiAlternatives:
         message = EmailMultiAlternatives(subject, body, settings.DEFAULT_FROM_EMAIL, [email])
         message.attach(
             "sinh-hoat.ics",
             invitation_ics(meeting, attendee_email=email, sequence=sequence),
             "text/calendar; method=REQUEST; charset=utf-8",
         )
-        messages.append(message)
-    sent = get_connection().send_messages(messages) if messages else 0
+        return message
+
+    notice = notify(
+        key=f"{notice_key_prefix(meeting)}{sequence}",
+        kind=NoticeKind.MEETING_CHANGE if meeting.reschedule_note else NoticeKind.MEETING,
+        subject=subject,
+        body=body,
+        sms_text=_notice_sms(meeting),
+        link=reverse("meetings:my_schedule"),
+        cell=meeting.cell,
+        members=members,
+        by=by,
+        email_factory=invitation,
+        connection=connection,
+    )
+    sent = Attempt.objects.filter(
+        delivery__notice=notice, channel=Channel.EMAIL, status=AttemptStatus.SENT
+    ).count()
+    member_emails = set(
+        Attempt.objects.filter(delivery__notice=notice, channel=Channel.EMAIL).values_list("address", flat=True)
+    )
+    extra = [
+        invitation(None, email)
+        for email in dict.fromkeys(u.email for u in supervisors if u.email)
+        if email not in member_emails
+    ]
+    sent += (connection.send_messages(extra) or 0) if extra else 0
     before = snapshot(meeting)
     now = timezone.now()
     meeting.notice_sent_at = now
@@ -147,7 +183,30 @@ def meeting_send_notice(*, meeting: Meeting, by) -> int:
     meeting.supervisor_notified_at = now if supervisors else None
     meeting.save(update_fields=["notice_sent_at", "supervisor_notified_at"])
     audit_log(user=by, action=Action.UPDATE, obj=meeting, org_path=meeting.cell.path, before=before)
-    return sent or 0
+    return sent
+
+
+def _notice_sms(meeting: Meeting) -> str:
+    local = timezone.localtime(meeting.scheduled_at)
+    text = f"{meeting.cell.name}: {meeting.get_kind_display().lower()} {local:%H:%M} ngày {local:%d/%m/%Y}"
+    if meeting.place:
+        text += f" tại {meeting.place}"
+    return text + ". Vắng xin báo bí thư."
+
+
+@transaction.atomic
+def meeting_print_slips(*, meeting: Meeting, by) -> list[Member]:
+    """The members the notice has not reached get a printed slip: recorded as reached on paper.
+    Returns them, for the print page."""
+    meeting = Meeting.objects.select_related("cell").get(pk=meeting.pk)
+    access.meeting.check_edit(by, meeting)
+    if meeting.notice_sent_at is None:
+        raise ValidationError("Hãy gửi thông báo trước; giấy báo in cho những đồng chí chưa nhận được.")
+    reach = notice_reach(meeting)
+    notice = meeting_notice(meeting)
+    if notice is not None and reach.not_reached:
+        deliveries_printed(notice, [m.pk for m in reach.not_reached])
+    return reach.not_reached
 
 
 def _change_count(meeting: Meeting) -> int:

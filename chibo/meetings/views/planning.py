@@ -40,11 +40,13 @@ from chibo.meetings.selectors import (
     member_is_on_roster,
     member_meetings,
     next_meeting_of_cell,
+    notice_reach,
     preparation_checklist,
 )
 from chibo.meetings.services import planning as plan_services
 from chibo.meetings.services import preparation as prep
 from chibo.members.selectors import roster_on
+from chibo.notices.selectors import attempt_words, channel_preview
 from chibo.orgs.access import (
     get_org_for_user,
     visible_ancestors,
@@ -342,11 +344,21 @@ def meeting_prepare_view(request, pk: int):
             materials=meeting.materials.all(),
             checklist=preparation_checklist(meeting),
             supervisors=prep.supervisors_of(meeting.cell, day),
-            with_email=sum(1 for m in roster if m.email),
             roster_size=len(roster),
+            **_notice_context(meeting, list(roster)),
             max_mb=prep.MATERIAL_MAX_BYTES // (1024 * 1024),
         ),
     )
+
+
+def _notice_context(meeting, roster) -> dict:
+    if meeting.notice_sent_at is None:
+        return {"channels": channel_preview(roster)}
+    reach = notice_reach(meeting)
+    return {
+        "reach": reach,
+        "not_reached": [(m, attempt_words(reach.attempts.get(m.pk, []))) for m in reach.not_reached],
+    }
 
 
 @require_POST
@@ -358,7 +370,9 @@ def send_notice_view(request, pk: int):
         messages.error(request, " ".join(error.messages))
     else:
         if sent or meeting.notice_sent_at is None:
-            messages.success(request, f"Đã gửi thông báo: {sent} thư điện tử kèm lịch họp.")
+            messages.success(
+                request, f"Đã gửi thông báo vào hộp thư Chibo, qua SMS và {sent} thư điện tử kèm lịch họp."
+            )
         else:
             messages.info(request, "Thông báo đã được gửi trước đó; không gửi lại.")
     return redirect("meetings:prepare", meeting.pk)

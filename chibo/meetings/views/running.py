@@ -44,6 +44,7 @@ from chibo.meetings.models import (
     Speech,
     Vote,
 )
+from chibo.meetings.services import preparation as prep
 from chibo.meetings.services.running import (
     CheckinRefused,
     attendance_mark,
@@ -649,6 +650,25 @@ def print_invitations(request, pk: int):
     meeting = _meeting(request, pk)
     _log_print(request, meeting, "giấy mời", "print-invitations")
     return render(request, "meetings/running/print_invitations.html", _print_context(meeting))
+
+
+@require_POST
+def print_slips_view(request, pk: int):
+    """Slips for the members the notice has not reached; printing them records them as reached."""
+    meeting = access.meeting.get_for_user(request.user, pk, write=True)
+    try:
+        members = prep.meeting_print_slips(meeting=meeting, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("meetings:prepare", meeting.pk)
+    if not members:
+        messages.info(request, "Mọi đảng viên đã được báo: không cần in giấy báo.")
+        return redirect("meetings:prepare", meeting.pk)
+    _log_print(request, meeting, "giấy báo", "print-notice-slips")
+    context = _print_context(meeting)
+    wanted = {m.pk for m in members}
+    context["rows"] = [row for row in context["rows"] if row["member"].pk in wanted]
+    return render(request, "meetings/running/print_invitations.html", context)
 
 
 def print_roll_call(request, pk: int):

@@ -38,12 +38,13 @@ class Command(BaseCommand):
             # Nothing was recorded as sent: the next run sends everything due.
             raise CommandError(f"Không kết nối được máy chủ thư (EMAIL_HOST): {exc}.") from exc
         self.stdout.write(f"Nhắc nhiệm vụ ngày {day:%d/%m/%Y}:")
-        self.stdout.write(f"- Thư nhắc nhiệm vụ sắp đến hạn: {s.due_soon}")
-        self.stdout.write(f"- Thư nhắc nhiệm vụ quá hạn: {s.overdue}")
-        self.stdout.write(f"- Thư báo bí thư chi bộ: {s.secretary}")
-        if s.without_email:
+        self.stdout.write(f"- Nhắc nhiệm vụ sắp đến hạn: {s.due_soon}")
+        self.stdout.write(f"- Nhắc nhiệm vụ quá hạn: {s.overdue}")
+        self.stdout.write(f"- Báo bí thư chi bộ: {s.secretary}")
+        if s.unreachable:
             self.stdout.write(
-                f"- Nhiệm vụ quá hạn của đảng viên chưa có thư điện tử (không gửi được): {s.without_email}"
+                f"- Nhiệm vụ quá hạn của đảng viên không có cách nhận thông báo nào (đã báo bí thư): "
+                f"{len(s.unreachable)} ({', '.join(dict.fromkeys(s.unreachable))})"
             )
         if s.cells_without_secretary:
             self.stdout.write(
@@ -51,4 +52,4 @@ class Command(BaseCommand):
                 + ", ".join(s.cells_without_secretary)
             )
         if s.failed:
-            self.stderr.write(f"- Gửi không được {s.failed} thư; lần chạy sau sẽ gửi lại.")
+            self.stderr.write(f"- Gửi không được {s.failed} thư; `chibo send-notices` sẽ gửi lại.")

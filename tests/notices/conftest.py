@@ -1,0 +1,1 @@
+from tests.web.conftest import as_user  # noqa: F401
