@@ -1,8 +1,9 @@
 """Sending notices: one path for every channel (inbox, SMS, e-mail, paper) and its delivery records.
 
 `notify` records the notice once per event key, a delivery per member and an attempt per channel the
-member can be reached on; e-mails go out at once (as before), SMS wait for the worker (`send_pending`),
-which claims each attempt before sending so a second or concurrent run sends nothing twice.
+member can be reached on. E-mails built by the caller (a meeting invitation with its .ics) go out at
+once; SMS and plain e-mails wait for the worker (`send_pending`), which claims each attempt before
+sending so a second or concurrent run sends nothing twice, and retries failures.
 """
 
 import datetime as dt
@@ -95,9 +96,9 @@ def notify(
             )
     Attempt.objects.bulk_create(attempts)
     emails = [a for a in attempts if a.channel == Channel.EMAIL]
-    if emails:
-        _send_emails(notice, emails, email_factory, connection)
-    if any(a.channel == Channel.SMS for a in attempts):
+    if emails and email_factory is not None:
+        _send_emails(notice, emails, email_factory, connection)  # e.g. the invitation with its .ics
+    if any(a.status == AttemptStatus.PENDING for a in attempts):
         transaction.on_commit(_enqueue_sending)
     return notice
 
@@ -115,11 +116,10 @@ def _plain_email(notice: Notice, member: Member, address: str) -> EmailMessage:
     return EmailMessage(notice.subject, notice.body, settings.DEFAULT_FROM_EMAIL, [address])
 
 
-def _send_emails(notice, attempts: list[Attempt], factory: EmailFactory | None, connection) -> None:
+def _send_emails(notice, attempts: list[Attempt], factory: EmailFactory, connection) -> None:
     now = timezone.now()
     for attempt in attempts:
-        member = attempt.delivery.member
-        message = (factory or (lambda m, a: _plain_email(notice, m, a)))(member, attempt.address)
+        message = factory(attempt.delivery.member, attempt.address)
         if connection is not None:
             message.connection = connection
         try:

@@ -19,6 +19,8 @@ from chibo.meetings.models import Attendance, Meeting, MeetingKind, MeetingStatu
 from chibo.meetings.services.minutes import attendance_counts, local_dt, meeting_date, percent
 from chibo.members.models import Member
 from chibo.members.selectors import roster_on
+from chibo.notices.models import NoticeKind
+from chibo.notices.services import notify
 from chibo.orgs.models import Organisation
 from chibo.resolutions import access, rules, selectors
 from chibo.resolutions.models import (
@@ -320,8 +322,38 @@ def task_assign(
     for task in tasks:
         task.save()
         audit_log(user=_user(by), action=Action.CREATE, obj=task, org_path=meeting.cell.path)
+        _tell_member(task, "given", by)
     cells_changed([meeting.cell_id], day)  # T5
     return tasks
+
+
+def _tell_member(task: Task, event: str, by) -> None:
+    """The member hears of a task given or evaluated in the inbox, by SMS and e-mail (chibo.notices)."""
+    if event == "given":
+        kind, subject = NoticeKind.TASK_GIVEN, f"Nhiệm vụ mới, hạn {task.due_on:%d/%m/%Y}"
+        body = (
+            f"{task.cell.name} giao cho đồng chí nhiệm vụ: {task.text}\n"
+            f"Hạn hoàn thành: {task.due_on:%d/%m/%Y}. Đồng chí báo tiến độ trên Chibo (Nhiệm vụ của tôi)."
+        )
+        sms = f"{task.cell.name} giao nhiệm vụ: {task.text[:70]}. Hạn {task.due_on:%d/%m/%Y}."
+    else:
+        kind = NoticeKind.TASK_EVALUATED
+        subject = f"Chi bộ đánh giá nhiệm vụ: {task.get_status_display().lower()}"
+        body = f"Nhiệm vụ: {task.text}\nKết quả: {task.get_status_display()}." + (
+            f"\nĐánh giá: {task.evaluation}" if task.evaluation else ""
+        )
+        sms = f"{task.cell.name} đánh giá nhiệm vụ của đồng chí: {task.get_status_display().lower()}."
+    notify(
+        key=f"task:{task.pk}:{event}",
+        kind=kind,
+        subject=subject,
+        body=body,
+        sms_text=sms,
+        link=task.get_absolute_url(),
+        cell=task.cell,
+        members=[task.member],
+        by=by,
+    )
 
 
 @transaction.atomic
@@ -442,6 +474,7 @@ def task_evaluate(
         task.progress = 100
     task.save()
     audit_log(user=_user(by), action=Action.UPDATE, obj=task, org_path=task.cell.path, before=before)
+    _tell_member(task, "evaluated", by)
     # evaluation_problem above demands the new deadline of a task carried over.
     if outcome == TaskStatus.CARRIED_OVER and new_due_on is not None:
         follow = Task.objects.create(

@@ -138,3 +138,12 @@ def test_a_member_who_turned_sms_off_is_not_texted(cast, texted, gateway):
     send(cast, texted)
     send_pending()
     assert "84912345670" not in [r["Phone"] for r in gateway.requests] and len(gateway.requests) == 2
+
+
+def test_the_command_sends_what_is_due_and_says_so_in_vietnamese(cast, texted, gateway, capsys):
+    from django.core.management import call_command
+
+    send(cast, texted[:2])
+    gateway.modes = ["refuse"]
+    call_command("send_notices")
+    assert capsys.readouterr().out.strip() == "Đã gửi 1; lỗi, sẽ gửi lại hoặc đã thôi: 1; chờ hạn mức SMS ngày mai: 0."

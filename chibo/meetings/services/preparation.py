@@ -288,6 +288,19 @@ def _material_publish(*, material: MeetingMaterial, by) -> MeetingMaterial:
         meeting.save(update_fields=["materials_published_at"])
     audit_log(user=by, action=Action.UPDATE, obj=material, org_path=meeting.cell.path, before=before)
     meeting_changed(meeting)
+    local = timezone.localtime(meeting.scheduled_at)
+    notify(
+        key=f"meeting-material:{material.pk}",
+        kind=NoticeKind.MATERIAL,
+        subject=f"Tài liệu sinh hoạt: {material.title}",
+        body=f"Tài liệu cho buổi sinh hoạt {local:%H:%M} ngày {local:%d/%m/%Y}: {material.title}. "
+        "Đồng chí đọc trước trên Chibo.",
+        sms_text=f"Đã có tài liệu sinh hoạt ngày {local:%d/%m/%Y}: {material.title[:60]}. Xem trên Chibo.",
+        link=reverse("meetings:detail", args=[meeting.pk]),
+        cell=meeting.cell,
+        members=roster_on(meeting.cell, meeting_day(meeting)),
+        by=by,
+    )
     return material
 
 

@@ -1,0 +1,51 @@
+"""Tasks given and evaluated, and a cell's meeting materials, reach the members through the notices."""
+
+import datetime as dt
+
+import pytest
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from chibo.common.access import SYSTEM
+from chibo.meetings.services import preparation as prep
+from chibo.members.models import Member
+from chibo.notices.models import Channel, Delivery, NoticeKind
+from chibo.notices.services import send_pending
+from chibo.resolutions import services
+from chibo.resolutions.models import TaskStatus
+from tests.meetings.conftest import make_meeting
+from tests.resolutions.conftest import held, hold_meeting, local, task_rules  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_task_given_and_its_evaluation_reach_the_member(cast, held, task_rules):  # noqa: F811
+    Member.objects.filter(pk=cast.member.pk).update(email="an@example.vn")
+    cast.member.refresh_from_db()
+    task = services.task_assign(
+        meeting=held, members=[cast.member], text="Vận động phân loại rác", due_on=dt.date(2025, 3, 30),
+        by=cast.leader_user,
+    )[0]
+    given = Delivery.objects.get(member=cast.member, notice__kind=NoticeKind.TASK_GIVEN)
+    assert "Vận động phân loại rác" in given.notice.body and "30/03/2025" in given.notice.subject
+    assert given.notice.link == task.get_absolute_url()
+    assert mail.outbox == []  # a plain e-mail waits for the worker, not the secretary's request
+    send_pending()
+    assert [m.subject for m in mail.outbox] == ["Nhiệm vụ mới, hạn 30/03/2025"]
+    review = hold_meeting(cast, task_rules, local(2025, 4, 2, 19, 30))
+    services.task_evaluate(task=task, meeting=review, outcome=TaskStatus.DONE, evaluation="Tốt", by=cast.leader_user)
+    judged = Delivery.objects.get(member=cast.member, notice__kind=NoticeKind.TASK_EVALUATED)
+    assert "Hoàn thành" in judged.notice.body and "Đánh giá: Tốt" in judged.notice.body
+    assert [a.channel for a in judged.attempts.order_by("pk")] == [Channel.INBOX, Channel.EMAIL]
+
+
+def test_a_published_meeting_material_reaches_the_roster(cast, task_rules):  # noqa: F811
+    meeting = make_meeting(cast.cell, task_rules, when=local(2026, 4, 3, 19, 30))
+    upload = SimpleUploadedFile("du-thao.pdf", b"%PDF-1.4 test", content_type="application/pdf")
+    material = prep.material_add(meeting=meeting, title="Dự thảo nghị quyết tháng 4", file=upload, by=SYSTEM)
+    assert not Delivery.objects.exists()  # not yet published: nobody is told
+    prep.meeting_material_publish(material=material, by=SYSTEM)
+    prep.meeting_material_publish(material=material, by=SYSTEM)  # twice: told once
+    deliveries = Delivery.objects.filter(notice__kind=NoticeKind.MATERIAL)
+    assert sorted(d.member_id for d in deliveries) == sorted([cast.member.pk, cast.secretary.pk])
+    assert deliveries[0].notice.subject == "Tài liệu sinh hoạt: Dự thảo nghị quyết tháng 4"
