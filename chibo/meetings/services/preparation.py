@@ -137,6 +137,7 @@ def meeting_send_notice(*, meeting: Meeting, by) -> int:
     members = list(roster_on(meeting.cell, day).select_related("user"))
     supervisors = list(supervisors_of(meeting.cell, day))
     subject, body = _notice_text(meeting)
+    ics_line = "Lịch họp kèm theo thư (tệp .ics) có thể thêm vào lịch điện thoại."
     # SEQUENCE only grows (one per recorded change), so calendars replace an older invitation.
     sequence = _change_count(meeting)
     connection = get_connection()
@@ -154,7 +155,7 @@ def meeting_send_notice(*, meeting: Meeting, by) -> int:
         key=f"{notice_key_prefix(meeting)}{sequence}",
         kind=NoticeKind.MEETING_CHANGE if meeting.reschedule_note else NoticeKind.MEETING,
         subject=subject,
-        body=body,
+        body=body.replace("\n" + ics_line, ""),  # the inbox and SMS have no attachment
         sms_text=_notice_sms(meeting),
         link=reverse("meetings:my_schedule"),
         cell=meeting.cell,
