@@ -59,6 +59,7 @@ def test_the_notice_reaches_each_member_by_the_channels_they_have(cast, meeting,
         hoa.pk: [],
     }
     assert [m.to for m in mail.outbox] == [["an@example.vn"]]
+    assert ".ics" in mail.outbox[0].body and ".ics" not in prep.meeting_notice(meeting).body
     # Sent is not reached: An's e-mail left; the SMS waits for the worker; nobody has read the inbox.
     reach = notice_reach(meeting)
     assert [m.pk for m in reach.reached] == [cast.member.pk] and reach.total == 4
