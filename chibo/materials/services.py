@@ -1,6 +1,7 @@
 """Writes of the materials app: publish, add a file, attach to a meeting, record an opening."""
 
 import datetime as dt
+import logging
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -10,6 +11,7 @@ from django.utils import timezone
 
 from chibo.audit.models import Action
 from chibo.audit.services import audit_log
+from chibo.common.access import SYSTEM
 from chibo.common.text import fold
 from chibo.materials import access
 from chibo.materials import files as file_rules
@@ -24,9 +26,15 @@ from chibo.materials.models import (
     MaterialText,
     MaterialUnit,
 )
+from chibo.materials.selectors import recipient_cells
 from chibo.meetings.models import Meeting, MeetingStatus, Minutes, MinutesStatus
 from chibo.meetings.services.preparation import meeting_materials_visible
+from chibo.members.selectors import roster_on
+from chibo.notices.models import NoticeKind
+from chibo.notices.services import notify
 from chibo.orgs.models import Organisation
+
+log = logging.getLogger(__name__)
 
 MAX_FILES = 10
 
@@ -107,6 +115,7 @@ def material_publish(
     audit_log(user=by, action=Action.CREATE, obj=material, org_path=publisher.path)
     for name, data in checked:
         _store_file(material, name, data, by)
+    transaction.on_commit(lambda: _enqueue_notify(material))
     return material
 
 
@@ -252,3 +261,41 @@ def material_open(*, material: Material, user) -> MaterialOpen | None:
     except IntegrityError:  # opened twice at the same moment
         MaterialOpen.objects.filter(material=material, user=user).update(last_at=now, count=F("count") + 1)
         return MaterialOpen.objects.get(material=material, user=user)
+
+
+def material_notify(material_id: int, *, now=None) -> int:
+    """Tell the members of every cell the material reaches, once it is visible (chibo.notices; the worker
+    runs this at `publish_at`). Returns the members told now; a second run tells nobody twice."""
+    material = Material.objects.select_related("publisher").get(pk=material_id)
+    now = now or timezone.now()
+    if material.publish_at > now:
+        return 0
+    day = timezone.localdate(now)
+    told = 0
+    for cell in recipient_cells(material):
+        members = list(roster_on(cell, day))
+        notice = notify(
+            key=f"material:{material.pk}",
+            kind=NoticeKind.MATERIAL,
+            subject=f"{material.get_kind_display()}: {material.title}"[:200],
+            body=f"{material.publisher.name} ban hành {material.get_kind_display().lower()}: {material.title}."
+            + (f"\n{material.summary}" if material.summary else ""),
+            sms_text=f"{material.publisher.name} gửi tài liệu: {material.title[:70]}. Xem trên Chibo.",
+            link=material.get_absolute_url(),
+            members=members,
+            by=SYSTEM,
+        )
+        told += notice.deliveries.filter(member__in=members).count()
+    return told
+
+
+def _enqueue_notify(material: Material) -> None:
+    from django_tasks.exceptions import InvalidTaskError
+
+    from chibo.materials.tasks import material_notify_task
+
+    when = material.publish_at if material.publish_at > timezone.now() else None
+    try:
+        (material_notify_task.using(run_after=when) if when else material_notify_task).enqueue(material.pk)
+    except InvalidTaskError:
+        log.warning("Hàng đợi không hẹn giờ được: tài liệu %s sẽ không được báo lúc %s.", material.pk, when)

@@ -6,6 +6,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from PIL import Image, UnidentifiedImageError
 
@@ -14,6 +15,8 @@ from chibo.audit.services import audit_log, snapshot
 from chibo.meetings.models import Meeting, MeetingStatus
 from chibo.meetings.services.preparation import member_is_on_roster
 from chibo.members.models import Member
+from chibo.notices.models import NoticeKind
+from chibo.notices.services import notify
 from chibo.orgs.models import Organisation, OrgKind
 from chibo.portal import access, rules
 from chibo.portal.models import (
@@ -310,4 +313,15 @@ def question_answer(*, question: MeetingQuestion, answer: str, by) -> MeetingQue
     question.answered_at = timezone.now()
     question.save(update_fields=["answer", "answered_by", "answered_at"])
     audit_log(user=by, action=Action.UPDATE, obj=question, org_path=question.meeting.cell.path, before=before)
+    notify(
+        key=f"question:{question.pk}:answer",
+        kind=NoticeKind.ANSWER,
+        subject="Câu hỏi của đồng chí đã được trả lời",
+        body=f"Câu hỏi: {question.text}\nTrả lời: {answer}",
+        sms_text=f"Câu hỏi của đồng chí về tài liệu sinh hoạt đã được trả lời: {answer[:80]}",
+        link=reverse("portal:questions", args=[question.meeting_id]),
+        cell=question.meeting.cell,
+        members=[question.member],
+        by=by,
+    )
     return question

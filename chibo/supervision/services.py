@@ -6,6 +6,7 @@ import datetime as dt
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from chibo.audit.models import Action
@@ -15,7 +16,10 @@ from chibo.common.people import person_name
 from chibo.common.signals import cells_changed
 from chibo.meetings.models import Meeting
 from chibo.meetings.services.minutes import meeting_date
-from chibo.members.models import Member, Membership
+from chibo.members.models import Member, Membership, PositionKind
+from chibo.members.selectors import positions_on
+from chibo.notices.models import NoticeKind
+from chibo.notices.services import notify
 from chibo.orgs.access import holds_role_on
 from chibo.orgs.models import Organisation, OrgKind, RoleKind, in_subtree_q
 from chibo.supervision import access, rules
@@ -237,6 +241,24 @@ def visit_delete(*, visit: Visit, by) -> None:
 def _recommendation_save(visit: Visit, text: str, due_on: dt.date, by) -> Recommendation:
     rec = Recommendation.objects.create(visit=visit, cell_id=visit.cell_id, text=_clean(text), due_on=due_on)
     audit_log(user=_user(by), action=Action.CREATE, obj=rec, org_path=visit.cell.path)
+    # The cell's leaders of the day answer it: they hear of it by every channel they have.
+    leaders = Member.objects.filter(
+        pk__in=positions_on(visit.cell, today())
+        .filter(kind__in=[PositionKind.SECRETARY, PositionKind.DEPUTY])
+        .values("member_id")
+    )
+    notify(
+        key=f"recommendation:{rec.pk}",
+        kind=NoticeKind.RECOMMENDATION,
+        subject=f"Kiến nghị sau giám sát, trả lời trước {due_on:%d/%m/%Y}",
+        body=f"Cấp ủy viên phụ trách kiến nghị {visit.cell.name}: {rec.text}\n"
+        f"Chi bộ trả lời trước ngày {due_on:%d/%m/%Y} trên Chibo.",
+        sms_text=f"{visit.cell.name} có kiến nghị sau giám sát, trả lời trước {due_on:%d/%m/%Y}. Xem trên Chibo.",
+        link=reverse("supervision:visit", args=[visit.pk]),
+        cell=visit.cell,
+        members=leaders,
+        by=by,
+    )
     return rec
 
 

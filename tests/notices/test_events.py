@@ -49,3 +49,30 @@ def test_a_published_meeting_material_reaches_the_roster(cast, task_rules):  # n
     deliveries = Delivery.objects.filter(notice__kind=NoticeKind.MATERIAL)
     assert sorted(d.member_id for d in deliveries) == sorted([cast.member.pk, cast.secretary.pk])
     assert deliveries[0].notice.subject == "Tài liệu sinh hoạt: Dự thảo nghị quyết tháng 4"
+
+
+def test_a_committee_material_reaches_the_members_of_its_cells_when_it_is_published(
+    cast, django_capture_on_commit_callbacks
+):
+    from chibo.materials.models import MaterialKind
+    from chibo.materials.services import material_notify
+    from tests.materials.conftest import publish
+
+    with django_capture_on_commit_callbacks(execute=True):
+        material = publish(cast.ward, kind=MaterialKind.MONTHLY, month=dt.date(2026, 4, 1), title="Tháng 4", by=SYSTEM)
+    told = Delivery.objects.filter(notice__kind=NoticeKind.MATERIAL)
+    assert sorted(d.member_id for d in told) == sorted([cast.member.pk, cast.secretary.pk])
+    assert told[0].notice.link == material.get_absolute_url()
+    assert material_notify(material.pk) == 2 and told.count() == 2  # a second run tells nobody twice
+
+
+def test_a_material_published_for_later_tells_nobody_before_its_time(cast):
+    from django.utils import timezone
+
+    from chibo.materials.services import material_notify
+    from tests.materials.conftest import publish
+
+    later = timezone.now() + dt.timedelta(days=2)
+    material = publish(cast.ward, month=dt.date(2026, 4, 1), publish_at=later, by=SYSTEM)
+    assert material_notify(material.pk) == 0 and not Delivery.objects.exists()
+    assert material_notify(material.pk, now=later + dt.timedelta(minutes=1)) == 2
