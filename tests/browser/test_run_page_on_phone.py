@@ -189,3 +189,34 @@ def test_an_excused_absence_takes_two_taps_in_the_roll_call(live_server, phone, 
     page.evaluate("document.documentElement.style.fontSize = '200%'")
     assert fits(page)
     shot(page, "roll-call-200")
+
+
+def test_without_javascript_the_sequence_and_the_two_taps_work_by_plain_posts(
+    live_server, browser, cast, meeting
+):
+    context = browser.new_context(
+        viewport={"width": 360, "height": 780},
+        is_mobile=True,
+        has_touch=True,
+        locale="vi-VN",
+        java_script_enabled=False,
+    )
+    page = context.new_page()
+    try:
+        login(page, live_server.url, "bithu")
+        page.goto(f"{live_server.url}/sinh-hoat/{meeting.pk}/dieu-hanh/")
+        page.click("li.step.current button:has-text('Xong bước này')")
+        page.wait_for_selector("li.step.current#buoc-2")
+        assert page.url.endswith("#buoc-2") and "Bước 2/16" in page.inner_text("#tien-do")
+        assert on_first_screen(page, "li.step.current button:has-text('Xong bước này')")
+        assert small_targets(page) == [] and fits(page)
+
+        page.goto(f"{live_server.url}/sinh-hoat/{meeting.pk}/diem-danh/")
+        line = meeting.attendances.get(member__full_name="Đỗ Thị Gấm")
+        page.click(f"#dd-{line.pk} button:has-text('Vắng có lý do')")  # tap 1: the roll call again, asking
+        page.click(f"#dd-{line.pk} button:has-text('Tuổi cao, sức yếu')")  # tap 2
+        page.wait_for_selector(f"#dd-{line.pk} >> text=Vắng có lý do · Tuổi cao, sức yếu")
+        line.refresh_from_db()
+        assert line.status == AttendanceStatus.EXCUSED and line.reason == "Tuổi cao, sức yếu"
+    finally:
+        context.close()
