@@ -137,6 +137,16 @@ def test_the_run_page_is_a_sequence_with_the_current_step_on_the_first_screen(li
     assert on_first_screen(page, "li.step.current button:has-text('Xong bước này')")
     assert small_targets(page) == [] and small_text(page) == [] and fits(page)
 
+    # A later step marked from far down the page: the sequence goes back to the current step, in view.
+    page.locator("#buoc-14").scroll_into_view_if_needed()
+    page.click("#buoc-14 summary")
+    page.click("#buoc-14 button:has-text('Xong bước này')")
+    page.wait_for_selector("#buoc-14.done")
+    page.wait_for_selector("li.step.current .step-done:focus")  # run.js: the current step has the focus
+    assert on_first_screen(page, "li.step.current button:has-text('Xong bước này')")
+    assert "Bước 12/16" in progress.inner_text()
+    assert page.evaluate("document.querySelector('#tien-do progress').value") == 12
+
     # At 200% text size nothing overflows sideways.
     page.evaluate("document.documentElement.style.fontSize = '200%'")
     assert fits(page) and page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)") == 32
