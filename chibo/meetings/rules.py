@@ -5,15 +5,17 @@ indicators read the same functions, so "attendance rate" and "entitled to vote" 
 """
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Generic, TypeVar
 
 from django.utils import timezone
 
 from chibo.meetings.models import AttendanceStatus, MotionKind
 
 Problem = tuple[str, str] | None
+S = TypeVar("S")
 
 
 @dataclass(frozen=True)
@@ -208,6 +210,34 @@ def procedure(records: Iterable[StepRecord], rule_steps: Iterable[tuple[int, str
     steps = [(r.title, r.done) for r in records if r.mandatory]
     steps += [(title, False) for pk, title in rule_steps if pk not in have]
     return Procedure(recorded=bool(records), mandatory=tuple(steps))
+
+
+@dataclass(frozen=True)
+class StepSequence(Generic[S]):
+    """A meeting's steps as the secretary walks through them: the current step is the first not done."""
+
+    before: tuple[S, ...]  # all done: folded, reviewable
+    current: S | None  # None once every step is done
+    after: tuple[S, ...]  # later steps (some may be done already, out of order)
+    done: int
+    total: int
+
+    @property
+    def position(self) -> int:
+        """The current step's place, 1-based ("Bước 3/9"); the total once all are done."""
+        return len(self.before) + 1 if self.current is not None else self.total
+
+
+def step_sequence(steps: Iterable[S], *, done: Callable[[S], bool]) -> StepSequence[S]:
+    steps = list(steps)
+    at = next((i for i, s in enumerate(steps) if not done(s)), len(steps))
+    return StepSequence(
+        before=tuple(steps[:at]),
+        current=steps[at] if at < len(steps) else None,
+        after=tuple(steps[at + 1 :]),
+        done=sum(1 for s in steps if done(s)),
+        total=len(steps),
+    )
 
 
 # --- duration (§4) --------------------------------------------------------------------------------------

@@ -177,7 +177,7 @@ def test_leader_plans_prepares_runs_and_minutes_a_meeting_on_a_phone(
     assert steps.count() == len(STEPS)  # noqa: F405
     for order in range(1, len(STEPS) + 1):  # noqa: F405
         page.click(f"#buoc-{order} button:has-text('Xong bước này')")
-        page.wait_for_selector(f"#buoc-{order} button:has-text('Đã xong')")
+        page.wait_for_selector(f"#buoc-{order}.done", state="attached")  # folded among the steps done
     # One speaker and the gist of what they said.
     page.select_option("#id_speaker", label=CHAIR)
     page.select_option("#id_step", label="Báo cáo kết quả tháng trước")
@@ -188,9 +188,8 @@ def test_leader_plans_prepares_runs_and_minutes_a_meeting_on_a_phone(
     screen(page, "08-run")
 
     # --- A member checks in with the link beside the QR code, on their own phone. -------------------
-    page.click("summary:has-text('Mã QR')")
-    page.click("text=Mở toàn màn hình")
-    page.wait_for_selector("h2:has-text('Quét mã để điểm danh')")
+    page.click("text=Hiện mã QR điểm danh")
+    page.wait_for_selector(".qr-screen svg")
     assert page.locator(".qr svg").count() == 1
     screen(page, "09-qr")
     link = page.locator("a[href*='/co-mat/']").first.get_attribute("href")
@@ -206,6 +205,7 @@ def test_leader_plans_prepares_runs_and_minutes_a_meeting_on_a_phone(
         other.close()
 
     # --- Roll call: one absent with a reason, then everyone else present. ---------------------------
+    page.click("text=← Quay lại các bước")
     page.click("nav.run-nav >> text=Điểm danh")
     page.wait_for_selector("#rate:has-text('Có mặt 3/5')")  # chair, minute-taker, the QR check-in
     absent = page.locator(f"li.line:has-text('{ABSENT}')")

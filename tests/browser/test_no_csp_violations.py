@@ -55,9 +55,12 @@ def test_main_pages_report_no_csp_violation(live_server, phone, cast, run_rules)
     page.wait_for_selector("text=Các bước sinh hoạt")
     page.evaluate("window.__same_page = true")
     page.click("#buoc-1 button:has-text('Xong bước này')")
-    page.wait_for_selector("#buoc-1 button:has-text('Đã xong')")
+    page.wait_for_selector("li.step.current#buoc-2")  # the next step is current
     assert page.evaluate("window.__same_page === true")  # swapped by htmx, not a page load
     seen["run"] = violations(page)
+    visit(reverse("meetings:qr", args=[meeting.pk]))
+    page.wait_for_selector(".qr-screen svg")
+    seen["qr"] = violations(page)
 
     assert {path: found for path, found in seen.items() if found} == {}
     assert console == []

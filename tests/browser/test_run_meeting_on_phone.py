@@ -37,17 +37,16 @@ def test_leader_runs_a_meeting_on_a_phone_and_a_member_checks_in_by_qr(
     page.wait_for_selector("text=Các bước sinh hoạt")
     assert fits(page)
 
-    # Steps are marked done one tap each, without a page load (htmx swaps the step).
+    # Steps are marked done one tap each, without a page load (htmx swaps the steps: the next is current).
     page.evaluate("window.__same_page = true")
     for order in (1, 2):
         page.click(f"#buoc-{order} button:has-text('Xong bước này')")
-        page.wait_for_selector(f"#buoc-{order} button:has-text('Đã xong')")
+        page.wait_for_selector(f"li.step.current#buoc-{order + 1}")
     assert page.evaluate("window.__same_page === true")
 
-    # A member scans the code: the link under the QR opens on their own phone.
-    page.click("summary:has-text('Mã QR')")
-    assert page.locator(".qr svg").count() == 1
-    page.click("text=Mở toàn màn hình")
+    # A member scans the code on its own screen: the link under the QR opens on their own phone.
+    page.click("text=Hiện mã QR điểm danh")
+    assert page.locator(".qr-screen svg").count() == 1
     link = page.locator("a[href*='/co-mat/']").first.get_attribute("href")
     other = browser.new_context(
         viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True, locale="vi-VN"
@@ -61,6 +60,7 @@ def test_leader_runs_a_meeting_on_a_phone_and_a_member_checks_in_by_qr(
     other.close()
 
     # Roll call: the checked-in member is present; nobody is left to mark (the chair was marked at the start).
+    page.click("text=← Quay lại các bước")
     page.click("nav.run-nav >> text=Điểm danh")
     page.wait_for_selector("#rate:has-text('Có mặt 2/2')")
     assert "100%" in page.inner_text("#rate") and fits(page)

@@ -129,6 +129,87 @@ def test_a_step_is_marked_done_with_htmx_and_without_javascript(cast, meeting, a
     assert not step.done
 
 
+def _section(html: str, marker: str, end: str = "</section>") -> str:
+    start = html.index(marker)
+    return html[start : html.index(end, start)]
+
+
+def test_the_run_page_is_a_sequence_from_the_first_step_not_done(cast, meeting, as_user):
+    client = as_user(cast.leader_user)
+    steps = list(meeting.steps.order_by("order"))
+    for step in steps[:2]:
+        step.done = True
+        step.save(update_fields=["done"])
+    page = client.get(u("run", meeting.pk)).text
+    progress = _section(page, 'id="tien-do"', "</a>")
+    assert "Bước 3/5" in progress and steps[2].title in progress and 'value="2"' in progress
+    assert f'href="#buoc-{steps[2].order}"' in progress
+    current = _section(page, 'class="step current"', "</li>")
+    assert f'id="buoc-{steps[2].order}"' in current and "Xong bước này" in current
+    done = _section(page, 'class="steps-done"', 'class="step current"')
+    assert "Đã xong 2 bước" in done and steps[0].title in done and steps[1].title in done
+    assert page.count('class="step current"') == 1
+
+
+def test_marking_the_current_step_done_moves_to_the_next_without_javascript(cast, meeting, as_user):
+    client = as_user(cast.leader_user)
+    first, second = meeting.steps.order_by("order")[:2]
+    response = client.post(u("step", meeting.pk, first.pk), {"done": "1", "notes": ""})
+    assert response.status_code == 302 and response.url.endswith(f"#buoc-{second.order}")
+    page = client.get(response.url).text
+    assert "Bước 2/5" in page and f'class="step current" id="buoc-{second.order}"' in page
+    # Saving a note on a step done stays on it, opened, and leaves it done.
+    noted = client.post(u("step", meeting.pk, first.pk), {"notes": "Có 2 đại biểu"})
+    assert noted.url.endswith(f"#buoc-{first.order}")
+    first.refresh_from_db()
+    assert first.done and first.notes == "Có 2 đại biểu"
+
+
+def test_with_htmx_a_step_swaps_the_sequence_and_the_progress(cast, meeting, as_user):
+    client = as_user(cast.leader_user)
+    first, second = meeting.steps.order_by("order")[:2]
+    partial = client.post(u("step", meeting.pk, first.pk), {"done": "1", "notes": ""}, HTTP_HX_REQUEST="true")
+    html = partial.text
+    assert "<html" not in html and html.lstrip().startswith('<section class="card" id="cac-buoc">')
+    assert f'class="step current" id="buoc-{second.order}"' in html
+    assert 'id="tien-do"' in html and 'data-hx-swap-oob="true"' in html and "Bước 2/5" in html
+    # The notes of a step done, saved with htmx: its line and the folded group come back open.
+    noted = client.post(u("step", meeting.pk, first.pk), {"notes": "Ghi thêm"}, HTTP_HX_REQUEST="true").text
+    assert '<details class="steps-done" open>' in noted and '<details class="step-fold" open>' in noted
+
+
+def test_when_every_step_is_done_the_page_says_so_and_points_to_the_close(cast, meeting, as_user):
+    client = as_user(cast.leader_user)
+    meeting.steps.update(done=True)
+    page = client.get(u("run", meeting.pk)).text
+    assert "Đã xong 5/5 bước" in page and "Đã xong tất cả 5 bước." in page and 'href="#ket-thuc"' in page
+    assert 'class="step current"' not in page
+    last = meeting.steps.order_by("order").last()
+    response = client.post(u("step", meeting.pk, last.pk), {"done": "1", "notes": ""})
+    assert response.url.endswith("#cac-buoc")
+
+
+def test_a_sibling_cells_secretary_cannot_mark_a_step(cast, meeting, as_user):
+    step = meeting.objs["step"]
+    response = as_user(cast.sibling_leader).post(
+        u("step", meeting.pk, step.pk), {"done": "1", "notes": ""}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 404
+    step.refresh_from_db()
+    assert not step.done
+
+
+def test_the_run_page_opens_the_qr_code_on_its_own_screen(cast, meeting, as_user):
+    client = as_user(cast.leader_user)
+    page = client.get(u("run", meeting.pk)).text
+    assert f'href="{u("qr", meeting.pk)}">Hiện mã QR điểm danh</a>' in page
+    assert "<svg" not in page  # the code is drawn on its screen only
+    qr = client.get(u("qr", meeting.pk)).text
+    screen = _section(qr, 'class="run-page qr-screen"', "</details>")
+    assert "<svg" in screen and cast.cell.name in screen and f'href="{u("run", meeting.pk)}"' in screen
+    assert meeting.checkin_token in qr
+
+
 def test_the_roll_call_marks_a_line_with_htmx_and_updates_the_rate(cast, run_rules, as_user):
     meeting = opened(cast, run_rules)
     client = as_user(cast.leader_user)
@@ -146,15 +227,72 @@ def test_the_roll_call_marks_a_line_with_htmx_and_updates_the_rate(cast, run_rul
     )
 
 
-def test_absent_with_reason_without_a_reason_is_refused_on_the_line(cast, run_rules, as_user):
+def test_absent_with_reason_first_asks_for_the_reason_then_one_tap_records_it(cast, run_rules, as_user):
     meeting = opened(cast, run_rules)
     line = meeting.attendances.get(member=cast.member)
-    response = as_user(cast.leader_user).post(
-        u("attendance", meeting.pk, line.pk), {"status": "excused"}, HTTP_HX_REQUEST="true"
+    client = as_user(cast.leader_user)
+    url = u("attendance", meeting.pk, line.pk)
+    # Tap 1: "Vắng có lý do" with no reason yet: the line offers the common reasons, no error, nothing saved.
+    asked = client.post(url, {"status": "excused", "reason": ""}, HTTP_HX_REQUEST="true")
+    assert 'class="line asking"' in asked.text and "không được để trống" not in asked.text
+    assert (
+        'name="quick" value="Ốm đau"' in asked.text and 'name="quick" value="Tuổi cao, sức yếu"' in asked.text
     )
-    assert "Lý do vắng: không được để trống" in response.text
     line.refresh_from_db()
     assert line.status == ""
+    # Tap 2: a common reason records the excused absence with it.
+    done = client.post(
+        url, {"status": "excused", "asked": "1", "quick": "Đi công tác"}, HTTP_HX_REQUEST="true"
+    )
+    assert "Vắng có lý do · Đi công tác" in done.text and "Có mặt 0/2" in done.text
+    line.refresh_from_db()
+    assert line.status == AttendanceStatus.EXCUSED and line.reason == "Đi công tác"
+
+
+def test_a_reason_typed_in_the_reason_chooser_is_kept_and_an_empty_one_is_named(cast, run_rules, as_user):
+    meeting = opened(cast, run_rules)
+    line = meeting.attendances.get(member=cast.member)
+    client = as_user(cast.leader_user)
+    url = u("attendance", meeting.pk, line.pk)
+    typed = {"status": "excused", "asked": "1", "reason": "Đưa cháu đi viện", "accepted_by": "Trần Thị Bình"}
+    client.post(url, typed, HTTP_HX_REQUEST="true")
+    line.refresh_from_db()
+    assert (line.status, line.reason, line.accepted_by) == ("excused", "Đưa cháu đi viện", "Trần Thị Bình")
+    # A reason not in the common list is not taken from the button (only the typed text counts).
+    other = meeting.attendances.exclude(pk=line.pk).get()
+    empty = client.post(
+        u("attendance", meeting.pk, other.pk),
+        {"status": "excused", "asked": "1", "quick": "Bận"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert 'class="line asking"' in empty.text and "Lý do vắng: không được để trống" in empty.text
+    other.refresh_from_db()
+    assert other.status == "" and other.reason == ""
+
+
+def test_without_javascript_the_reason_chooser_is_shown_on_the_roll_call(cast, run_rules, as_user):
+    meeting = opened(cast, run_rules)
+    line = meeting.attendances.get(member=cast.member)
+    client = as_user(cast.leader_user)
+    page = client.post(u("attendance", meeting.pk, line.pk), {"status": "excused", "reason": ""})
+    assert page.status_code == 200 and "<html" in page.text
+    assert 'name="quick" value="Việc gia đình"' in _line_form(page.text, meeting, line)
+    assert page.text.count('name="quick" value="Việc gia đình"') == 1  # on that line only
+    done = client.post(u("attendance", meeting.pk, line.pk), {"status": "excused", "quick": "Việc gia đình"})
+    assert done.status_code == 302 and done.url.endswith(f"#dd-{line.pk}")
+    line.refresh_from_db()
+    assert line.status == AttendanceStatus.EXCUSED and line.reason == "Việc gia đình"
+
+
+def test_a_sibling_cells_secretary_cannot_record_an_excused_absence(cast, run_rules, as_user):
+    meeting = opened(cast, run_rules)
+    line = meeting.attendances.get(member=cast.member)
+    response = as_user(cast.sibling_leader).post(
+        u("attendance", meeting.pk, line.pk), {"status": "excused", "quick": "Ốm đau"}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 404
+    line.refresh_from_db()
+    assert line.status == "" and line.reason == ""
 
 
 def _line_form(html: str, meeting, line) -> str:
@@ -178,7 +316,9 @@ def test_a_refused_line_without_javascript_shows_the_roll_call_as_typed(cast, ru
     line.refresh_from_db()
     assert line.status == "" and line.reason == ""
     # With htmx the line alone comes back, also as typed.
-    partial = as_user(cast.leader_user).post(u("attendance", meeting.pk, line.pk), data, HTTP_HX_REQUEST="true")
+    partial = as_user(cast.leader_user).post(
+        u("attendance", meeting.pk, line.pk), data, HTTP_HX_REQUEST="true"
+    )
     assert 'value="19h7x"' in partial.text and "<html" not in partial.text
 
 

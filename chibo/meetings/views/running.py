@@ -37,6 +37,7 @@ from chibo.meetings.forms import (
 from chibo.meetings.models import (
     AbsenceReport,
     Attendance,
+    AttendanceStatus,
     Guest,
     Meeting,
     MeetingStatus,
@@ -177,10 +178,7 @@ def _run_page(request, meeting: Meeting, *, officers_form=None, speech_form=None
                 members=members,
                 initial={"chair": meeting.chair_id, "minute_taker": meeting.minute_taker_id},
             ),
-            steps=[
-                refused_step if refused_step and s.pk == refused_step.pk else s
-                for s in meeting.steps.select_related("rule_step").prefetch_related("speeches")
-            ],
+            **_steps_context(meeting, refused_step=refused_step),
             speeches=meeting.speeches.select_related("member", "guest", "step"),
             speech_form=speech_form or SpeechForm(meeting=meeting),
             close_form=_close_form(meeting),
@@ -189,10 +187,23 @@ def _run_page(request, meeting: Meeting, *, officers_form=None, speech_form=None
             votes=meeting.votes.all(),
             **_times_context(meeting),
         )
-        if meeting.status == MeetingStatus.OPEN:
-            url = checkin_url(request, meeting)
-            context.update(checkin_link=url, qr=qr_svg(url))
     return render(request, "meetings/running/run.html", context)
+
+
+def _steps_context(meeting: Meeting, *, refused_step=None, touched=None) -> dict:
+    """The steps as a sequence (rules.step_sequence). `refused_step` replaces its row to show the error;
+    `touched` (a step whose notes were just saved) stays open where it is."""
+    steps = [
+        refused_step if refused_step and s.pk == refused_step.pk else s
+        for s in meeting.steps.select_related("rule_step")
+    ]
+    seq = rules.step_sequence(steps, done=lambda s: s.done)
+    touched = touched or refused_step
+    return {
+        "seq": seq,
+        "touched_pk": touched.pk if touched else None,
+        "open_done": touched is not None and any(s.pk == touched.pk for s in seq.before),
+    }
 
 
 @require_POST
@@ -331,13 +342,15 @@ def step_view(request, pk: int, step_pk: int):
     if error:
         step.notes = request.POST.get("notes", step.notes)  # shown as typed, not saved
         step.error = error
+        if not request.htmx:
+            return _run_page(request, meeting, refused_step=step)
+    # Marking a step done moves on to the next one; saving a note stays on its step.
+    touched = step if error or "done" not in request.POST else None
+    context = _steps_context(meeting, refused_step=step if error else None, touched=touched)
     if request.htmx:
-        return render(
-            request, "meetings/running/_step.html", {"meeting": meeting, "step": step, "error": error}
-        )
-    if error:
-        return _run_page(request, meeting, refused_step=step)
-    return redirect(_run_url(meeting, f"buoc-{step.order}"))
+        return render(request, "meetings/running/_steps.html", {**context, "meeting": meeting, "oob": True})
+    target = touched or context["seq"].current
+    return redirect(_run_url(meeting, f"buoc-{target.order}" if target else "cac-buoc"))
 
 
 @require_POST
@@ -377,15 +390,22 @@ def speech_delete_view(request, pk: int, speech_pk: int):
 
 
 def _line_context(meeting, line, form=None, summary=None):
-    return {"meeting": meeting, "line": line, "form": form, "summary": summary}
+    return {
+        "meeting": meeting,
+        "line": line,
+        "form": form,
+        "summary": summary,
+        "quick_reasons": rules.COMMON_ABSENCE_REASONS,
+    }
 
 
 def roll_call(request, pk: int):
     return _roll_call_page(request, _meeting(request, pk))
 
 
-def _roll_call_page(request, meeting: Meeting, *, guest_form=None, refused_line=None):
-    """The roll call; `refused_line` is (line, form) for a line refused by a plain post, shown as filled in."""
+def _roll_call_page(request, meeting: Meeting, *, guest_form=None, refused_line=None, asking=False):
+    """The roll call; `refused_line` is (line, form) for a line refused by a plain post, shown as filled in
+    (or, `asking`, offering the reasons of an excused absence)."""
     if meeting.status == MeetingStatus.PLANNED:
         messages.error(
             request, "Buổi sinh hoạt chưa bắt đầu: bấm “Bắt đầu buổi sinh hoạt” để lập danh sách điểm danh."
@@ -396,7 +416,7 @@ def _roll_call_page(request, meeting: Meeting, *, guest_form=None, refused_line=
     shown = list(page)
     if refused_line:
         line, form = refused_line
-        line.form = form
+        line.form, line.asking = form, asking
         shown = [line if x.pk == line.pk else x for x in shown]
         if line not in shown:
             shown.insert(0, line)  # posted from another page of the list
@@ -410,6 +430,7 @@ def _roll_call_page(request, meeting: Meeting, *, guest_form=None, refused_line=
             "summary": attendance_summary(meeting),
             "guests": meeting.guests.all(),
             "guest_form": guest_form or GuestForm(),
+            "quick_reasons": rules.COMMON_ABSENCE_REASONS,
         },
     )
 
@@ -418,29 +439,37 @@ def _roll_call_page(request, meeting: Meeting, *, guest_form=None, refused_line=
 def attendance_view(request, pk: int, line_pk: int):
     meeting = _meeting(request, pk)
     line = get_object_or_404(Attendance.objects.select_related("member"), pk=line_pk, meeting=meeting)
-    form = AttendanceForm(request.POST)
-    ok = False
+    data = request.POST.copy()
+    if data.get("quick") in rules.COMMON_ABSENCE_REASONS:
+        data["reason"] = data["quick"]  # the second tap of an excused absence: a common reason
+    form = AttendanceForm(data)
+    ok = asking = False
     if form.is_valid():
-        data = form.cleaned_data
+        cleaned = form.cleaned_data
         day = _local(meeting.started_at).date() if meeting.started_at else meeting_day(meeting)
         try:
             line = attendance_mark(
                 attendance=line,
-                status=data["status"],
-                reason=data["reason"],
-                accepted_by=data["accepted_by"],
-                arrived_late_at=at(day, data["arrived"]),
-                left_early_at=at(day, data["left"]),
+                status=cleaned["status"],
+                reason=cleaned["reason"],
+                accepted_by=cleaned["accepted_by"],
+                arrived_late_at=at(day, cleaned["arrived"]),
+                left_early_at=at(day, cleaned["left"]),
                 by=request.user,
             )
             ok = True
         except ValidationError as error:
-            add_service_errors(form, error, {"arrived_late_at": "arrived", "left_early_at": "left"})
+            # "Vắng có lý do" tapped with no reason yet (the service's one refusal): the first of two taps, so
+            # the line asks for the reason instead of showing an error; asked once already, it says why.
+            refused = set(getattr(error, "error_dict", {}))
+            asking = cleaned["status"] == AttendanceStatus.EXCUSED and refused == {"reason"}
+            if not asking or "asked" in data:
+                add_service_errors(form, error, {"arrived_late_at": "arrived", "left_early_at": "left"})
     if request.htmx:
         context = _line_context(meeting, line, None if ok else form, attendance_summary(meeting))
-        return render(request, "meetings/running/_line.html", {**context, "oob": True})
+        return render(request, "meetings/running/_line.html", {**context, "oob": True, "asking": asking})
     if not ok:
-        return _roll_call_page(request, meeting, refused_line=(line, form))
+        return _roll_call_page(request, meeting, refused_line=(line, form), asking=asking)
     return redirect(reverse("meetings:roll_call", args=[meeting.pk]) + f"#dd-{line.pk}")
 
 
