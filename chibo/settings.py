@@ -294,6 +294,8 @@ CHIBO_SMS: dict[str, Any] = {
     "TIMEOUT": env_int("CHIBO_SMS_TIMEOUT", 10),
     # At most this many SMS a day (the gateway's bill); the rest wait for the next day.
     "DAILY_CAP": env_int("CHIBO_SMS_DAILY_CAP", 5000),
+    # The gateway's delivery reports are accepted at /thong-bao/sms/bao-nhan/?khoa=<this>; empty: refused.
+    "REPORT_KEY": env_str("CHIBO_SMS_REPORT_KEY"),
 }
 
 TASKS = {

@@ -245,3 +245,23 @@ def channels_set(*, member: Member, sms: bool, email: bool, by) -> ChannelChoice
         member=member, defaults={"sms": sms, "email": email, "updated_by": _account(by)}
     )
     return choice
+
+
+def sms_report(*, ref: str, delivered: bool, reason: str = "") -> bool:
+    """The gateway's delivery report for one SMS (its SMSID): delivered to the phone, or failed after all.
+    A failed report takes back 'reached' unless another channel, the inbox or paper reached the member."""
+    attempt = Attempt.objects.filter(channel=Channel.SMS, provider_ref=ref).exclude(provider_ref="").first()
+    if attempt is None:
+        return False
+    if delivered:
+        Attempt.objects.filter(pk=attempt.pk).update(status=AttemptStatus.DELIVERED)
+        return True
+    with transaction.atomic():
+        Attempt.objects.filter(pk=attempt.pk).update(
+            status=AttemptStatus.FAILED, reason=(reason or "Nhà mạng báo không đến được máy.")[:255]
+        )
+        delivery = Delivery.objects.select_for_update().get(pk=attempt.delivery_id)
+        other = delivery.attempts.filter(status__in=rules.REACHING).exclude(channel=Channel.INBOX).exists()
+        if not (other or delivery.read_at or delivery.printed_at):
+            Delivery.objects.filter(pk=delivery.pk).update(reached_at=None)
+    return True

@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.inbox, name="inbox"),
     path("<int:pk>/", views.open_notice, name="open"),
     path("cach-nhan/<int:member_pk>/", views.channels, name="channels"),
+    path("sms/bao-nhan/", views.sms_report, name="sms_report"),
 ]

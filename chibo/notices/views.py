@@ -1,5 +1,12 @@
+import json
+import secrets
+
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from chibo.common.paging import paginate
@@ -45,3 +52,22 @@ def channels(request, member_pk: int):
     )
 
 
+
+
+@login_not_required
+@csrf_exempt
+@require_http_methods(["POST"])
+def sms_report(request):
+    """Delivery reports from the SMS gateway (docs/notices.md): refused unless the configured key matches."""
+    key = settings.CHIBO_SMS.get("REPORT_KEY", "")
+    if not key or not secrets.compare_digest(request.GET.get("khoa", ""), key):
+        raise Http404
+    try:
+        data = json.loads(request.body.decode("utf-8"))
+        ref, status = str(data["SMSID"]), str(data["Status"]).lower()
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError):
+        return JsonResponse({"error": "Cần JSON {SMSID, Status}."}, status=400)
+    if status not in ("delivered", "failed"):
+        return JsonResponse({"error": "Status: delivered hoặc failed."}, status=400)
+    found = services.sms_report(ref=ref, delivered=status == "delivered", reason=str(data.get("Error") or ""))
+    return JsonResponse({"ok": found}, status=200 if found else 404)

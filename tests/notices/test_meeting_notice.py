@@ -121,3 +121,21 @@ def test_slips_cannot_be_printed_before_the_notice_is_sent(cast, meeting, as_use
     response = as_user(cast.leader_user).post(reverse("meetings:print_notice_slips", args=[meeting.pk]))
     assert response.status_code == 302
     assert not Attempt.objects.exists()
+
+
+def test_cancelling_a_meeting_members_were_told_of_tells_them_again(cast, meeting, people):
+    from chibo.meetings.services.planning import meeting_cancel
+    from chibo.notices.models import NoticeKind
+
+    prep.meeting_send_notice(meeting=meeting, by=SYSTEM)
+    meeting.refresh_from_db()
+    meeting_cancel(meeting=meeting, reason="Trùng lịch bầu cử", by=SYSTEM)
+    told = Delivery.objects.filter(notice__kind=NoticeKind.MEETING_CHANGE)
+    assert told.count() == 4 and "Trùng lịch bầu cử" in told[0].notice.body
+
+
+def test_cancelling_a_meeting_never_announced_tells_nobody(cast, meeting, people):
+    from chibo.meetings.services.planning import meeting_cancel
+
+    meeting_cancel(meeting=meeting, reason="Trùng lịch", by=SYSTEM)
+    assert not Delivery.objects.exists()

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from chibo.common.access import SYSTEM
 from chibo.notices import rules
-from chibo.notices.models import Attempt, AttemptStatus, Channel, NoticeKind
+from chibo.notices.models import Attempt, AttemptStatus, Channel, Delivery, NoticeKind
 from chibo.notices.services import channels_set, notify, send_pending
 from tests.factories import make_member
 from tests.notices.gateway import FakeGateway
@@ -118,7 +118,9 @@ def test_a_timeout_is_retried_with_the_same_request_id_so_the_gateway_sends_once
 
 def test_a_claim_left_by_a_dead_worker_is_taken_again_after_ten_minutes(cast, texted, gateway):
     send(cast, texted[:1])
-    Attempt.objects.filter(channel=Channel.SMS).update(status=AttemptStatus.SENDING, claimed_at=timezone.now())
+    Attempt.objects.filter(channel=Channel.SMS).update(
+        status=AttemptStatus.SENDING, claimed_at=timezone.now()
+    )
     assert send_pending()["sent"] == 0  # another worker is on it
     assert send_pending(now=later(11))["sent"] == 1
 
@@ -146,4 +148,52 @@ def test_the_command_sends_what_is_due_and_says_so_in_vietnamese(cast, texted, g
     send(cast, texted[:2])
     gateway.modes = ["refuse"]
     call_command("send_notices")
-    assert capsys.readouterr().out.strip() == "Đã gửi 1; lỗi, sẽ gửi lại hoặc đã thôi: 1; chờ hạn mức SMS ngày mai: 0."
+    assert (
+        capsys.readouterr().out.strip()
+        == "Đã gửi 1; lỗi, sẽ gửi lại hoặc đã thôi: 1; chờ hạn mức SMS ngày mai: 0."
+    )
+
+
+def test_the_gateway_s_delivery_report_marks_the_sms_delivered_or_takes_back_reached(
+    cast, texted, gateway, settings, client
+):
+    import json
+
+    from django.urls import reverse
+
+    settings.CHIBO_SMS = {**settings.CHIBO_SMS, "REPORT_KEY": "khoa-bao-nhan"}
+    notice = send(cast, texted[:2])
+    send_pending()
+    first, second = Attempt.objects.filter(delivery__notice=notice, channel=Channel.SMS).order_by("pk")
+    url = reverse("notices:sms_report") + "?khoa=khoa-bao-nhan"
+
+    def report(body):
+        return client.post(url, json.dumps(body), content_type="application/json")
+
+    assert report({"SMSID": first.provider_ref, "Status": "delivered"}).status_code == 200
+    assert (
+        report(
+            {"SMSID": second.provider_ref, "Status": "failed", "Error": "Thuê bao không liên lạc được"}
+        ).status_code
+        == 200
+    )
+    first.refresh_from_db(), second.refresh_from_db()
+    assert first.status == AttemptStatus.DELIVERED and first.delivery.reached_at is not None
+    assert second.status == AttemptStatus.FAILED and second.reason == "Thuê bao không liên lạc được"
+    assert Delivery.objects.get(pk=second.delivery_id).reached_at is None
+    # Without the key, with a wrong one, or with nonsense: refused, nothing changes.
+    bare = reverse("notices:sms_report")
+    assert client.post(bare, "{}", content_type="application/json").status_code == 404
+    assert (
+        client.post(
+            bare + "?khoa=sai",
+            json.dumps({"SMSID": first.provider_ref, "Status": "failed"}),
+            content_type="application/json",
+        ).status_code
+        == 404
+    )
+    assert report({"SMSID": first.provider_ref, "Status": "???"}).status_code == 400
+    assert client.post(url, "không phải json", content_type="application/json").status_code == 400
+    assert report({"SMSID": "khong-co", "Status": "delivered"}).status_code == 404
+    first.refresh_from_db()
+    assert first.status == AttemptStatus.DELIVERED

@@ -10,6 +10,7 @@ from collections import defaultdict
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from chibo.audit.models import Action
@@ -17,7 +18,11 @@ from chibo.audit.services import audit_bulk, audit_log, snapshot
 from chibo.common.dates import add_months, fmt, month_end
 from chibo.meetings import access
 from chibo.meetings.models import Meeting, MeetingKind, MeetingStatus
+from chibo.meetings.selectors import scheduled_day
 from chibo.meetings.services.rulesets import pick_rule_set, rule_set_for, rule_sets_between
+from chibo.members.selectors import roster_on
+from chibo.notices.models import NoticeKind
+from chibo.notices.services import notify
 from chibo.orgs import access as org_access
 from chibo.orgs.models import Organisation
 
@@ -234,6 +239,20 @@ def meeting_cancel(*, meeting: Meeting, reason: str, by) -> Meeting:
     meeting.cancel_reason = reason
     meeting.save(update_fields=["status", "cancel_reason"])
     audit_log(user=by, action=Action.UPDATE, obj=meeting, org_path=meeting.cell.path, before=before)
+    if meeting.notice_sent_at is not None:  # the members were told it would happen: tell them it will not
+        local = timezone.localtime(meeting.scheduled_at)
+        what = f"{meeting.get_kind_display().lower()} {local:%H:%M} ngày {local:%d/%m/%Y}"
+        notify(
+            key=f"meeting:{meeting.pk}:cancelled",
+            kind=NoticeKind.MEETING_CHANGE,
+            subject=f"Hủy buổi {what} của {meeting.cell.name}",
+            body=f"{meeting.cell.name} hủy buổi {what}. Lý do: {reason}",
+            sms_text=f"{meeting.cell.name} hủy buổi {what}. Lý do: {reason[:60]}",
+            link=reverse("meetings:my_schedule"),
+            cell=meeting.cell,
+            members=roster_on(meeting.cell, scheduled_day(meeting)),
+            by=by,
+        )
     return meeting
 
 
