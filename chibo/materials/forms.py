@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from chibo.common.forms import DateField, Form, TimeField
+from chibo.common.pickers import PickerCheckboxes
 from chibo.materials.models import Audience, MaterialKind
 from chibo.meetings.services.preparation import MATERIAL_MAX_BYTES
 
@@ -52,7 +53,10 @@ class PublishForm(Form):
     publish_time = TimeField(label="Công bố lúc (giờ:phút)", required=False, initial="07:00")
     audience = forms.ChoiceField(label="Gửi đến", choices=Audience.choices, widget=forms.RadioSelect)
     units = forms.ModelMultipleChoiceField(
-        label="Đơn vị nhận", queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+        label="Đơn vị nhận",
+        queryset=None,
+        required=False,
+        widget=PickerCheckboxes(search="orgs:search", placeholder="Gõ tên hoặc mã đơn vị"),
     )
     files = MultipleFileField(
         label="Tệp (PDF, DOCX, ảnh)",

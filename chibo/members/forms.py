@@ -2,6 +2,7 @@ from django import forms
 
 from chibo.common.dates import today
 from chibo.common.forms import DateField, Form, ModelForm
+from chibo.common.pickers import PickerSelect
 from chibo.members.models import LeaveReason, Member, PositionKind, TrainingKind, TrainingRecord
 from chibo.members.rules import member_dates_problem, membership_start_problem
 from chibo.orgs.access import writable_cells
@@ -14,7 +15,9 @@ NOT_WRITABLE = (
 
 
 def _cells_field(label: str) -> OrgChoiceField:
-    field = OrgChoiceField(label=label, queryset=Organisation.objects.none())
+    # A ward has some forty cells: a search box finds one faster than a long list on a phone.
+    picker = PickerSelect(search="orgs:search", params={"loai": "chi-bo"}, placeholder="Gõ tên hoặc mã chi bộ")
+    field = OrgChoiceField(label=label, queryset=Organisation.objects.none(), widget=picker)
     return field
 
 
@@ -107,7 +110,11 @@ class MemberChoiceField(forms.ModelChoiceField):
 
 
 class PositionForm(Form):
-    member = MemberChoiceField(label="Đảng viên", queryset=Member.objects.none())
+    member = MemberChoiceField(
+        label="Đảng viên",
+        queryset=Member.objects.none(),
+        widget=PickerSelect(search="members:search", placeholder="Gõ tên hoặc số thẻ đảng viên"),
+    )
     kind = forms.ChoiceField(label="Chức vụ", choices=PositionKind.choices)
     valid_from = DateField(label="Nhiệm kỳ từ ngày")
     valid_until = DateField(label="Đến ngày", required=False, help_text="Để trống nếu chưa hết nhiệm kỳ.")

@@ -6,6 +6,7 @@ app_name = "members"
 urlpatterns = [
     path("", views.member_list, name="list"),
     path("them/", views.member_create_view, name="create"),
+    path("tim/", views.member_search, name="search"),
     path("<int:pk>/", views.member_detail, name="detail"),
     path("<int:pk>/sua/", views.member_edit, name="edit"),
     path("<int:pk>/chuyen-sinh-hoat/", views.member_transfer_view, name="transfer"),

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Case, Exists, OuterRef, Value, When
 from django.http import Http404
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 
 from chibo.audit.services import audit_read
@@ -11,6 +12,7 @@ from chibo.common.collation import name_order
 from chibo.common.dates import today
 from chibo.common.forms import add_service_errors, submit_form
 from chibo.common.paging import paginate
+from chibo.common.pickers import PICK_LIMIT
 from chibo.common.text import fold
 from chibo.members.access import (
     can_write_member,
@@ -73,6 +75,20 @@ from chibo.orgs.access import (
 )
 
 # --- lists ---------------------------------------------------------------------------------------
+
+
+def member_search(request):
+    """The picker's search: members whose records the user sees, by name (accents ignored) or card
+    number; at most PICK_LIMIT, in Vietnamese name order."""
+    q = request.GET.get("q", "").strip()
+    found = []
+    if q:
+        # The citizen id finds only members whose personal data the user sees, as on the list page.
+        current = member_policy.current_qs(request.user)
+        members = search_members(members_visible_to(request.user), q, identity_within=current)
+        members = members.order_by(*name_order())[:PICK_LIMIT]
+        found = [{"id": m.pk, "label": f"{m.full_name} ({m.card_number})"} for m in members]
+    return JsonResponse({"results": found})
 
 
 def member_list(request):

@@ -6,6 +6,7 @@ app_name = "orgs"
 urlpatterns = [
     path("", views.org_list, name="list"),
     path("them/", views.org_create_view, name="create"),
+    path("tim/", views.org_search, name="search"),
     path("<int:pk>/", views.org_detail, name="detail"),
     path("<int:pk>/sua/", views.org_edit, name="edit"),
     path("<int:pk>/chuyen/", views.org_move_view, name="move"),

@@ -3,12 +3,15 @@ import copy
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 
 from chibo.common.dates import today
 from chibo.common.forms import add_service_errors
 from chibo.common.paging import paginate
 from chibo.common.people import person_name
+from chibo.common.pickers import PICK_LIMIT, matches
+from chibo.common.text import fold
 from chibo.orgs.access import (
     can_move_org,
     can_read_members_of,
@@ -25,9 +28,28 @@ from chibo.orgs.access import (
     writable_parents,
 )
 from chibo.orgs.forms import GrantForm, OrgForm, OrgMoveForm, RevokeForm
-from chibo.orgs.models import ROLE_RANK, Organisation, OrgParentPeriod
+from chibo.orgs.models import ROLE_RANK, Organisation, OrgKind, OrgParentPeriod
 from chibo.orgs.rights import accounts_matching, rights_held_in
 from chibo.orgs.services import org_create, org_move, org_update, role_grant, role_revoke
+
+
+def org_search(request):
+    """The picker's search: organisations the user sees (cells only with ?loai=chi-bo) whose name or code
+    holds every word typed, accents ignored; at most PICK_LIMIT, in tree order."""
+    wanted = fold(request.GET.get("q", ""))
+    orgs = orgs_visible_to(request.user).filter(dissolved_on__isnull=True)
+    if request.GET.get("loai") == "chi-bo":
+        orgs = orgs.filter(kind=OrgKind.CELL)
+    found = []
+    if wanted:
+        # Names are folded here, not in SQL: SQLite and PostgreSQL fold accents differently, and a
+        # user's subtree is at most a few thousand short rows.
+        for pk, code, name in orgs.order_by("path").values_list("pk", "code", "name").iterator():
+            if matches(fold(f"{code} {name}"), wanted):
+                found.append({"id": pk, "label": f"{code} · {name}"})
+                if len(found) == PICK_LIMIT:
+                    break
+    return JsonResponse({"results": found})
 
 
 def org_list(request):
