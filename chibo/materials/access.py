@@ -4,6 +4,7 @@ material, `can_publish_for` / `require_publish_for` for publishing at a committe
 `require_attach` for putting a material on a meeting. Not visible -> 404; visible, not allowed -> 403.
 """
 
+from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
@@ -13,8 +14,8 @@ from chibo.materials.models import Audience, Material, MaterialAttachment, Mater
 from chibo.meetings.access import meetings_visible_to
 from chibo.meetings.models import Meeting
 from chibo.members.models import Membership
-from chibo.orgs.access import can_read_members_of, can_write_org, role_paths
-from chibo.orgs.models import Organisation, OrgKind, ancestor_paths_of, in_subtrees_q, top_paths
+from chibo.orgs.access import can_read_members_of, can_write_org, role_paths, users_holding
+from chibo.orgs.models import WRITE_ROLES, Organisation, OrgKind, ancestor_paths_of, in_subtrees_q, top_paths
 
 PUBLISH_DENIED = "Chỉ cán bộ cấp ủy mới ban hành tài liệu của tổ chức này."
 FILES_DENIED = "Chỉ cán bộ cấp ủy ban hành mới thêm tệp được."
@@ -121,6 +122,14 @@ class MaterialPolicy(Policy[Material]):
 
     def can_edit(self, user, obj: Material) -> bool:
         return can_publish_for(user, obj.publisher)
+
+    def editors_qs(self, obj: Material):
+        """Users who change it (the same rule as can_edit, as a queryset): its publisher's staff and
+        those above, administrators, and whoever created it. Their openings are work, not reading."""
+        writers = users_holding(obj.publisher, WRITE_ROLES)
+        return get_user_model().objects.filter(
+            Q(pk__in=writers.values("pk")) | Q(is_superuser=True) | Q(pk=obj.created_by_id)
+        )
 
     def can_see_opens(self, user, obj: Material) -> bool:
         """Names of members who opened it: the publisher's staff and supervisors above it."""

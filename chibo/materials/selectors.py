@@ -54,7 +54,8 @@ class CellOpens:
 
 
 def opens_by_cell(material: Material, cells: list[Organisation]) -> list[CellOpens]:
-    """For each cell, its members on today's roster who have and have not opened the material.
+    """For each cell, its members on today's roster who have and have not opened the material (an
+    opening by one of its editors, say a ward's staff member who is also on a roster, is not counted).
     One roster query per cell plus one for the openings: callers pass a page of cells."""
     day = today()
     rows = []
@@ -63,7 +64,7 @@ def opens_by_cell(material: Material, cells: list[Organisation]) -> list[CellOpe
         roster = list(roster_on(cell, day))
         rows.append((cell, roster))
         member_ids.update(m.pk for m in roster)
-    opens = {o.member_id: o for o in MaterialOpen.objects.filter(material=material, member_id__in=member_ids)}
+    opens = {o.member_id: o for o in counted_opens(material).filter(member_id__in=member_ids)}
     result = []
     for cell, roster in rows:
         entry = CellOpens(cell=cell)
@@ -76,8 +77,15 @@ def opens_by_cell(material: Material, cells: list[Organisation]) -> list[CellOpe
     return result
 
 
+def counted_opens(material: Material) -> QuerySet:
+    """Openings by readers: the publisher's own staff (and its creator) opening it are not counted."""
+    return MaterialOpen.objects.filter(material=material).exclude(
+        user__in=material_policy.editors_qs(material).values("pk")
+    )
+
+
 def opens_total(material: Material) -> int:
-    return MaterialOpen.objects.filter(material=material).count()
+    return counted_opens(material).count()
 
 
 UNREAD_DAYS = 45  # a notice older than a month and a half is no longer news on the home screen

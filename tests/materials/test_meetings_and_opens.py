@@ -177,3 +177,23 @@ def test_a_member_on_temporary_activity_reads_the_host_meetings_material(cast, m
     material = publish(cast.ward, by=cast.staff)
     services.material_attach(material=material, meeting=meeting, by=cast.leader_user)
     assert material_policy.get_for_user(cast.member_user, material.pk) == material
+
+
+def test_the_publishers_own_openings_are_not_counted(client, cast):
+    # Given a ward member who is also the ward's staff, a city staff member above, and the creator
+    staff_member = make_member(cast.cell, full_name="Hoàng Văn Dũng")
+    ward_staff = make_user("canbo2", role=RoleKind.STAFF, org=cast.ward, member=staff_member)
+    city_staff = make_user("canbo_tp", role=RoleKind.STAFF, org=cast.city)
+    material = publish(cast.ward, by=cast.staff)
+    # When they all open it, and one ordinary member does
+    for user in (cast.staff, ward_staff, city_staff, cast.member_user):
+        services.material_open(material=material, user=user)
+    # Then only the member is counted, on the page and in the per-cell report
+    client.force_login(cast.staff)
+    page = client.get(f"/tai-lieu/{material.pk}/")
+    assert page.context["opens_total"] == 1 and "1 người đã mở" in page.content.decode()
+    rows = {r.cell.code: r for r in client.get(f"/tai-lieu/{material.pk}/da-mo/").context["rows"]}
+    assert [m.full_name for m, _ in rows["BD-01"].opened] == ["Lê Văn An"]
+    assert "Hoàng Văn Dũng" in [m.full_name for m in rows["BD-01"].not_opened]
+    # The rows are kept: each user still sees the material as read on their own home screen.
+    assert MaterialOpen.objects.filter(material=material).count() == 4
