@@ -11,7 +11,7 @@ from django.utils.http import urlencode
 # A search answers at most this many matches: enough to pick from on a phone, small to send.
 PICK_LIMIT = 20
 
-PICKER_MEDIA = forms.Media(css={"all": ["css/picker.css"]}, js=[forms.Script("js/picker.js", defer=True)])
+PICKER_MEDIA = forms.Media(css={"all": ["css/picker.css"]}, js=[forms.Script("js/picker.js", defer=True)])  # type: ignore[list-item]  # Script objects are valid since Django 5.2
 
 
 class _Picker:
