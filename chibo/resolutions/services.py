@@ -7,6 +7,7 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from chibo.audit.models import Action
@@ -322,13 +323,15 @@ def task_assign(
     for task in tasks:
         task.save()
         audit_log(user=_user(by), action=Action.CREATE, obj=task, org_path=meeting.cell.path)
-        _tell_member(task, "given", by)
+    _tell_member(tasks, "given", by)  # one notice for everyone given this text, not one per task
     cells_changed([meeting.cell_id], day)  # T5
     return tasks
 
 
-def _tell_member(task: Task, event: str, by) -> None:
-    """The member hears of a task given or evaluated in the inbox, by SMS and e-mail (chibo.notices)."""
+def _tell_member(tasks: list[Task], event: str, by) -> None:
+    """The members hear of a task given or evaluated in the inbox, by SMS and e-mail (chibo.notices)."""
+    task = tasks[0]
+    link = reverse("resolutions:mine") if len(tasks) > 1 else task.get_absolute_url()
     if event == "given":
         kind, subject = NoticeKind.TASK_GIVEN, f"Nhiệm vụ mới, hạn {task.due_on:%d/%m/%Y}"
         body = (
@@ -349,9 +352,9 @@ def _tell_member(task: Task, event: str, by) -> None:
         subject=subject,
         body=body,
         sms_text=sms,
-        link=task.get_absolute_url(),
+        link=link,
         cell=task.cell,
-        members=[task.member],
+        members=[t.member for t in tasks],
         by=by,
     )
 
@@ -474,7 +477,7 @@ def task_evaluate(
         task.progress = 100
     task.save()
     audit_log(user=_user(by), action=Action.UPDATE, obj=task, org_path=task.cell.path, before=before)
-    _tell_member(task, "evaluated", by)
+    _tell_member([task], "evaluated", by)
     # evaluation_problem above demands the new deadline of a task carried over.
     if outcome == TaskStatus.CARRIED_OVER and new_due_on is not None:
         follow = Task.objects.create(

@@ -76,3 +76,13 @@ def test_a_material_published_for_later_tells_nobody_before_its_time(cast):
     material = publish(cast.ward, month=dt.date(2026, 4, 1), publish_at=later, by=SYSTEM)
     assert material_notify(material.pk) == 0 and not Delivery.objects.exists()
     assert material_notify(material.pk, now=later + dt.timedelta(minutes=1)) == 2
+
+
+def test_one_text_given_to_several_members_is_one_notice_for_all(cast, held, task_rules):  # noqa: F811
+    services.task_assign(
+        meeting=held, members=[cast.member, cast.secretary], text="Dọn vệ sinh ngõ", due_on=dt.date(2025, 3, 30),
+        by=cast.leader_user,
+    )
+    given = Delivery.objects.filter(notice__kind=NoticeKind.TASK_GIVEN)
+    assert given.count() == 2 and given.values("notice").distinct().count() == 1
+    assert given[0].notice.link == "/nhiem-vu/cua-toi/" or given[0].notice.link.startswith("/nhiem-vu/")
