@@ -40,7 +40,7 @@ def test_invitation_slips_name_each_member_with_time_place_and_content(cast, pap
     # A4 layout from the print style sheet (a static file: the CSP refuses inline styles).
     assert page.status_code == 200 and "css/print.css" in text
     assert "@page { size: A4" in Path(finders.find("css/print.css")).read_text(encoding="utf-8")
-    assert text.count("<h1>Giấy mời sinh hoạt chi bộ</h1>") == 3  # one slip per member
+    assert text.count('<h2 class="slip-title">Giấy mời sinh hoạt chi bộ</h2>') == 3  # one slip per member
     for name in ("Trần Thị Bình", "Lê Văn An", "Ngô Thị Miễn"):
         assert f"Kính gửi đồng chí: <strong>{name}</strong>" in text
     assert "19:30" in text and "05/03/2025" in text and "Nhà văn hóa tổ 1" in text
